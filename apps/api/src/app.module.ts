@@ -1,0 +1,36 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { ClsModule } from 'nestjs-cls';
+import { AccessGuard, AuthenticationGuard, AuthModule } from '@tenantry/auth';
+import { AppConfigModule } from '@tenantry/config';
+import { DbModule } from '@tenantry/db';
+import { RedisModule } from '@tenantry/redis';
+import { TenancyModule, TenantRequestInterceptor } from '@tenantry/tenancy';
+import { AdminModule } from './admin/admin.module';
+import { AuthApiModule } from './auth/auth-api.module';
+import { HealthModule } from './health/health.module';
+import { ProjectsModule } from './projects/projects.module';
+import { TasksModule } from './tasks/tasks.module';
+
+@Module({
+  imports: [
+    AppConfigModule,
+    ClsModule.forRoot({ global: true, middleware: { mount: true } }),
+    DbModule,
+    RedisModule,
+    TenancyModule,
+    AuthModule,
+    HealthModule,
+    AuthApiModule,
+    AdminModule,
+    ProjectsModule,
+    TasksModule,
+  ],
+  providers: [
+    // Order matters: authenticate, then decide access, then open the tenant transaction.
+    { provide: APP_GUARD, useExisting: AuthenticationGuard },
+    { provide: APP_GUARD, useExisting: AccessGuard },
+    { provide: APP_INTERCEPTOR, useExisting: TenantRequestInterceptor },
+  ],
+})
+export class AppModule {}

@@ -1,0 +1,26 @@
+import { Injectable } from '@nestjs/common';
+import { and, eq } from 'drizzle-orm';
+import { users } from '@tenantry/db';
+import { TenantTransaction } from '@tenantry/tenancy';
+
+/** User reads of the auth capability; every query runs in the current tenant transaction. */
+@Injectable()
+export class UsersAuthRepository {
+  constructor(private readonly tenantTransaction: TenantTransaction) {}
+
+  async findByEmail(email: string) {
+    const rows = await this.tenantTransaction.tx
+      .select({ id: users.id, tenantId: users.tenantId, role: users.role, passwordHash: users.passwordHash })
+      .from(users)
+      .where(eq(users.email, email));
+    return rows[0];
+  }
+
+  async findById(id: string) {
+    const rows = await this.tenantTransaction.tx
+      .select({ id: users.id, email: users.email, role: users.role })
+      .from(users)
+      .where(and(eq(users.tenantId, this.tenantTransaction.tenantId), eq(users.id, id)));
+    return rows[0];
+  }
+}

@@ -1,0 +1,66 @@
+import {
+  ArgumentsHost,
+  BadRequestException,
+  Catch,
+  ConflictException,
+  ForbiddenException,
+  HttpException,
+  Logger,
+  NotFoundException,
+  ServiceUnavailableException,
+} from '@nestjs/common';
+import { BaseExceptionFilter } from '@nestjs/core';
+import { asPgError, PgError } from '@tenantry/db';
+
+/**
+ * Maps PostgreSQL errors to HTTP answers once, for every route: nothing SQL reaches a client,
+ * and bad input never turns into a 500.
+ */
+@Catch()
+export class AppExceptionFilter extends BaseExceptionFilter {
+  private readonly logger = new Logger('Exceptions');
+
+  override catch(exception: unknown, host: ArgumentsHost): void {
+    if (exception instanceof HttpException) return super.catch(exception, host);
+    const pgError = asPgError(exception);
+    const mapped = pgError && this.fromPostgres(pgError);
+    if (mapped) return super.catch(mapped, host);
+    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    return super.catch(exception, host);
+  }
+
+  private fromPostgres(error: PgError): HttpException | undefined {
+    switch (error.code) {
+      case '23505':
+        return new ConflictException(conflictMessage(error));
+      case '23503':
+        return new NotFoundException('A referenced resource does not exist');
+      case '22P02':
+      case '22007':
+      case '22008':
+      case '22003':
+      case '22001':
+      case '23502':
+      case '23514':
+        return new BadRequestException('Invalid value');
+      case '42501':
+        return new ForbiddenException('Not allowed');
+      case '57014':
+      case '55P03':
+      case '40001':
+      case '40P01':
+        return new ServiceUnavailableException('The database is busy; retry shortly');
+      default:
+        return undefined;
+    }
+  }
+}
+
+function conflictMessage(error: PgError): string {
+  const match = /Key \((.+?)\)=/.exec(error.detail ?? '');
+  const fields = match?.[1]
+    ?.split(',')
+    .map((field) => field.trim())
+    .filter((field) => field !== 'tenant_id');
+  return fields?.length ? `A resource with this ${fields.join(', ')} already exists` : 'Already exists';
+}

@@ -1,0 +1,54 @@
+import { BadRequestException } from '@nestjs/common';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { UUID_PATTERN } from '@tenantry/tenancy';
+
+/** `?limit=1..100&cursor=` of every list. */
+export class PageQuery {
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit = 20;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  cursor?: string;
+}
+
+export interface Page<T> {
+  data: T[];
+  nextCursor: string | null;
+}
+
+/** Position after the last row of a page: (created_at, id), newest first. */
+export interface KeysetPosition {
+  createdAt: Date;
+  id: string;
+}
+
+export function encodeCursor(position: KeysetPosition): string {
+  return Buffer.from(JSON.stringify([position.createdAt.toISOString(), position.id])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string | undefined): KeysetPosition | undefined {
+  if (cursor === undefined) return undefined;
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
+    const date = typeof createdAt === 'string' ? new Date(createdAt) : new Date(NaN);
+    if (!Number.isNaN(date.getTime()) && typeof id === 'string' && UUID_PATTERN.test(id)) return { createdAt: date, id };
+  } catch {
+    // fall through to the 400 below
+  }
+  throw new BadRequestException('cursor is not valid');
+}
+
+/** Builds a page from limit + 1 rows: the extra row only says whether there is a next page. */
+export function toPage<T extends KeysetPosition, R>(rows: T[], limit: number, present: (row: T) => R): Page<R> {
+  const hasMore = rows.length > limit;
+  const pageRows = hasMore ? rows.slice(0, limit) : rows;
+  const last = pageRows[pageRows.length - 1];
+  return { data: pageRows.map(present), nextCursor: hasMore && last ? encodeCursor(last) : null };
+}

@@ -1,0 +1,40 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { CurrentTenantPrincipal, Roles } from '@tenantry/auth';
+import type { TenantPrincipal } from '@tenantry/tenancy';
+import { PageQuery } from '../pagination/cursor';
+import { CreateProjectDto, UpdateProjectDto } from './dto/project.dto';
+import { ProjectsService } from './projects.service';
+
+@Controller('v1/projects')
+export class ProjectsController {
+  constructor(private readonly projects: ProjectsService) {}
+
+  @Get()
+  list(@Query() query: PageQuery) {
+    return this.projects.list(query);
+  }
+
+  @Roles('member')
+  @Post()
+  create(@Body() body: CreateProjectDto, @CurrentTenantPrincipal() principal: TenantPrincipal) {
+    return this.projects.create(body, principal);
+  }
+
+  @Get(':id')
+  get(@Param('id', ParseUUIDPipe) id: string) {
+    return this.projects.get(id);
+  }
+
+  @Roles('member')
+  @Patch(':id')
+  update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateProjectDto) {
+    return this.projects.update(id, body);
+  }
+
+  @Roles('member')
+  @Delete(':id')
+  @HttpCode(204)
+  async remove(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    await this.projects.remove(id);
+  }
+}

@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { Project, projects } from '@tenantry/db';
+import { TenantTransaction } from '@tenantry/tenancy';
+import { KeysetPosition } from '../pagination/cursor';
+
+/**
+ * Every query of projects. Each names tenant_id explicitly as well: RLS is the guarantee, the
+ * explicit predicate keeps plans obvious and costs nothing.
+ */
+@Injectable()
+export class ProjectsRepository {
+  constructor(private readonly tenantTransaction: TenantTransaction) {}
+
+  async list(limit: number, after: KeysetPosition | undefined): Promise<Project[]> {
+    const { tx, tenantId } = this.tenantTransaction;
+    return tx
+      .select()
+      .from(projects)
+      .where(
+        and(
+          eq(projects.tenantId, tenantId),
+          after ? sql`(${projects.createdAt}, ${projects.id}) < (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)` : undefined,
+        ),
+      )
+      .orderBy(desc(projects.createdAt), desc(projects.id))
+      .limit(limit + 1);
+  }
+
+  async find(id: string): Promise<Project | undefined> {
+    const { tx, tenantId } = this.tenantTransaction;
+    const rows = await tx.select().from(projects).where(and(eq(projects.tenantId, tenantId), eq(projects.id, id)));
+    return rows[0];
+  }
+
+  async create(values: { name: string; description?: string | null; createdBy?: string }): Promise<Project> {
+    const { tx, tenantId } = this.tenantTransaction;
+    const [row] = await tx.insert(projects).values({ ...values, tenantId }).returning();
+    return row!;
+  }
+
+  async update(id: string, changes: { name?: string; description?: string | null }): Promise<Project | undefined> {
+    const { tx, tenantId } = this.tenantTransaction;
+    const [row] = await tx
+      .update(projects)
+      .set({ ...changes, updatedAt: new Date() })
+      .where(and(eq(projects.tenantId, tenantId), eq(projects.id, id)))
+      .returning();
+    return row;
+  }
+
+  async remove(id: string): Promise<boolean> {
+    const { tx, tenantId } = this.tenantTransaction;
+    const rows = await tx
+      .delete(projects)
+      .where(and(eq(projects.tenantId, tenantId), eq(projects.id, id)))
+      .returning({ id: projects.id });
+    return rows.length > 0;
+  }
+}

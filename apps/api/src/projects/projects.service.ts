@@ -1,0 +1,52 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import type { Project } from '@tenantry/db';
+import type { TenantPrincipal } from '@tenantry/tenancy';
+import { decodeCursor, Page, PageQuery, toPage } from '../pagination/cursor';
+import { CreateProjectDto, UpdateProjectDto } from './dto/project.dto';
+import { ProjectsRepository } from './projects.repository';
+
+export const presentProject = (project: Project) => ({
+  id: project.id,
+  name: project.name,
+  description: project.description,
+  createdBy: project.createdBy,
+  createdAt: project.createdAt,
+  updatedAt: project.updatedAt,
+});
+export type ProjectView = ReturnType<typeof presentProject>;
+
+@Injectable()
+export class ProjectsService {
+  constructor(private readonly repository: ProjectsRepository) {}
+
+  async list(query: PageQuery): Promise<Page<ProjectView>> {
+    const rows = await this.repository.list(query.limit, decodeCursor(query.cursor));
+    return toPage(rows, query.limit, presentProject);
+  }
+
+  async get(id: string): Promise<ProjectView> {
+    return presentProject(await this.require(id));
+  }
+
+  /** 404 for a project that does not exist and for another tenant's alike. */
+  async require(id: string): Promise<Project> {
+    const project = await this.repository.find(id);
+    if (!project) throw new NotFoundException('Project not found');
+    return project;
+  }
+
+  async create(input: CreateProjectDto, principal: TenantPrincipal): Promise<ProjectView> {
+    const createdBy = principal.actorType === 'user' ? principal.subjectId : undefined;
+    return presentProject(await this.repository.create({ ...input, createdBy }));
+  }
+
+  async update(id: string, changes: UpdateProjectDto): Promise<ProjectView> {
+    const project = await this.repository.update(id, changes);
+    if (!project) throw new NotFoundException('Project not found');
+    return presentProject(project);
+  }
+
+  async remove(id: string): Promise<void> {
+    if (!(await this.repository.remove(id))) throw new NotFoundException('Project not found');
+  }
+}

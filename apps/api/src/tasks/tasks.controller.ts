@@ -1,0 +1,43 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Roles } from '@tenantry/auth';
+import { PageQuery } from '../pagination/cursor';
+import { CreateTaskDto, UpdateTaskDto } from './dto/task.dto';
+import { TasksService } from './tasks.service';
+
+@Controller('v1/projects/:projectId/tasks')
+export class TasksController {
+  constructor(private readonly tasks: TasksService) {}
+
+  @Get()
+  list(@Param('projectId', ParseUUIDPipe) projectId: string, @Query() query: PageQuery) {
+    return this.tasks.list(projectId, query);
+  }
+
+  @Roles('member')
+  @Post()
+  create(@Param('projectId', ParseUUIDPipe) projectId: string, @Body() body: CreateTaskDto) {
+    return this.tasks.create(projectId, body);
+  }
+
+  @Get(':id')
+  get(@Param('projectId', ParseUUIDPipe) projectId: string, @Param('id', ParseUUIDPipe) id: string) {
+    return this.tasks.get(projectId, id);
+  }
+
+  @Roles('member')
+  @Patch(':id')
+  update(
+    @Param('projectId', ParseUUIDPipe) projectId: string,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: UpdateTaskDto,
+  ) {
+    return this.tasks.update(projectId, id, body);
+  }
+
+  @Roles('member')
+  @Delete(':id')
+  @HttpCode(204)
+  async remove(@Param('projectId', ParseUUIDPipe) projectId: string, @Param('id', ParseUUIDPipe) id: string) {
+    await this.tasks.remove(projectId, id);
+  }
+}

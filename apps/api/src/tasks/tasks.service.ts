@@ -1,0 +1,51 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import type { Task } from '@tenantry/db';
+import { decodeCursor, Page, PageQuery, toPage } from '../pagination/cursor';
+import { ProjectsService } from '../projects/projects.service';
+import { CreateTaskDto, UpdateTaskDto } from './dto/task.dto';
+import { TasksRepository } from './tasks.repository';
+
+export const presentTask = (task: Task) => ({
+  id: task.id,
+  projectId: task.projectId,
+  title: task.title,
+  status: task.status,
+  createdAt: task.createdAt,
+  updatedAt: task.updatedAt,
+});
+export type TaskView = ReturnType<typeof presentTask>;
+
+@Injectable()
+export class TasksService {
+  constructor(
+    private readonly repository: TasksRepository,
+    private readonly projects: ProjectsService,
+  ) {}
+
+  async list(projectId: string, query: PageQuery): Promise<Page<TaskView>> {
+    await this.projects.require(projectId);
+    const rows = await this.repository.list(projectId, query.limit, decodeCursor(query.cursor));
+    return toPage(rows, query.limit, presentTask);
+  }
+
+  async create(projectId: string, input: CreateTaskDto): Promise<TaskView> {
+    await this.projects.require(projectId);
+    return presentTask(await this.repository.create({ projectId, ...input }));
+  }
+
+  async get(projectId: string, id: string): Promise<TaskView> {
+    const task = await this.repository.find(projectId, id);
+    if (!task) throw new NotFoundException('Task not found');
+    return presentTask(task);
+  }
+
+  async update(projectId: string, id: string, changes: UpdateTaskDto): Promise<TaskView> {
+    const task = await this.repository.update(projectId, id, changes);
+    if (!task) throw new NotFoundException('Task not found');
+    return presentTask(task);
+  }
+
+  async remove(projectId: string, id: string): Promise<void> {
+    if (!(await this.repository.remove(projectId, id))) throw new NotFoundException('Task not found');
+  }
+}

@@ -1,0 +1,12 @@
+/**
+ * Authentication and access: JWT signing and verification, the global guards, the @Public,
+ * @Roles and @SystemAdminOnly decorators, and argon2 password hashing.
+ */
+export * from './access.guard';
+export * from './auth.module';
+export * from './authentication.guard';
+export * from './decorators';
+export * from './passwords';
+export * from './roles';
+export * from './token-claims';
+export * from './token.service';

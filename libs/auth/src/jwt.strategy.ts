@@ -1,0 +1,46 @@
+import { Injectable, UnauthorizedException } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import { AppConfig } from '@tenantry/config';
+import { TENANT_ROLES, TenantRole } from '@tenantry/db';
+import { Principal, UUID_PATTERN } from '@tenantry/tenancy';
+import { ACCESS_TOKEN_ALGORITHM, AccessTokenClaims } from './token-claims';
+
+const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID_PATTERN.test(value);
+
+/**
+ * Bearer JWTs: the algorithm is pinned (no `none`, no RS/HS confusion), and iss, aud and exp are
+ * all checked before the claims are turned into a principal.
+ */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  constructor(config: AppConfig) {
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      secretOrKey: config.get('JWT_SECRET'),
+      algorithms: [ACCESS_TOKEN_ALGORITHM],
+      issuer: config.get('JWT_ISSUER'),
+      audience: config.get('JWT_AUDIENCE'),
+      ignoreExpiration: false,
+    });
+  }
+
+  validate(claims: AccessTokenClaims): Principal {
+    if (claims.typ !== 'access' || !isUuid(claims.sub)) throw new UnauthorizedException();
+    if (claims.role === 'system_admin') {
+      if (claims.tid !== undefined) throw new UnauthorizedException();
+      return { kind: 'system_admin', adminId: claims.sub };
+    }
+    if (!isUuid(claims.tid) || !TENANT_ROLES.includes(claims.role as TenantRole)) throw new UnauthorizedException();
+    const impersonatorId = claims.act?.sub;
+    if (impersonatorId !== undefined && !isUuid(impersonatorId)) throw new UnauthorizedException();
+    return {
+      kind: 'tenant',
+      tenantId: claims.tid,
+      subjectId: claims.sub,
+      actorType: 'user',
+      role: claims.role,
+      ...(impersonatorId ? { impersonatorId } : {}),
+    };
+  }
+}

@@ -1,0 +1,20 @@
+import type { TenantRole } from '@tenantry/db';
+
+export const ACCESS_TOKEN_ALGORITHM = 'HS256';
+
+/** Claims of an access token (iat, exp, iss, aud are added by the signer). */
+export interface AccessTokenClaims {
+  sub: string;
+  typ: 'access';
+  role: TenantRole | 'system_admin';
+  /** The tenant; absent on system-admin tokens. */
+  tid?: string;
+  /** The impersonating system admin, on impersonation tokens. */
+  act?: { sub: string };
+}
+
+export interface TokenPair {
+  accessToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+}

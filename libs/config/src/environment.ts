@@ -1,0 +1,149 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+/** The JWT secret used when none is configured; accepted everywhere except production. */
+export const DEV_JWT_SECRET = 'tenantry-dev-secret-change-me-0123456789abcdef';
+
+const toInt = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : Number(value);
+
+const POSTGRES_URL = /^postgres(ql)?:\/\/.+/;
+const REDIS_URL = /^rediss?:\/\/.+/;
+
+/**
+ * Every environment variable the processes read, with its default. Validated once at boot;
+ * code reads the typed values through AppConfig, never process.env.
+ */
+export class Environment {
+  @IsIn(['development', 'test', 'production'])
+  NODE_ENV: 'development' | 'test' | 'production' = 'development';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  /** The unprivileged application role (NOSUPERUSER NOBYPASSRLS, owns nothing). */
+  @IsOptional()
+  @Matches(POSTGRES_URL, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  /** The BYPASSRLS role, used only by the admin module and cross-tenant worker sweeps. */
+  @IsOptional()
+  @Matches(POSTGRES_URL, { message: 'SYSTEM_DATABASE_URL must be a postgres:// URL' })
+  SYSTEM_DATABASE_URL?: string;
+
+  /** The schema owner that runs migrations. */
+  @IsOptional()
+  @Matches(POSTGRES_URL, { message: 'MIGRATION_DATABASE_URL must be a postgres:// URL' })
+  MIGRATION_DATABASE_URL?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DB_POOL_SIZE = 10;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  SYSTEM_DB_POOL_SIZE = 3;
+
+  @Matches(REDIS_URL, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  /** Prefix of every Redis key and BullMQ queue of this deployment. */
+  @Matches(/^[A-Za-z0-9:_.-]{1,64}$/, {
+    message: 'REDIS_KEY_PREFIX must be 1-64 characters of letters, digits, ":", "_", "." or "-"',
+  })
+  REDIS_KEY_PREFIX = 'tenantry';
+
+  @IsString()
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET = DEV_JWT_SECRET;
+
+  @IsString()
+  @MinLength(1)
+  JWT_ISSUER = 'tenantry';
+
+  @IsString()
+  @MinLength(1)
+  JWT_AUDIENCE = 'tenantry-api';
+
+  /** Access token lifetime in seconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  ACCESS_TOKEN_TTL = 900;
+
+  /** When set, `<slug>.<BASE_DOMAIN>` names the tenant of a request. */
+  @IsOptional()
+  @Matches(/^[a-z0-9.-]+$/i, { message: 'BASE_DOMAIN must be a host name such as example.com' })
+  BASE_DOMAIN?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(600000)
+  DB_STATEMENT_TIMEOUT_MS = 10000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(65535)
+  EMBEDDED_PG_PORT = 54329;
+
+  @IsString()
+  EMBEDDED_PG_DIR = '.data/postgres';
+
+  @IsOptional()
+  @IsString()
+  SEED_ADMIN_EMAIL?: string;
+
+  @IsOptional()
+  @IsString()
+  SEED_ADMIN_PASSWORD?: string;
+}
+
+export class InvalidEnvironmentError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'InvalidEnvironmentError';
+  }
+}
+
+/** Validates raw variables; throws one line per problem. Used by @nestjs/config and the CLIs. */
+export function validateEnvironment(raw: Record<string, unknown>): Environment {
+  const present = Object.fromEntries(
+    Object.entries(raw).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const env = plainToInstance(Environment, present, { exposeDefaultValues: true });
+  const problems = validateSync(env, { skipMissingProperties: false }).flatMap((error) =>
+    Object.values(error.constraints ?? {}).map((message) =>
+      message.startsWith(error.property) ? message : `${error.property}: ${message}`,
+    ),
+  );
+  if (env.NODE_ENV === 'production') {
+    if (env.JWT_SECRET === DEV_JWT_SECRET) {
+      problems.push('JWT_SECRET: the development default is refused in production; set a secret of 32+ random characters');
+    }
+    for (const key of ['DATABASE_URL', 'SYSTEM_DATABASE_URL'] as const) {
+      if (!env[key]) problems.push(`${key}: required in production`);
+    }
+  }
+  if (problems.length > 0) throw new InvalidEnvironmentError(problems);
+  return env;
+}

@@ -1,0 +1,21 @@
+import type { TenantRole } from '@tenantry/db';
+
+/** A tenant user (or, later, a tenant API key) acting inside its tenant. */
+export interface TenantPrincipal {
+  kind: 'tenant';
+  tenantId: string;
+  /** The user id, or the id of the API key for key-authenticated requests. */
+  subjectId: string;
+  actorType: 'user' | 'api_key';
+  role: TenantRole;
+  /** The system admin impersonating this user, from the token's `act` claim. */
+  impersonatorId?: string;
+}
+
+/** The operator's staff: outside every tenant. */
+export interface SystemAdminPrincipal {
+  kind: 'system_admin';
+  adminId: string;
+}
+
+export type Principal = TenantPrincipal | SystemAdminPrincipal;

@@ -1,0 +1,38 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { eq, sql } from 'drizzle-orm';
+import { APP_DATABASE, DatabaseHandle, tenants, TenantStatus } from '@tenantry/db';
+import { TenantTransaction } from './tenant-transaction';
+
+export interface TenantIdentity {
+  id: string;
+  slug: string;
+  name: string;
+  plan: string;
+  status: TenantStatus;
+}
+
+/** Reads of the tenants table that tenancy itself needs. */
+@Injectable()
+export class TenantDirectoryRepository {
+  constructor(
+    @Inject(APP_DATABASE) private readonly database: DatabaseHandle,
+    private readonly tenantTransaction: TenantTransaction,
+  ) {}
+
+  /** Before a tenant is known (login): the security-definer lookup, nothing else of the table. */
+  async findBySlug(slug: string): Promise<{ id: string; status: TenantStatus } | undefined> {
+    const rows = await this.database.db.execute<{ id: string; status: TenantStatus }>(
+      sql`select id, status from tenant_by_slug(${slug})`,
+    );
+    return rows[0];
+  }
+
+  /** The tenant of the active transaction (RLS shows the app role no other row). */
+  async current(): Promise<TenantIdentity | undefined> {
+    const rows = await this.tenantTransaction.tx
+      .select({ id: tenants.id, slug: tenants.slug, name: tenants.name, plan: tenants.plan, status: tenants.status })
+      .from(tenants)
+      .where(eq(tenants.id, this.tenantTransaction.tenantId));
+    return rows[0];
+  }
+}

@@ -1,0 +1,53 @@
+import {
+  CallHandler,
+  ExecutionContext,
+  ForbiddenException,
+  Injectable,
+  NestInterceptor,
+  UnauthorizedException,
+} from '@nestjs/common';
+import type { Request } from 'express';
+import { from, lastValueFrom, Observable } from 'rxjs';
+import { AppConfig } from '@tenantry/config';
+import { Principal } from './principal';
+import { TenantDirectoryRepository } from './tenant-directory.repository';
+import { slugFromHost } from './tenant-host';
+import { TenantTransaction } from './tenant-transaction';
+
+/**
+ * Wraps every request of a tenant principal in one tenant transaction: the handler and every
+ * repository it calls see only that tenant's rows, and an exception rolls everything back.
+ * Before the handler runs, the tenant must exist, be active, and match the host's slug.
+ */
+@Injectable()
+export class TenantRequestInterceptor implements NestInterceptor {
+  constructor(
+    private readonly tenantTransaction: TenantTransaction,
+    private readonly directory: TenantDirectoryRepository,
+    private readonly config: AppConfig,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'http') return next.handle();
+    const request = context.switchToHttp().getRequest<Request & { user?: Principal }>();
+    const principal = request.user;
+    if (principal?.kind !== 'tenant') return next.handle();
+
+    const hostSlug = slugFromHost(request.headers.host, this.config.get('BASE_DOMAIN'));
+    return from(
+      this.tenantTransaction.run(
+        { tenantId: principal.tenantId, userId: principal.actorType === 'user' ? principal.subjectId : undefined },
+        async () => {
+          const tenant = await this.directory.current();
+          if (!tenant) throw new UnauthorizedException('Unknown tenant');
+          if (tenant.status === 'suspended') throw new ForbiddenException('Tenant is suspended');
+          if (tenant.status === 'deleted') throw new ForbiddenException('Tenant has been deleted');
+          if (hostSlug !== undefined && hostSlug !== tenant.slug) {
+            throw new ForbiddenException('The host names a different tenant than the credentials');
+          }
+          return lastValueFrom(next.handle(), { defaultValue: undefined });
+        },
+      ),
+    );
+  }
+}

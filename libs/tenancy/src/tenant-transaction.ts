@@ -1,0 +1,71 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { sql } from 'drizzle-orm';
+import { ClsService } from 'nestjs-cls';
+import { APP_DATABASE, DatabaseHandle, Transaction } from '@tenantry/db';
+import { MissingTenantTransactionError, TenantScope, UUID_PATTERN } from './tenant-context';
+
+const ACTIVE = 'tenancy.transaction';
+
+interface ActiveTenantTransaction {
+  tx: Transaction;
+  scope: TenantScope;
+}
+
+/**
+ * Runs work in one database transaction bound to one tenant. The tenant is set with
+ * set_config(..., true): transaction-local, so a pooled connection can never carry it into the
+ * next transaction (and PgBouncer transaction pooling stays safe). Repositories take their
+ * handle from `tx`, which throws when no tenant transaction is active.
+ */
+@Injectable()
+export class TenantTransaction {
+  constructor(
+    @Inject(APP_DATABASE) private readonly database: DatabaseHandle,
+    private readonly cls: ClsService,
+  ) {}
+
+  run<T>(scope: TenantScope, work: (tx: Transaction) => Promise<T>): Promise<T> {
+    if (!UUID_PATTERN.test(scope.tenantId)) {
+      throw new Error(`TenantTransaction.run: tenantId must be a uuid, got ${JSON.stringify(scope.tenantId)}`);
+    }
+    if (this.cls.isActive() && this.cls.get<ActiveTenantTransaction | undefined>(ACTIVE)) {
+      throw new Error('TenantTransaction.run: a tenant transaction is already active in this context');
+    }
+    return this.cls.run({ ifNested: 'inherit' }, () =>
+      this.database.db.transaction(async (tx) => {
+        await tx.execute(
+          sql`select set_config('app.current_tenant_id', ${scope.tenantId}, true), set_config('app.current_user_id', ${scope.userId ?? ''}, true)`,
+        );
+        this.cls.set<ActiveTenantTransaction>(ACTIVE, { tx, scope });
+        try {
+          return await work(tx);
+        } finally {
+          this.cls.set(ACTIVE, undefined);
+        }
+      }),
+    );
+  }
+
+  /** The active tenant transaction; throws MissingTenantTransactionError outside one. */
+  get tx(): Transaction {
+    return this.active().tx;
+  }
+
+  get tenantId(): string {
+    return this.active().scope.tenantId;
+  }
+
+  get userId(): string | undefined {
+    return this.active().scope.userId;
+  }
+
+  get isActive(): boolean {
+    return this.cls.isActive() && this.cls.get<ActiveTenantTransaction | undefined>(ACTIVE) !== undefined;
+  }
+
+  private active(): ActiveTenantTransaction {
+    const current = this.cls.isActive() ? this.cls.get<ActiveTenantTransaction | undefined>(ACTIVE) : undefined;
+    if (!current) throw new MissingTenantTransactionError();
+    return current;
+  }
+}
