@@ -4,6 +4,7 @@ import { ClsModule } from 'nestjs-cls';
 import { AccessGuard, AuthenticationGuard, AuthModule } from '@tenantry/auth';
 import { AppConfigModule } from '@tenantry/config';
 import { DbModule } from '@tenantry/db';
+import { PlansModule } from '@tenantry/plans';
 import { RedisModule } from '@tenantry/redis';
 import { TenancyModule, TenantRequestInterceptor } from '@tenantry/tenancy';
 import { AdminModule } from './admin/admin.module';
@@ -19,6 +20,7 @@ import { TasksModule } from './tasks/tasks.module';
     DbModule,
     RedisModule,
     TenancyModule,
+    PlansModule,
     AuthModule,
     HealthModule,
     AuthApiModule,

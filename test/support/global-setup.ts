@@ -1,0 +1,19 @@
+import { randomBytes } from 'node:crypto';
+import { createScratchDatabase } from './scratch-database';
+
+/**
+ * Once per `npm test`: a fresh database migrated as the owner, the app connected as the
+ * unprivileged tenantry_app role, and a Redis key prefix of its own.
+ */
+export default async function globalSetup(): Promise<void> {
+  const database = await createScratchDatabase();
+  Object.assign(process.env, {
+    NODE_ENV: 'test',
+    TEST_DATABASE_NAME: database.name,
+    MIGRATION_DATABASE_URL: database.ownerUrl,
+    DATABASE_URL: database.appUrl,
+    SYSTEM_DATABASE_URL: database.systemUrl,
+    REDIS_KEY_PREFIX: `tenantry-test-${randomBytes(4).toString('hex')}`,
+    JWT_SECRET: randomBytes(32).toString('hex'),
+  });
+}
