@@ -15,7 +15,7 @@ import { TasksModule } from './tasks/tasks.module';
 
 @Module({
   imports: [
-    AppConfigModule,
+    AppConfigModule.forRoot(),
     ClsModule.forRoot({ global: true, middleware: { mount: true } }),
     DbModule,
     RedisModule,

@@ -1,5 +1,6 @@
 import { Transform, Type } from 'class-transformer';
 import {
+  IsDefined,
   IsEmail,
   IsObject,
   IsOptional,
@@ -43,6 +44,8 @@ export class CreateTenantDto {
   @MaxLength(64)
   plan = 'free';
 
+  @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => FirstAdminDto)
   admin: FirstAdminDto;

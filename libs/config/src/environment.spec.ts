@@ -1,0 +1,34 @@
+import { DEV_JWT_SECRET, InvalidEnvironmentError, validateEnvironment } from './environment';
+
+describe('validateEnvironment', () => {
+  it('fills every default', () => {
+    const env = validateEnvironment({});
+    expect(env).toMatchObject({ NODE_ENV: 'development', PORT: 3000, REDIS_URL: 'redis://127.0.0.1:6379', JWT_SECRET: DEV_JWT_SECRET, ACCESS_TOKEN_TTL: 900 });
+  });
+
+  it('names every bad variable on a line of its own', () => {
+    try {
+      validateEnvironment({ PORT: 'eighty', DATABASE_URL: 'mysql://x', ACCESS_TOKEN_TTL: '0' });
+      throw new Error('expected a failure');
+    } catch (error) {
+      expect(error).toBeInstanceOf(InvalidEnvironmentError);
+      const problems = (error as InvalidEnvironmentError).problems;
+      expect(problems.some((p) => p.startsWith('PORT'))).toBe(true);
+      expect(problems.some((p) => p.startsWith('DATABASE_URL'))).toBe(true);
+      expect(problems.some((p) => p.startsWith('ACCESS_TOKEN_TTL'))).toBe(true);
+    }
+  });
+
+  it('refuses the development JWT secret and a missing database in production', () => {
+    expect(() => validateEnvironment({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET: the development default is refused/);
+    expect(() => validateEnvironment({ NODE_ENV: 'production' })).toThrow(/DATABASE_URL: required in production/);
+    expect(() =>
+      validateEnvironment({
+        NODE_ENV: 'production',
+        JWT_SECRET: 'x'.repeat(40),
+        DATABASE_URL: 'postgres://a@h/db',
+        SYSTEM_DATABASE_URL: 'postgres://b@h/db',
+      }),
+    ).not.toThrow();
+  });
+});

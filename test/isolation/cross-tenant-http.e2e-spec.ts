@@ -1,0 +1,69 @@
+import { createProject, createTask, createTenantWithUsers, TestTenantWithUsers } from '../factories';
+import { createTestApp, TestApp } from '../support/test-app';
+
+/** Tenant A's credentials against tenant B's ids: 404 exactly like a missing id, never data. */
+describe('cross-tenant HTTP access', () => {
+  let t: TestApp;
+  let a: TestTenantWithUsers;
+  let b: TestTenantWithUsers;
+  let projectA: { id: string };
+  let projectB: { id: string };
+  let taskB: { id: string };
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    [a, b] = await Promise.all([createTenantWithUsers(t), createTenantWithUsers(t)]);
+    projectA = await createProject(t, a.owner, 'A project');
+    projectB = await createProject(t, b.owner, 'B project');
+    taskB = await createTask(t, b.owner, projectB.id, 'B task');
+  });
+  afterAll(() => t.close());
+
+  const cases = (): [string, string, object | undefined][] => [
+    ['GET', `/v1/projects/${projectB.id}`, undefined],
+    ['PATCH', `/v1/projects/${projectB.id}`, { name: 'hijacked' }],
+    ['DELETE', `/v1/projects/${projectB.id}`, undefined],
+    ['GET', `/v1/projects/${projectB.id}/tasks`, undefined],
+    ['POST', `/v1/projects/${projectB.id}/tasks`, { title: 'planted' }],
+    ['GET', `/v1/projects/${projectB.id}/tasks/${taskB.id}`, undefined],
+    ['PATCH', `/v1/projects/${projectB.id}/tasks/${taskB.id}`, { title: 'hijacked' }],
+    ['DELETE', `/v1/projects/${projectB.id}/tasks/${taskB.id}`, undefined],
+    // B's task under A's own project id
+    ['GET', `/v1/projects/${projectA.id}/tasks/${taskB.id}`, undefined],
+    ['PATCH', `/v1/projects/${projectA.id}/tasks/${taskB.id}`, { title: 'hijacked' }],
+    ['DELETE', `/v1/projects/${projectA.id}/tasks/${taskB.id}`, undefined],
+  ];
+
+  it("answers 404 for every route on the other tenant's ids, as for an id that does not exist", async () => {
+    for (const [method, path, body] of cases()) {
+      const call = t.http()[method.toLowerCase() as 'get'](path).set('authorization', a.owner.auth);
+      const response = await (body ? call.send(body) : call);
+      expect({ method, path, status: response.status, body: response.body }).toEqual({
+        method,
+        path,
+        status: 404,
+        body: { statusCode: 404, error: 'Not Found', message: expect.stringMatching(/not found/) },
+      });
+    }
+  });
+
+  it("leaves the other tenant's rows untouched", async () => {
+    const [project] = await t.owner`select name from projects where id = ${projectB.id}`;
+    expect(project!.name).toBe('B project');
+    const tasks = await t.owner`select title from tasks where tenant_id = ${b.id}`;
+    expect(tasks.map((row) => row.title)).toEqual(['B task']);
+  });
+
+  it("never lists the other tenant's rows", async () => {
+    const list = await t.http().get('/v1/projects?limit=100').set('authorization', a.viewer.auth);
+    expect(list.status).toBe(200);
+    const ids = list.body.data.map((p: { id: string }) => p.id);
+    expect(ids).toContain(projectA.id);
+    expect(ids).not.toContain(projectB.id);
+  });
+
+  it('answers /v1/me with the caller and its own tenant only', async () => {
+    const me = await t.http().get('/v1/me').set('authorization', a.member.auth);
+    expect(me.body).toMatchObject({ user: { id: a.member.id, role: 'member' }, tenant: { id: a.id, slug: a.slug } });
+  });
+});
