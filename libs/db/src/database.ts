@@ -16,6 +16,8 @@ export interface DatabaseHandle {
 export interface DatabaseOptions {
   poolSize: number;
   applicationName: string;
+  /** Per-connection statement_timeout; the roles' own defaults apply when unset. */
+  statementTimeoutMs?: number;
 }
 
 /** One postgres.js pool with drizzle on top. Prepared statements are reused per connection. */
@@ -26,7 +28,10 @@ export function createDatabase(url: string, options: DatabaseOptions): DatabaseH
     idle_timeout: 60,
     connect_timeout: 10,
     onnotice: () => undefined,
-    connection: { application_name: options.applicationName },
+    connection: {
+      application_name: options.applicationName,
+      ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+    },
   });
   const db = drizzle(client, { schema });
   return { db, client, close: () => client.end({ timeout: 5 }) };

@@ -20,7 +20,11 @@ class AppDatabaseLifecycle implements OnApplicationShutdown {
       provide: APP_DATABASE,
       inject: [AppConfig],
       useFactory: (config: AppConfig) =>
-        createDatabase(config.databaseUrl, { poolSize: config.get('DB_POOL_SIZE'), applicationName: 'tenantry-app' }),
+        createDatabase(config.databaseUrl, {
+          poolSize: config.get('DB_POOL_SIZE'),
+          applicationName: 'tenantry-app',
+          statementTimeoutMs: config.get('DB_STATEMENT_TIMEOUT_MS'),
+        }),
     },
     AppDatabaseLifecycle,
   ],
