@@ -1,0 +1,56 @@
+import { sql } from 'drizzle-orm';
+import { projects } from '@tenantry/db';
+import { MissingTenantTransactionError, TenantTransaction } from '@tenantry/tenancy';
+import { ProjectsRepository } from '../../apps/api/src/projects/projects.repository';
+import { createTenant } from '../factories';
+import { createTestApp, TestApp } from '../support/test-app';
+
+describe('TenantTransaction', () => {
+  let t: TestApp;
+  let tenantTransaction: TenantTransaction;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    tenantTransaction = t.app.get(TenantTransaction);
+  });
+  afterAll(() => t.close());
+
+  it('refuses to hand out a handle outside a tenant transaction: a repository never runs unscoped', async () => {
+    const repository = t.app.get(ProjectsRepository);
+    await expect(repository.find('00000000-0000-4000-8000-000000000000')).rejects.toBeInstanceOf(MissingTenantTransactionError);
+    await expect(repository.create({ name: 'unscoped' })).rejects.toBeInstanceOf(MissingTenantTransactionError);
+    expect(() => tenantTransaction.tx).toThrow(MissingTenantTransactionError);
+  });
+
+  it('sets the tenant and user for the transaction only', async () => {
+    const tenant = await createTenant(t);
+    const userId = '00000000-0000-4000-8000-00000000abcd';
+    const inside = await tenantTransaction.run({ tenantId: tenant.id, userId }, (tx) =>
+      tx.execute<{ tenant: string; user: string }>(
+        sql`select current_setting('app.current_tenant_id', true) as tenant, current_setting('app.current_user_id', true) as user`,
+      ),
+    );
+    expect(inside[0]).toEqual({ tenant: tenant.id, user: userId });
+    expect(tenantTransaction.isActive).toBe(false);
+  });
+
+  it('rolls back every write when the work throws', async () => {
+    const tenant = await createTenant(t);
+    await expect(
+      tenantTransaction.run({ tenantId: tenant.id }, async (tx) => {
+        await tx.insert(projects).values({ tenantId: tenant.id, name: 'doomed' });
+        throw new Error('fails after the write');
+      }),
+    ).rejects.toThrow('fails after the write');
+    const [row] = await t.owner`select count(*)::int as count from projects where tenant_id = ${tenant.id}`;
+    expect(row!.count).toBe(0);
+  });
+
+  it('refuses a tenant id that is not a uuid and a nested tenant transaction', async () => {
+    expect(() => tenantTransaction.run({ tenantId: "x' or 1=1" }, async () => 1)).toThrow(/must be a uuid/);
+    const tenant = await createTenant(t);
+    await expect(
+      tenantTransaction.run({ tenantId: tenant.id }, () => tenantTransaction.run({ tenantId: tenant.id }, async () => 1)),
+    ).rejects.toThrow(/already active/);
+  });
+});
