@@ -62,6 +62,18 @@ export async function createSystemAdmin(t: TestApp) {
   return { id: admin!.id, email, token: accessToken, auth: `Bearer ${accessToken}` };
 }
 
+export async function createApiKey(t: TestApp, creator: TestUser, role: TenantRole = 'member') {
+  const response = await t.http().post('/v1/api-keys').set('authorization', creator.auth).send({ name: `${role} key`, role });
+  if (response.status !== 201) throw new Error(`createApiKey: ${response.status} ${JSON.stringify(response.body)}`);
+  return { ...(response.body as { id: string; key: string; prefix: string }), auth: `Bearer ${response.body.key}` };
+}
+
+export async function login(t: TestApp, tenant: { slug: string }, user: { email: string }) {
+  const response = await t.http().post('/v1/auth/login').send({ tenant: tenant.slug, email: user.email, password: TEST_PASSWORD });
+  if (response.status !== 200) throw new Error(`login: ${response.status} ${JSON.stringify(response.body)}`);
+  return response.body as { accessToken: string; refreshToken: string };
+}
+
 export async function createProject(t: TestApp, user: TestUser, name = 'Project') {
   const response = await t.http().post('/v1/projects').set('authorization', user.auth).send({ name });
   if (response.status !== 201) throw new Error(`createProject: ${response.status} ${JSON.stringify(response.body)}`);

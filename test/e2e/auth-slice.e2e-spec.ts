@@ -19,7 +19,7 @@ describe('login, /v1/me and tenant resolution', () => {
   it('logs a user in with the tenant slug in the body and returns a bearer token with the contract claims', async () => {
     const response = await login({ tenant: acme.slug, email: acme.member.email, password: TEST_PASSWORD });
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({ accessToken: expect.any(String), tokenType: 'Bearer', expiresIn: 900 });
+    expect(response.body).toEqual({ accessToken: expect.any(String), refreshToken: expect.stringMatching(/^rt_/), tokenType: 'Bearer', expiresIn: 900 });
     const claims = JSON.parse(Buffer.from(response.body.accessToken.split('.')[1], 'base64url').toString());
     expect(claims).toMatchObject({ sub: acme.member.id, tid: acme.id, role: 'member', typ: 'access', iss: 'tenantry', aud: 'tenantry-api' });
     expect(claims.exp - claims.iat).toBe(900);

@@ -8,10 +8,12 @@ import { PlansModule } from '@tenantry/plans';
 import { RedisModule } from '@tenantry/redis';
 import { TenancyModule, TenantRequestInterceptor } from '@tenantry/tenancy';
 import { AdminModule } from './admin/admin.module';
+import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuthApiModule } from './auth/auth-api.module';
 import { HealthModule } from './health/health.module';
 import { ProjectsModule } from './projects/projects.module';
 import { TasksModule } from './tasks/tasks.module';
+import { UsersModule } from './users/users.module';
 
 @Module({
   imports: [
@@ -27,6 +29,8 @@ import { TasksModule } from './tasks/tasks.module';
     AdminModule,
     ProjectsModule,
     TasksModule,
+    UsersModule,
+    ApiKeysModule,
   ],
   providers: [
     // Order matters: authenticate, then decide access, then open the tenant transaction.

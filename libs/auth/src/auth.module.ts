@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { AccessGuard } from './access.guard';
+import { ApiKeyAuthenticator } from './api-key.authenticator';
 import { AuthenticationGuard } from './authentication.guard';
 import { JwtStrategy } from './jwt.strategy';
 import { TokenService } from './token.service';
@@ -9,7 +10,7 @@ import { TokenService } from './token.service';
 @Global()
 @Module({
   imports: [PassportModule, JwtModule.register({})],
-  providers: [JwtStrategy, TokenService, AuthenticationGuard, AccessGuard],
+  providers: [JwtStrategy, TokenService, ApiKeyAuthenticator, AuthenticationGuard, AccessGuard],
   exports: [TokenService, AuthenticationGuard, AccessGuard],
 })
 export class AuthModule {}

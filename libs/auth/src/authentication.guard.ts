@@ -1,17 +1,37 @@
-import { ExecutionContext, Injectable } from '@nestjs/common';
+import { ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
+import type { Request } from 'express';
+import type { Principal } from '@tenantry/tenancy';
+import { ApiKeyAuthenticator } from './api-key.authenticator';
 import { IS_PUBLIC } from './decorators';
 
-/** Global: every route needs a valid bearer credential unless marked @Public(). */
+const API_KEY_BEARER = /^Bearer\s+(sk_\S*)$/i;
+
+/**
+ * Global: every route needs a valid bearer credential unless marked @Public(). A bearer that
+ * starts with `sk_` is a tenant API key; anything else must be an access JWT.
+ */
 @Injectable()
 export class AuthenticationGuard extends AuthGuard('jwt') {
-  constructor(private readonly reflector: Reflector) {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly apiKeys: ApiKeyAuthenticator,
+  ) {
     super();
   }
 
-  override canActivate(context: ExecutionContext) {
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
-    return isPublic ? true : super.canActivate(context);
+    if (isPublic) return true;
+    const request = context.switchToHttp().getRequest<Request & { user?: Principal }>();
+    const apiKey = API_KEY_BEARER.exec(request.headers.authorization ?? '')?.[1];
+    if (apiKey !== undefined) {
+      const principal = await this.apiKeys.authenticate(apiKey);
+      if (!principal) throw new UnauthorizedException('Invalid API key');
+      request.user = principal;
+      return true;
+    }
+    return (await super.canActivate(context)) as boolean;
   }
 }

@@ -3,10 +3,13 @@
  * @Roles and @SystemAdminOnly decorators, and argon2 password hashing.
  */
 export * from './access.guard';
+export * from './api-key.authenticator';
 export * from './auth.module';
 export * from './authentication.guard';
 export * from './decorators';
+export * from './password-policy';
 export * from './passwords';
+export * from './secrets';
 export * from './roles';
 export * from './token-claims';
 export * from './token.service';

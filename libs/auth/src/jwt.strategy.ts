@@ -25,7 +25,9 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     });
   }
 
-  validate(claims: AccessTokenClaims): Principal {
+  validate(claims: AccessTokenClaims & { exp?: unknown }): Principal {
+    // jsonwebtoken checks exp only when present: a token without one would never expire.
+    if (typeof claims.exp !== 'number') throw new UnauthorizedException();
     if (claims.typ !== 'access' || !isUuid(claims.sub)) throw new UnauthorizedException();
     if (claims.role === 'system_admin') {
       if (claims.tid !== undefined) throw new UnauthorizedException();

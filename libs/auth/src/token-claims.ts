@@ -13,8 +13,12 @@ export interface AccessTokenClaims {
   act?: { sub: string };
 }
 
-export interface TokenPair {
+export interface AccessToken {
   accessToken: string;
   tokenType: 'Bearer';
   expiresIn: number;
+}
+
+export interface TokenPair extends AccessToken {
+  refreshToken: string;
 }

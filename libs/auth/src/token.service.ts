@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from '@tenantry/config';
 import type { TenantRole } from '@tenantry/db';
-import { AccessTokenClaims, ACCESS_TOKEN_ALGORITHM, TokenPair } from './token-claims';
+import { AccessTokenClaims, ACCESS_TOKEN_ALGORITHM, AccessToken } from './token-claims';
 
 /** Signs access tokens; verification is the JWT strategy's job. */
 @Injectable()
@@ -12,15 +12,20 @@ export class TokenService {
     private readonly config: AppConfig,
   ) {}
 
-  issueTenantAccess(user: { id: string; tenantId: string; role: TenantRole }, ttlSeconds?: number): Promise<TokenPair> {
+  issueTenantAccess(user: { id: string; tenantId: string; role: TenantRole }, ttlSeconds?: number): Promise<AccessToken> {
     return this.sign({ sub: user.id, tid: user.tenantId, role: user.role, typ: 'access' }, ttlSeconds);
   }
 
-  issueSystemAdminAccess(admin: { id: string }): Promise<TokenPair> {
+  /** A tenant token that names the system admin acting through it (`act`); never refreshable. */
+  issueImpersonation(user: { id: string; tenantId: string; role: TenantRole }, adminId: string, ttlSeconds: number): Promise<AccessToken> {
+    return this.sign({ sub: user.id, tid: user.tenantId, role: user.role, typ: 'access', act: { sub: adminId } }, ttlSeconds);
+  }
+
+  issueSystemAdminAccess(admin: { id: string }): Promise<AccessToken> {
     return this.sign({ sub: admin.id, role: 'system_admin', typ: 'access' });
   }
 
-  private async sign(claims: AccessTokenClaims, ttlSeconds = this.config.get('ACCESS_TOKEN_TTL')): Promise<TokenPair> {
+  private async sign(claims: AccessTokenClaims, ttlSeconds = this.config.get('ACCESS_TOKEN_TTL')): Promise<AccessToken> {
     const accessToken = await this.jwt.signAsync(claims, {
       algorithm: ACCESS_TOKEN_ALGORITHM,
       secret: this.config.get('JWT_SECRET'),

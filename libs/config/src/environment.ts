@@ -89,6 +89,32 @@ export class Environment {
   @Max(86400)
   ACCESS_TOKEN_TTL = 900;
 
+  /** Refresh token lifetime in seconds (30 days). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(31536000)
+  REFRESH_TOKEN_TTL = 2592000;
+
+  /** Failed logins allowed per (tenant, email) within LOGIN_FAILURE_WINDOW before 429. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LOGIN_MAX_FAILURES_PER_ACCOUNT = 5;
+
+  /** Failed logins allowed per client IP within LOGIN_FAILURE_WINDOW before 429. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LOGIN_MAX_FAILURES_PER_IP = 30;
+
+  /** Seconds a failed login counts against its account and IP. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  LOGIN_FAILURE_WINDOW = 900;
+
   /** When set, `<slug>.<BASE_DOMAIN>` names the tenant of a request. */
   @IsOptional()
   @Matches(/^[a-z0-9.-]+$/i, { message: 'BASE_DOMAIN must be a host name such as example.com' })

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { eq, sql } from 'drizzle-orm';
-import { APP_DATABASE, DatabaseHandle, tenants, TenantStatus } from '@tenantry/db';
+import { and, eq, sql } from 'drizzle-orm';
+import { APP_DATABASE, DatabaseHandle, TenantRole, tenants, TenantStatus, users } from '@tenantry/db';
 import { TenantTransaction } from './tenant-transaction';
 
 export interface TenantIdentity {
@@ -24,6 +24,26 @@ export class TenantDirectoryRepository {
     const rows = await this.database.db.execute<{ id: string; status: TenantStatus }>(
       sql`select id, status from tenant_by_slug(${slug})`,
     );
+    return rows[0];
+  }
+
+  /**
+   * The tenant of the active transaction and, when a user id is given, that user's current role
+   * (undefined when the user no longer exists): one round trip for the per-request checks.
+   */
+  async currentWithUser(userId: string): Promise<(TenantIdentity & { userRole: TenantRole | null }) | undefined> {
+    const rows = await this.tenantTransaction.tx
+      .select({
+        id: tenants.id,
+        slug: tenants.slug,
+        name: tenants.name,
+        plan: tenants.plan,
+        status: tenants.status,
+        userRole: users.role,
+      })
+      .from(tenants)
+      .leftJoin(users, and(eq(users.tenantId, tenants.id), eq(users.id, userId)))
+      .where(eq(tenants.id, this.tenantTransaction.tenantId));
     return rows[0];
   }
 

@@ -17,7 +17,8 @@ import { TenantTransaction } from './tenant-transaction';
 /**
  * Wraps every request of a tenant principal in one tenant transaction: the handler and every
  * repository it calls see only that tenant's rows, and an exception rolls everything back.
- * Before the handler runs, the tenant must exist, be active, and match the host's slug.
+ * Before the handler runs, the tenant must exist, be active, and match the host's slug, and a
+ * user must still exist with the role its token names.
  */
 @Injectable()
 export class TenantRequestInterceptor implements NestInterceptor {
@@ -38,8 +39,15 @@ export class TenantRequestInterceptor implements NestInterceptor {
       this.tenantTransaction.run(
         { tenantId: principal.tenantId, userId: principal.actorType === 'user' ? principal.subjectId : undefined },
         async () => {
-          const tenant = await this.directory.current();
-          if (!tenant) throw new UnauthorizedException('Unknown tenant');
+          const tenant =
+            principal.actorType === 'user'
+              ? await this.directory.currentWithUser(principal.subjectId)
+              : { ...(await this.directory.current()), userRole: principal.role };
+          if (!tenant?.id) throw new UnauthorizedException('Unknown tenant');
+          // A removed user, or one whose role changed since the token was issued, signs in again.
+          if (tenant.userRole !== principal.role) {
+            throw new UnauthorizedException('These credentials are no longer valid; sign in again');
+          }
           if (tenant.status === 'suspended') throw new ForbiddenException('Tenant is suspended');
           if (tenant.status === 'deleted') throw new ForbiddenException('Tenant has been deleted');
           if (hostSlug !== undefined && hostSlug !== tenant.slug) {

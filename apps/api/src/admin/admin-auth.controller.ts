@@ -1,16 +1,36 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import type { Request } from 'express';
 import { Public } from '@tenantry/auth';
+import { RefreshTokenDto } from '../auth/dto/refresh.dto';
+import { AdminSessionsService } from './admin-sessions.service';
 import { AdminService } from './admin.service';
 import { AdminLoginDto } from './dto/admin-login.dto';
 
 @Controller('v1/admin/auth')
 export class AdminAuthController {
-  constructor(private readonly admin: AdminService) {}
+  constructor(
+    private readonly admin: AdminService,
+    private readonly sessions: AdminSessionsService,
+  ) {}
 
   @Public()
   @Post('login')
   @HttpCode(200)
-  login(@Body() body: AdminLoginDto) {
-    return this.admin.login(body);
+  login(@Body() body: AdminLoginDto, @Req() request: Request) {
+    return this.admin.login(body, request.ip ?? 'unknown');
+  }
+
+  @Public()
+  @Post('refresh')
+  @HttpCode(200)
+  refresh(@Body() body: RefreshTokenDto) {
+    return this.sessions.refresh(body.refreshToken);
+  }
+
+  @Public()
+  @Post('logout')
+  @HttpCode(204)
+  async logout(@Body() body: RefreshTokenDto): Promise<void> {
+    await this.sessions.logout(body.refreshToken);
   }
 }

@@ -1,14 +1,17 @@
 import { Module } from '@nestjs/common';
 import { SystemDbModule } from '@tenantry/system-db';
+import { AuthApiModule } from '../auth/auth-api.module';
 import { AdminAuthController } from './admin-auth.controller';
+import { AdminSessionsRepository } from './admin-sessions.repository';
+import { AdminSessionsService } from './admin-sessions.service';
 import { AdminRepository } from './admin.repository';
 import { AdminService } from './admin.service';
 import { AdminTenantsController } from './admin-tenants.controller';
 
 /** The operator's console API: the one module of the API that uses the system (BYPASSRLS) pool. */
 @Module({
-  imports: [SystemDbModule],
+  imports: [SystemDbModule, AuthApiModule],
   controllers: [AdminAuthController, AdminTenantsController],
-  providers: [AdminRepository, AdminService],
+  providers: [AdminRepository, AdminService, AdminSessionsRepository, AdminSessionsService],
 })
 export class AdminModule {}

@@ -1,6 +1,8 @@
 import { BadRequestException, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { hashPassword, TokenPair, TokenService, verifyPassword } from '@tenantry/auth';
+import { hashPassword, TokenPair, verifyPassword } from '@tenantry/auth';
+import { LoginThrottle } from '../auth/login-throttle';
+import { AdminSessionsService } from './admin-sessions.service';
 import type { Tenant } from '@tenantry/db';
 import { AdminRepository } from './admin.repository';
 import { parseConfigOverrides } from './config-overrides';
@@ -23,14 +25,21 @@ export const presentTenant = (tenant: Tenant) => ({
 export class AdminService {
   constructor(
     private readonly repository: AdminRepository,
-    private readonly tokens: TokenService,
+    private readonly sessions: AdminSessionsService,
+    private readonly throttle: LoginThrottle,
   ) {}
 
-  async login(input: AdminLoginDto): Promise<TokenPair> {
+  async login(input: AdminLoginDto, ip: string): Promise<TokenPair> {
+    const account = `system:${input.email}`;
+    await this.throttle.assertAllowed(account, ip);
     const admin = await this.repository.findAdminByEmail(input.email);
     const isValid = await verifyPassword(admin?.passwordHash, input.password);
-    if (!admin || !isValid) throw new UnauthorizedException('Invalid credentials');
-    return this.tokens.issueSystemAdminAccess(admin);
+    if (!admin || !isValid) {
+      await this.throttle.recordFailure(account, ip);
+      throw new UnauthorizedException('Invalid credentials');
+    }
+    await this.throttle.recordSuccess(account);
+    return this.sessions.start(admin.id);
   }
 
   /** All or nothing; a taken slug is a 409 from the unique constraint, mapped once by the filter. */

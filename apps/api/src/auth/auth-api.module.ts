@@ -1,11 +1,15 @@
 import { Module } from '@nestjs/common';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
+import { LoginThrottle } from './login-throttle';
+import { RefreshTokensRepository } from './refresh-tokens.repository';
+import { TenantSessionsService } from './tenant-sessions.service';
 import { UsersAuthRepository } from './users-auth.repository';
 
-/** Tenant login and the caller's identity. */
+/** Tenant login, refresh-token rotation, logout and the caller's identity. */
 @Module({
   controllers: [AuthController],
-  providers: [AuthService, UsersAuthRepository],
+  providers: [AuthService, LoginThrottle, RefreshTokensRepository, TenantSessionsService, UsersAuthRepository],
+  exports: [LoginThrottle, RefreshTokensRepository],
 })
 export class AuthApiModule {}

@@ -4,16 +4,35 @@ import { CurrentTenantPrincipal, Public } from '@tenantry/auth';
 import type { TenantPrincipal } from '@tenantry/tenancy';
 import { AuthService } from './auth.service';
 import { LoginDto } from './dto/login.dto';
+import { RefreshTokenDto } from './dto/refresh.dto';
+import { TenantSessionsService } from './tenant-sessions.service';
 
 @Controller('v1')
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly sessions: TenantSessionsService,
+  ) {}
 
   @Public()
   @Post('auth/login')
   @HttpCode(200)
   login(@Body() body: LoginDto, @Req() request: Request) {
-    return this.auth.login(body, request.headers.host);
+    return this.auth.login(body, { host: request.headers.host, ip: request.ip ?? 'unknown' });
+  }
+
+  @Public()
+  @Post('auth/refresh')
+  @HttpCode(200)
+  refresh(@Body() body: RefreshTokenDto) {
+    return this.sessions.refresh(body.refreshToken);
+  }
+
+  @Public()
+  @Post('auth/logout')
+  @HttpCode(204)
+  async logout(@Body() body: RefreshTokenDto): Promise<void> {
+    await this.sessions.logout(body.refreshToken);
   }
 
   @Get('me')

@@ -1,8 +1,10 @@
 import { BadRequestException, ForbiddenException, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
 import { AppConfig } from '@tenantry/config';
-import { TokenPair, TokenService, verifyPassword } from '@tenantry/auth';
+import { TokenPair, verifyPassword } from '@tenantry/auth';
 import { slugFromHost, TenantDirectoryRepository, TenantPrincipal, TenantTransaction } from '@tenantry/tenancy';
 import { LoginDto } from './dto/login.dto';
+import { LoginThrottle } from './login-throttle';
+import { TenantSessionsService } from './tenant-sessions.service';
 import { UsersAuthRepository } from './users-auth.repository';
 
 const INVALID_CREDENTIALS = 'Invalid credentials';
@@ -13,7 +15,8 @@ export class AuthService {
     private readonly directory: TenantDirectoryRepository,
     private readonly tenantTransaction: TenantTransaction,
     private readonly usersRepository: UsersAuthRepository,
-    private readonly tokens: TokenService,
+    private readonly sessions: TenantSessionsService,
+    private readonly throttle: LoginThrottle,
     private readonly config: AppConfig,
   ) {}
 
@@ -21,13 +24,15 @@ export class AuthService {
    * One answer for an unknown tenant, an unknown email and a wrong password, and the same work
    * (one argon2 verification) for each, so neither the body nor the timing tells them apart.
    */
-  async login(input: LoginDto, host: string | undefined): Promise<TokenPair> {
-    const hostSlug = slugFromHost(host, this.config.get('BASE_DOMAIN'));
+  async login(input: LoginDto, client: { host?: string; ip: string }): Promise<TokenPair> {
+    const hostSlug = slugFromHost(client.host, this.config.get('BASE_DOMAIN'));
     if (input.tenant && hostSlug && input.tenant !== hostSlug) {
       throw new BadRequestException('tenant does not match the host');
     }
     const slug = input.tenant ?? hostSlug;
     if (!slug) throw new BadRequestException('tenant is required (in the body or as the host name)');
+    const account = `${slug}:${input.email}`;
+    await this.throttle.assertAllowed(account, client.ip);
 
     const tenant = await this.directory.findBySlug(slug);
     // The hash is read in a short tenant transaction; argon2 runs after it, outside any transaction.
@@ -35,17 +40,22 @@ export class AuthService {
       ? await this.tenantTransaction.run({ tenantId: tenant.id }, () => this.usersRepository.findByEmail(input.email))
       : undefined;
     const isValid = await verifyPassword(user?.passwordHash, input.password);
-    if (!tenant || !user || !isValid) throw new UnauthorizedException(INVALID_CREDENTIALS);
+    if (!tenant || !user || !isValid) {
+      await this.throttle.recordFailure(account, client.ip);
+      throw new UnauthorizedException(INVALID_CREDENTIALS);
+    }
+    await this.throttle.recordSuccess(account);
     // Only a caller who knows a valid password learns that the tenant is not active.
     if (tenant.status !== 'active') throw new ForbiddenException(`Tenant is ${tenant.status}`);
-    return this.tokens.issueTenantAccess(user);
+    return this.tenantTransaction.run({ tenantId: tenant.id, userId: user.id }, () => this.sessions.start(user));
   }
 
   async me(principal: TenantPrincipal) {
-    const [user, tenant] = await Promise.all([
-      this.usersRepository.findById(principal.subjectId),
-      this.directory.current(),
-    ]);
+    const tenant = await this.directory.current();
+    if (principal.actorType === 'api_key') {
+      return { apiKey: { id: principal.subjectId, role: principal.role }, tenant };
+    }
+    const user = await this.usersRepository.findById(principal.subjectId);
     if (!user || !tenant) throw new NotFoundException('User not found');
     return { user, tenant };
   }

@@ -10,7 +10,9 @@ import {
   ServiceUnavailableException,
 } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
+import type { Response } from 'express';
 import { asPgError, PgError } from '@tenantry/db';
+import { TooManyRequestsException } from './too-many-requests.exception';
 
 /**
  * Maps PostgreSQL errors to HTTP answers once, for every route: nothing SQL reaches a client,
@@ -21,6 +23,9 @@ export class AppExceptionFilter extends BaseExceptionFilter {
   private readonly logger = new Logger('Exceptions');
 
   override catch(exception: unknown, host: ArgumentsHost): void {
+    if (exception instanceof TooManyRequestsException && host.getType() === 'http') {
+      host.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(exception.retryAfterSeconds));
+    }
     if (exception instanceof HttpException) return super.catch(exception, host);
     const pgError = asPgError(exception);
     const mapped = pgError && this.fromPostgres(pgError);

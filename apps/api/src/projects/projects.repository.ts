@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, count, desc, eq, sql } from 'drizzle-orm';
 import { Project, projects } from '@tenantry/db';
 import { TenantTransaction } from '@tenantry/tenancy';
 import { KeysetPosition } from '../pagination/cursor';
@@ -25,6 +25,12 @@ export class ProjectsRepository {
       )
       .orderBy(desc(projects.createdAt), desc(projects.id))
       .limit(limit + 1);
+  }
+
+  async count(): Promise<number> {
+    const { tx, tenantId } = this.tenantTransaction;
+    const [row] = await tx.select({ value: count() }).from(projects).where(eq(projects.tenantId, tenantId));
+    return row!.value;
   }
 
   async find(id: string): Promise<Project | undefined> {

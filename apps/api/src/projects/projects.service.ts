@@ -1,5 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { Project } from '@tenantry/db';
+import { CountedLimits } from '@tenantry/plans';
 import type { TenantPrincipal } from '@tenantry/tenancy';
 import { decodeCursor, Page, PageQuery, toPage } from '../pagination/cursor';
 import { CreateProjectDto, UpdateProjectDto } from './dto/project.dto';
@@ -17,7 +18,10 @@ export type ProjectView = ReturnType<typeof presentProject>;
 
 @Injectable()
 export class ProjectsService {
-  constructor(private readonly repository: ProjectsRepository) {}
+  constructor(
+    private readonly repository: ProjectsRepository,
+    private readonly countedLimits: CountedLimits,
+  ) {}
 
   async list(query: PageQuery): Promise<Page<ProjectView>> {
     const rows = await this.repository.list(query.limit, decodeCursor(query.cursor));
@@ -37,6 +41,7 @@ export class ProjectsService {
 
   async create(input: CreateProjectDto, principal: TenantPrincipal): Promise<ProjectView> {
     const createdBy = principal.actorType === 'user' ? principal.subjectId : undefined;
+    await this.countedLimits.assertAvailable('projects', () => this.repository.count());
     return presentProject(await this.repository.create({ ...input, createdBy }));
   }
 

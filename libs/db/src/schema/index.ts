@@ -5,3 +5,5 @@ export * from './system-admins';
 export * from './users';
 export * from './projects';
 export * from './tasks';
+export * from './refresh-tokens';
+export * from './api-keys';

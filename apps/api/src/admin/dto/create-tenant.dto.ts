@@ -10,9 +10,8 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { IsAcceptablePassword } from '@tenantry/auth';
 import { SLUG_PATTERN } from '@tenantry/db';
-
-export const MIN_PASSWORD_LENGTH = 10;
 
 export class FirstAdminDto {
   @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
@@ -21,9 +20,7 @@ export class FirstAdminDto {
   email: string;
 
   @IsOptional()
-  @IsString()
-  @MinLength(MIN_PASSWORD_LENGTH)
-  @MaxLength(1024)
+  @IsAcceptablePassword()
   password?: string;
 }
 

@@ -1,0 +1,28 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { CurrentTenantPrincipal, Roles } from '@tenantry/auth';
+import type { TenantPrincipal } from '@tenantry/tenancy';
+import { PageQuery } from '../pagination/cursor';
+import { ApiKeysService } from './api-keys.service';
+import { CreateApiKeyDto } from './dto/api-key.dto';
+
+@Roles('admin')
+@Controller('v1/api-keys')
+export class ApiKeysController {
+  constructor(private readonly apiKeys: ApiKeysService) {}
+
+  @Get()
+  list(@Query() query: PageQuery) {
+    return this.apiKeys.list(query);
+  }
+
+  @Post()
+  create(@CurrentTenantPrincipal() actor: TenantPrincipal, @Body() body: CreateApiKeyDto) {
+    return this.apiKeys.create(actor, body);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async revoke(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    await this.apiKeys.revoke(id);
+  }
+}

@@ -1,0 +1,50 @@
+import { BadRequestException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { hasAtLeastRole, randomSecret, sha256 } from '@tenantry/auth';
+import type { ApiKey } from '@tenantry/db';
+import type { TenantPrincipal } from '@tenantry/tenancy';
+import { decodeCursor, PageQuery, toPage } from '../pagination/cursor';
+import { ApiKeysRepository } from './api-keys.repository';
+import { CreateApiKeyDto } from './dto/api-key.dto';
+
+export const presentApiKey = (key: ApiKey) => ({
+  id: key.id,
+  name: key.name,
+  prefix: key.prefix,
+  role: key.role,
+  createdBy: key.createdBy,
+  lastUsedAt: key.lastUsedAt,
+  expiresAt: key.expiresAt,
+  revokedAt: key.revokedAt,
+  createdAt: key.createdAt,
+});
+
+@Injectable()
+export class ApiKeysService {
+  constructor(private readonly repository: ApiKeysRepository) {}
+
+  async list(query: PageQuery) {
+    return toPage(await this.repository.list(query.limit, decodeCursor(query.cursor)), query.limit, presentApiKey);
+  }
+
+  /** The secret is in this answer and nowhere else, ever. */
+  async create(actor: TenantPrincipal, input: CreateApiKeyDto) {
+    if (!hasAtLeastRole(actor.role, input.role)) {
+      throw new ForbiddenException(`A key's role can be at most your own (${actor.role})`);
+    }
+    if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) throw new BadRequestException('expiresAt must be in the future');
+    const key = `sk_${randomSecret()}`;
+    const row = await this.repository.create({
+      name: input.name,
+      role: input.role,
+      prefix: key.slice(0, 11),
+      keyHash: sha256(key),
+      createdBy: actor.subjectId,
+      expiresAt: input.expiresAt,
+    });
+    return { ...presentApiKey(row), key };
+  }
+
+  async revoke(id: string): Promise<void> {
+    if (!(await this.repository.revoke(id))) throw new NotFoundException('API key not found');
+  }
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { AuthApiModule } from '../auth/auth-api.module';
+import { UsersController } from './users.controller';
+import { UsersRepository } from './users.repository';
+import { UsersService } from './users.service';
+
+/** Members of a tenant: create (counts a seat), change role, remove. */
+@Module({
+  imports: [AuthApiModule],
+  controllers: [UsersController],
+  providers: [UsersRepository, UsersService],
+})
+export class UsersModule {}

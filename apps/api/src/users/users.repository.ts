@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import { and, count, desc, eq, sql } from 'drizzle-orm';
+import { TenantRole, User, users } from '@tenantry/db';
+import { TenantTransaction } from '@tenantry/tenancy';
+import { KeysetPosition } from '../pagination/cursor';
+
+@Injectable()
+export class UsersRepository {
+  constructor(private readonly tenantTransaction: TenantTransaction) {}
+
+  async list(limit: number, after: KeysetPosition | undefined): Promise<User[]> {
+    const { tx, tenantId } = this.tenantTransaction;
+    return tx
+      .select()
+      .from(users)
+      .where(
+        and(
+          eq(users.tenantId, tenantId),
+          after ? sql`(${users.createdAt}, ${users.id}) < (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)` : undefined,
+        ),
+      )
+      .orderBy(desc(users.createdAt), desc(users.id))
+      .limit(limit + 1);
+  }
+
+  async find(id: string): Promise<User | undefined> {
+    const { tx, tenantId } = this.tenantTransaction;
+    const rows = await tx.select().from(users).where(and(eq(users.tenantId, tenantId), eq(users.id, id)));
+    return rows[0];
+  }
+
+  async count(): Promise<number> {
+    const { tx, tenantId } = this.tenantTransaction;
+    const [row] = await tx.select({ value: count() }).from(users).where(eq(users.tenantId, tenantId));
+    return row!.value;
+  }
+
+  /** Locks every owner row: two concurrent demotions cannot both see "another owner remains". */
+  async lockOwners(): Promise<string[]> {
+    const { tx, tenantId } = this.tenantTransaction;
+    const rows = await tx
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.tenantId, tenantId), eq(users.role, 'owner')))
+      .for('update');
+    return rows.map((row) => row.id);
+  }
+
+  async create(values: { email: string; role: TenantRole; passwordHash: string | null }): Promise<User> {
+    const { tx, tenantId } = this.tenantTransaction;
+    const [row] = await tx.insert(users).values({ ...values, tenantId }).returning();
+    return row!;
+  }
+
+  async updateRole(id: string, role: TenantRole): Promise<User | undefined> {
+    const { tx, tenantId } = this.tenantTransaction;
+    const [row] = await tx
+      .update(users)
+      .set({ role, updatedAt: new Date() })
+      .where(and(eq(users.tenantId, tenantId), eq(users.id, id)))
+      .returning();
+    return row;
+  }
+
+  async remove(id: string): Promise<void> {
+    const { tx, tenantId } = this.tenantTransaction;
+    await tx.delete(users).where(and(eq(users.tenantId, tenantId), eq(users.id, id)));
+  }
+}

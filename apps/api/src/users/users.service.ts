@@ -1,0 +1,83 @@
+import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { hashPassword } from '@tenantry/auth';
+import type { TenantRole, User } from '@tenantry/db';
+import { CountedLimits } from '@tenantry/plans';
+import type { TenantPrincipal } from '@tenantry/tenancy';
+import { RefreshTokensRepository } from '../auth/refresh-tokens.repository';
+import { decodeCursor, Page, PageQuery, toPage } from '../pagination/cursor';
+import { CreateUserDto, UpdateUserDto } from './dto/user.dto';
+import { UsersRepository } from './users.repository';
+
+export const presentUser = (user: User) => ({
+  id: user.id,
+  email: user.email,
+  role: user.role,
+  isInvited: user.passwordHash === null,
+  createdAt: user.createdAt,
+  updatedAt: user.updatedAt,
+});
+export type UserView = ReturnType<typeof presentUser>;
+
+/**
+ * Membership rules. Route access (admin and up) is the guard's job; these are the rules about
+ * whom an actor may touch: only owners make, change or remove owners, and the last owner stays.
+ */
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly repository: UsersRepository,
+    private readonly refreshTokens: RefreshTokensRepository,
+    private readonly countedLimits: CountedLimits,
+  ) {}
+
+  async list(query: PageQuery): Promise<Page<UserView>> {
+    return toPage(await this.repository.list(query.limit, decodeCursor(query.cursor)), query.limit, presentUser);
+  }
+
+  async create(actor: TenantPrincipal, input: CreateUserDto): Promise<UserView> {
+    this.assertMayGrant(actor, input.role);
+    await this.countedLimits.assertAvailable('seats', () => this.repository.count());
+    const passwordHash = input.password ? await hashPassword(input.password) : null;
+    return presentUser(await this.repository.create({ email: input.email, role: input.role, passwordHash }));
+  }
+
+  async update(actor: TenantPrincipal, id: string, input: UpdateUserDto): Promise<UserView> {
+    const target = await this.require(id);
+    this.assertMayManage(actor, target);
+    this.assertMayGrant(actor, input.role);
+    if (target.role === 'owner' && input.role !== 'owner') await this.assertAnotherOwnerRemains(target.id);
+    const updated = await this.repository.updateRole(id, input.role);
+    if (input.role !== target.role) await this.refreshTokens.revokeAllOfUser(id);
+    return presentUser(updated!);
+  }
+
+  /** Its refresh tokens go with it; API keys it created belong to the tenant and stay. */
+  async remove(actor: TenantPrincipal, id: string): Promise<void> {
+    const target = await this.require(id);
+    this.assertMayManage(actor, target);
+    if (target.role === 'owner') await this.assertAnotherOwnerRemains(target.id);
+    await this.refreshTokens.revokeAllOfUser(id);
+    await this.repository.remove(id);
+  }
+
+  private async require(id: string): Promise<User> {
+    const user = await this.repository.find(id);
+    if (!user) throw new NotFoundException('User not found');
+    return user;
+  }
+
+  private assertMayGrant(actor: TenantPrincipal, role: TenantRole): void {
+    if (role === 'owner' && actor.role !== 'owner') throw new ForbiddenException('Only an owner can make owners');
+  }
+
+  private assertMayManage(actor: TenantPrincipal, target: User): void {
+    if (target.role === 'owner' && actor.role !== 'owner') throw new ForbiddenException('Only an owner can change or remove an owner');
+  }
+
+  private async assertAnotherOwnerRemains(ownerId: string): Promise<void> {
+    const owners = await this.repository.lockOwners();
+    if (owners.filter((id) => id !== ownerId).length === 0) {
+      throw new ConflictException('The last owner can be neither removed nor demoted');
+    }
+  }
+}

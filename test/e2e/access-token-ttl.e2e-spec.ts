@@ -1,0 +1,22 @@
+import { createTenantWithUsers, login } from '../factories';
+import { createTestApp, TestApp } from '../support/test-app';
+
+describe('access token lifetime', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ ACCESS_TOKEN_TTL: '1' });
+  });
+  afterAll(() => t.close());
+
+  it('expires access tokens after ACCESS_TOKEN_TTL; the refresh token still gets a new one', async () => {
+    const tenant = await createTenantWithUsers(t);
+    const session = await login(t, tenant, tenant.member);
+    expect((await t.http().get('/v1/me').set('authorization', `Bearer ${session.accessToken}`)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    expect((await t.http().get('/v1/me').set('authorization', `Bearer ${session.accessToken}`)).status).toBe(401);
+    const renewed = await t.http().post('/v1/auth/refresh').send({ refreshToken: session.refreshToken });
+    expect(renewed.body.expiresIn).toBe(1);
+    expect((await t.http().get('/v1/me').set('authorization', `Bearer ${renewed.body.accessToken}`)).status).toBe(200);
+  });
+});
