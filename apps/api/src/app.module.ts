@@ -5,6 +5,7 @@ import { AccessGuard, AuthenticationGuard, AuthModule } from '@tenantry/auth';
 import { AppConfigModule } from '@tenantry/config';
 import { DbModule } from '@tenantry/db';
 import { PlansModule } from '@tenantry/plans';
+import { QueuesModule } from '@tenantry/queues';
 import { RedisModule } from '@tenantry/redis';
 import { TenancyModule, TenantRequestInterceptor } from '@tenantry/tenancy';
 import { AdminModule } from './admin/admin.module';
@@ -13,6 +14,7 @@ import { AuthApiModule } from './auth/auth-api.module';
 import { HealthModule } from './health/health.module';
 import { ProjectsModule } from './projects/projects.module';
 import { TasksModule } from './tasks/tasks.module';
+import { TenantModule } from './tenant/tenant.module';
 import { UsersModule } from './users/users.module';
 
 @Module({
@@ -23,6 +25,7 @@ import { UsersModule } from './users/users.module';
     RedisModule,
     TenancyModule,
     PlansModule,
+    QueuesModule,
     AuthModule,
     HealthModule,
     AuthApiModule,
@@ -31,6 +34,7 @@ import { UsersModule } from './users/users.module';
     TasksModule,
     UsersModule,
     ApiKeysModule,
+    TenantModule,
   ],
   providers: [
     // Order matters: authenticate, then decide access, then open the tenant transaction.

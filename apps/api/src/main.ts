@@ -55,12 +55,19 @@ async function bootstrap(): Promise<void> {
   const env = validateEnvironment(process.env);
   await app.listen(env.PORT);
   logger.log(`API listening on http://localhost:${env.PORT}`);
+  // In development one `npm start` runs the whole product; production runs `start:worker` apart.
+  const worker =
+    env.NODE_ENV === 'development'
+      ? await NestFactory.createApplicationContext((await import('../../worker/src/worker.module')).WorkerModule)
+      : undefined;
+  if (worker) logger.log('worker running in this process (development)');
 
   let isStopping = false;
   const stop = async (signal: string) => {
     if (isStopping) return;
     isStopping = true;
     logger.log(`${signal}: shutting down`);
+    await worker?.close();
     await app.close();
     await stopDatabase?.();
     process.exit(0);

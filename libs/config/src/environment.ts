@@ -115,6 +115,24 @@ export class Environment {
   @Max(86400)
   LOGIN_FAILURE_WINDOW = 900;
 
+  /** Where tenant exports (NDJSON) are written by the worker and read by the API. */
+  @IsString()
+  EXPORT_DIR = '.data/exports';
+
+  /** Lifetime of an impersonation token, seconds (at most 15 minutes). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(900)
+  IMPERSONATION_TTL = 900;
+
+  /** Rows deleted per statement when a deleted tenant is purged. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  PURGE_BATCH_SIZE = 1000;
+
   /** When set, `<slug>.<BASE_DOMAIN>` names the tenant of a request. */
   @IsOptional()
   @Matches(/^[a-z0-9.-]+$/i, { message: 'BASE_DOMAIN must be a host name such as example.com' })

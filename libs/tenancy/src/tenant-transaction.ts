@@ -24,7 +24,11 @@ export class TenantTransaction {
     private readonly cls: ClsService,
   ) {}
 
-  run<T>(scope: TenantScope, work: (tx: Transaction) => Promise<T>): Promise<T> {
+  run<T>(
+    scope: TenantScope,
+    work: (tx: Transaction) => Promise<T>,
+    options: { isolationLevel?: 'read committed' | 'repeatable read' | 'serializable' } = {},
+  ): Promise<T> {
     if (!UUID_PATTERN.test(scope.tenantId)) {
       throw new Error(`TenantTransaction.run: tenantId must be a uuid, got ${JSON.stringify(scope.tenantId)}`);
     }
@@ -42,7 +46,7 @@ export class TenantTransaction {
         } finally {
           this.cls.set(ACTIVE, undefined);
         }
-      }),
+      }, options.isolationLevel ? { isolationLevel: options.isolationLevel } : undefined),
     );
   }
 

@@ -6,12 +6,14 @@ import { AdminSessionsRepository } from './admin-sessions.repository';
 import { AdminSessionsService } from './admin-sessions.service';
 import { AdminRepository } from './admin.repository';
 import { AdminService } from './admin.service';
+import { AdminJobsController } from './admin-jobs.controller';
+import { AdminPlansController } from './admin-plans.controller';
 import { AdminTenantsController } from './admin-tenants.controller';
 
 /** The operator's console API: the one module of the API that uses the system (BYPASSRLS) pool. */
 @Module({
   imports: [SystemDbModule, AuthApiModule],
-  controllers: [AdminAuthController, AdminTenantsController],
+  controllers: [AdminAuthController, AdminTenantsController, AdminPlansController, AdminJobsController],
   providers: [AdminRepository, AdminService, AdminSessionsRepository, AdminSessionsService],
 })
 export class AdminModule {}

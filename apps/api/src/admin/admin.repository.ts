@@ -1,7 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { eq } from 'drizzle-orm';
-import { DatabaseHandle, plans, systemAdmins, TenantConfigOverrides, tenants, users } from '@tenantry/db';
+import { and, asc, desc, eq, ilike, or, sql } from 'drizzle-orm';
+import {
+  DatabaseHandle,
+  Plan,
+  plans,
+  systemAdmins,
+  Tenant,
+  TenantConfigOverrides,
+  tenants,
+  TenantStatus,
+  users,
+} from '@tenantry/db';
 import { SYSTEM_DATABASE } from '@tenantry/system-db';
+import { KeysetPosition } from '../pagination/cursor';
 
 export interface NewTenant {
   slug: string;
@@ -10,6 +21,14 @@ export interface NewTenant {
   config: TenantConfigOverrides;
   owner: { email: string; passwordHash: string };
 }
+
+export interface TenantFilter {
+  status?: TenantStatus;
+  plan?: string;
+  q?: string;
+}
+
+const escapeLike = (value: string) => value.replace(/[\\%_]/g, (char) => `\\${char}`);
 
 /** Every query of the admin module. It runs on the system (BYPASSRLS) pool, on purpose. */
 @Injectable()
@@ -21,9 +40,13 @@ export class AdminRepository {
     return rows[0];
   }
 
+  async findPlanByKey(key: string): Promise<Plan | undefined> {
+    const rows = await this.database.db.select().from(plans).where(eq(plans.key, key));
+    return rows[0];
+  }
+
   async planExists(key: string): Promise<boolean> {
-    const rows = await this.database.db.select({ key: plans.key }).from(plans).where(eq(plans.key, key));
-    return rows.length > 0;
+    return (await this.findPlanByKey(key)) !== undefined;
   }
 
   /** The tenant and its first owner in one transaction: both or neither. */
@@ -41,8 +64,73 @@ export class AdminRepository {
     });
   }
 
-  async findTenant(id: string) {
+  async findTenant(id: string): Promise<Tenant | undefined> {
     const rows = await this.database.db.select().from(tenants).where(eq(tenants.id, id));
     return rows[0];
+  }
+
+  async listTenants(filter: TenantFilter, limit: number, after: KeysetPosition | undefined): Promise<Tenant[]> {
+    const pattern = filter.q ? `%${escapeLike(filter.q)}%` : undefined;
+    return this.database.db
+      .select()
+      .from(tenants)
+      .where(
+        and(
+          filter.status ? eq(tenants.status, filter.status) : undefined,
+          filter.plan ? eq(tenants.plan, filter.plan) : undefined,
+          pattern ? or(ilike(tenants.slug, pattern), ilike(tenants.name, pattern)) : undefined,
+          after ? sql`(${tenants.createdAt}, ${tenants.id}) < (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)` : undefined,
+        ),
+      )
+      .orderBy(desc(tenants.createdAt), desc(tenants.id))
+      .limit(limit + 1);
+  }
+
+  async updateTenant(id: string, changes: Partial<Pick<Tenant, 'name' | 'plan' | 'status' | 'config'>>): Promise<Tenant | undefined> {
+    const [row] = await this.database.db
+      .update(tenants)
+      .set({ ...changes, updatedAt: new Date() })
+      .where(eq(tenants.id, id))
+      .returning();
+    return row;
+  }
+
+  /** Locks the tenant row so concurrent config patches merge one after the other. */
+  updateTenantConfig(id: string, merge: (current: TenantConfigOverrides) => TenantConfigOverrides): Promise<Tenant | undefined> {
+    return this.database.db.transaction(async (tx) => {
+      const [current] = await tx.select().from(tenants).where(eq(tenants.id, id)).for('update');
+      if (!current) return undefined;
+      const [row] = await tx.update(tenants).set({ config: merge(current.config), updatedAt: new Date() }).where(eq(tenants.id, id)).returning();
+      return row;
+    });
+  }
+
+  async findTenantUser(tenantId: string, userId: string | undefined) {
+    const rows = await this.database.db
+      .select({ id: users.id, tenantId: users.tenantId, role: users.role, email: users.email })
+      .from(users)
+      .where(and(eq(users.tenantId, tenantId), userId ? eq(users.id, userId) : eq(users.role, 'owner')))
+      .orderBy(asc(users.createdAt))
+      .limit(1);
+    return rows[0];
+  }
+
+  async listPlans(): Promise<Plan[]> {
+    return this.database.db.select().from(plans).orderBy(asc(plans.createdAt), asc(plans.key));
+  }
+
+  async findPlan(id: string): Promise<Plan | undefined> {
+    const rows = await this.database.db.select().from(plans).where(eq(plans.id, id));
+    return rows[0];
+  }
+
+  async createPlan(values: { key: string; name: string; features: string[]; limits: Record<string, number> }): Promise<Plan> {
+    const [row] = await this.database.db.insert(plans).values(values).returning();
+    return row!;
+  }
+
+  async updatePlan(id: string, changes: { name?: string; features?: string[]; limits?: Record<string, number> }): Promise<Plan | undefined> {
+    const [row] = await this.database.db.update(plans).set({ ...changes, updatedAt: new Date() }).where(eq(plans.id, id)).returning();
+    return row;
   }
 }

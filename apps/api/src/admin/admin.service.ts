@@ -1,13 +1,19 @@
-import { BadRequestException, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import { BadRequestException, ConflictException, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { hashPassword, TokenPair, verifyPassword } from '@tenantry/auth';
+import { AppConfig } from '@tenantry/config';
+import { hashPassword, TokenPair, TokenService, verifyPassword } from '@tenantry/auth';
+import type { Plan, Tenant } from '@tenantry/db';
+import { mergeEffectiveConfig } from '@tenantry/plans';
+import { LifecycleQueues } from '@tenantry/queues';
 import { LoginThrottle } from '../auth/login-throttle';
+import { decodeCursor, PageQuery, toPage } from '../pagination/cursor';
 import { AdminSessionsService } from './admin-sessions.service';
-import type { Tenant } from '@tenantry/db';
 import { AdminRepository } from './admin.repository';
-import { parseConfigOverrides } from './config-overrides';
+import { limitsProblems, mergeOverrides, parseConfigOverrides } from './config-overrides';
 import { AdminLoginDto } from './dto/admin-login.dto';
+import { ImpersonateDto, ListTenantsQuery, UpdateTenantDto } from './dto/admin-tenants.dto';
 import { CreateTenantDto } from './dto/create-tenant.dto';
+import { CreatePlanDto, UpdatePlanDto } from './dto/plan.dto';
 
 export const presentTenant = (tenant: Tenant) => ({
   id: tenant.id,
@@ -21,12 +27,25 @@ export const presentTenant = (tenant: Tenant) => ({
   updatedAt: tenant.updatedAt,
 });
 
+export const presentPlan = (plan: Plan) => ({
+  id: plan.id,
+  key: plan.key,
+  name: plan.name,
+  features: plan.features,
+  limits: plan.limits,
+  createdAt: plan.createdAt,
+  updatedAt: plan.updatedAt,
+});
+
 @Injectable()
 export class AdminService {
   constructor(
     private readonly repository: AdminRepository,
     private readonly sessions: AdminSessionsService,
     private readonly throttle: LoginThrottle,
+    private readonly tokens: TokenService,
+    private readonly queues: LifecycleQueues,
+    private readonly config: AppConfig,
   ) {}
 
   async login(input: AdminLoginDto, ip: string): Promise<TokenPair> {
@@ -64,9 +83,96 @@ export class AdminService {
     };
   }
 
+  async listTenants(query: ListTenantsQuery) {
+    const rows = await this.repository.listTenants(query, query.limit, decodeCursor(query.cursor));
+    return toPage(rows, query.limit, presentTenant);
+  }
+
+  /** The tenant with its effective config and usage summary. */
   async getTenant(id: string) {
+    const tenant = await this.requireTenant(id);
+    const plan = await this.repository.findPlanByKey(tenant.plan);
+    return {
+      ...presentTenant(tenant),
+      effectiveConfig: plan ? mergeEffectiveConfig(plan, tenant.config, tenant.settings) : null,
+      usage: {},
+    };
+  }
+
+  async updateTenant(id: string, input: UpdateTenantDto) {
+    await this.requireTenant(id);
+    if (input.plan !== undefined && !(await this.repository.planExists(input.plan))) {
+      throw new BadRequestException(`plan "${input.plan}" does not exist`);
+    }
+    return presentTenant((await this.repository.updateTenant(id, input))!);
+  }
+
+  async patchConfig(id: string, patch: Record<string, unknown>) {
+    const updated = await this.repository.updateTenantConfig(id, (current) => mergeOverrides(current, patch));
+    if (!updated) throw new NotFoundException('Tenant not found');
+    return this.getTenant(id);
+  }
+
+  async setSuspended(id: string, isSuspended: boolean) {
+    const tenant = await this.requireTenant(id);
+    if (tenant.status === 'deleted') throw new ConflictException('Tenant has been deleted');
+    return presentTenant((await this.repository.updateTenant(id, { status: isSuspended ? 'suspended' : 'active' }))!);
+  }
+
+  /** Refused on the tenant's next request; the purge job then removes every row. */
+  async deleteTenant(id: string) {
+    await this.requireTenant(id);
+    await this.repository.updateTenant(id, { status: 'deleted' });
+    const jobId = await this.queues.enqueuePurge(id);
+    return { id, status: 'deleted' as const, jobId };
+  }
+
+  async exportTenant(id: string, adminId: string) {
+    const tenant = await this.requireTenant(id);
+    if (tenant.status === 'deleted') throw new ConflictException('Tenant has been deleted');
+    return { jobId: await this.queues.enqueueExport({ tenantId: id, requestedBy: { type: 'system_admin', id: adminId } }) };
+  }
+
+  /** A short-lived tenant token naming the admin in `act`; no refresh token, ever. */
+  async impersonate(id: string, adminId: string, input: ImpersonateDto) {
+    const tenant = await this.requireTenant(id);
+    if (tenant.status !== 'active') throw new ConflictException(`Tenant is ${tenant.status}`);
+    const user = await this.repository.findTenantUser(id, input.userId);
+    if (!user) throw new NotFoundException(input.userId ? 'User not found in this tenant' : 'Tenant has no owner');
+    const token = await this.tokens.issueImpersonation(user, adminId, this.config.get('IMPERSONATION_TTL'));
+    return { ...token, user: { id: user.id, email: user.email, role: user.role }, reason: input.reason };
+  }
+
+  async listPlans() {
+    return { data: (await this.repository.listPlans()).map(presentPlan) };
+  }
+
+  async getPlan(id: string) {
+    const plan = await this.repository.findPlan(id);
+    if (!plan) throw new NotFoundException('Plan not found');
+    return presentPlan(plan);
+  }
+
+  async createPlan(input: CreatePlanDto) {
+    this.assertLimits(input.limits);
+    return presentPlan(await this.repository.createPlan({ ...input, features: [...new Set(input.features)] }));
+  }
+
+  async updatePlan(id: string, input: UpdatePlanDto) {
+    if (input.limits) this.assertLimits(input.limits);
+    const plan = await this.repository.updatePlan(id, { ...input, ...(input.features ? { features: [...new Set(input.features)] } : {}) });
+    if (!plan) throw new NotFoundException('Plan not found');
+    return presentPlan(plan);
+  }
+
+  private assertLimits(limits: Record<string, unknown>): void {
+    const problems = limitsProblems(limits, 'limits', false);
+    if (problems.length > 0) throw new BadRequestException(problems);
+  }
+
+  private async requireTenant(id: string): Promise<Tenant> {
     const tenant = await this.repository.findTenant(id);
     if (!tenant) throw new NotFoundException('Tenant not found');
-    return presentTenant(tenant);
+    return tenant;
   }
 }

@@ -57,6 +57,6 @@ export class AuthService {
     }
     const user = await this.usersRepository.findById(principal.subjectId);
     if (!user || !tenant) throw new NotFoundException('User not found');
-    return { user, tenant };
+    return { user, tenant, ...(principal.impersonatorId ? { impersonatedBy: { id: principal.impersonatorId } } : {}) };
   }
 }

@@ -1,0 +1,30 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { SystemAdminOnly } from '@tenantry/auth';
+import { AdminService } from './admin.service';
+import { CreatePlanDto, UpdatePlanDto } from './dto/plan.dto';
+
+@SystemAdminOnly()
+@Controller('v1/admin/plans')
+export class AdminPlansController {
+  constructor(private readonly admin: AdminService) {}
+
+  @Get()
+  list() {
+    return this.admin.listPlans();
+  }
+
+  @Get(':id')
+  get(@Param('id', ParseUUIDPipe) id: string) {
+    return this.admin.getPlan(id);
+  }
+
+  @Post()
+  create(@Body() body: CreatePlanDto) {
+    return this.admin.createPlan(body);
+  }
+
+  @Patch(':id')
+  update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdatePlanDto) {
+    return this.admin.updatePlan(id, body);
+  }
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { SystemDbModule } from '@tenantry/system-db';
+import { LifecycleProcessors } from './lifecycle.processors';
+import { TenantExporter } from './tenant-exporter';
+import { TenantPurger } from './tenant-purger';
+
+/** Tenant lifecycle jobs: purge of deleted tenants, NDJSON export. */
+@Module({
+  imports: [SystemDbModule],
+  providers: [TenantPurger, TenantExporter, LifecycleProcessors],
+  exports: [TenantPurger, TenantExporter],
+})
+export class LifecycleModule {}

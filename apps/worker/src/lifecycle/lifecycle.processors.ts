@@ -1,0 +1,68 @@
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Job, UnrecoverableError, Worker } from 'bullmq';
+import { join, resolve } from 'node:path';
+import { AppConfig } from '@tenantry/config';
+import { bullConnection, bullPrefix, EXPORT_QUEUE, ExportJobData, PURGE_QUEUE, PurgeJobData } from '@tenantry/queues';
+import { UUID_PATTERN } from '@tenantry/tenancy';
+import { PurgeRefusedError, TenantPurger } from './tenant-purger';
+import { TenantExporter } from './tenant-exporter';
+
+/** A tenant job without a valid tenant would "succeed" on zero rows under FORCE RLS: fail loudly. */
+function requireTenantId(job: Job<{ tenantId?: unknown }>): string {
+  const tenantId = job.data?.tenantId;
+  if (typeof tenantId !== 'string' || !UUID_PATTERN.test(tenantId)) {
+    throw new UnrecoverableError(`job ${job.id} carries no valid tenantId (${JSON.stringify(tenantId)})`);
+  }
+  return tenantId;
+}
+
+export const exportFile = (config: AppConfig, jobId: string) => resolve(join(config.get('EXPORT_DIR'), `${jobId}.ndjson`));
+
+/** Consumers of the purge and export queues. SIGTERM closes them: the current job finishes first. */
+@Injectable()
+export class LifecycleProcessors implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(LifecycleProcessors.name);
+  private readonly workers: Worker[] = [];
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly purger: TenantPurger,
+    private readonly exporter: TenantExporter,
+  ) {}
+
+  onModuleInit(): void {
+    const options = { connection: bullConnection(this.config, 'worker'), prefix: bullPrefix(this.config), concurrency: 1 };
+    this.workers.push(
+      new Worker<PurgeJobData>(
+        PURGE_QUEUE,
+        async (job) => {
+          try {
+            return await this.purger.purge(requireTenantId(job));
+          } catch (error) {
+            if (error instanceof PurgeRefusedError) throw new UnrecoverableError(error.message);
+            throw error;
+          }
+        },
+        options,
+      ),
+      new Worker<ExportJobData>(
+        EXPORT_QUEUE,
+        async (job) => {
+          const tenantId = requireTenantId(job);
+          const file = exportFile(this.config, job.id!);
+          const result = await this.exporter.export(tenantId, file, (percent) => job.updateProgress(percent));
+          return { ...result, file };
+        },
+        options,
+      ),
+    );
+    for (const worker of this.workers) {
+      worker.on('failed', (job, error) => this.logger.error(`${worker.name} job ${job?.id} failed (attempt ${job?.attemptsMade}): ${error.message}`));
+      worker.on('error', (error) => this.logger.error(`${worker.name}: ${error.message}`));
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.close()));
+  }
+}

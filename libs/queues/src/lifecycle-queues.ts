@@ -1,0 +1,73 @@
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Job, Queue } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import { AppConfig } from '@tenantry/config';
+import { bullConnection, bullPrefix } from './bull-connection';
+
+export const PURGE_QUEUE = 'tenant-purge';
+export const EXPORT_QUEUE = 'tenant-export';
+
+export interface PurgeJobData {
+  tenantId: string;
+}
+
+export interface ExportJobData {
+  tenantId: string;
+  /** Who asked: a system admin or a tenant owner. */
+  requestedBy: { type: 'system_admin' | 'user'; id: string };
+}
+
+export type LifecycleJob = Job<PurgeJobData | ExportJobData>;
+
+/** Failed jobs are retried with exponential backoff, then kept (failed set) for admins to see. */
+const JOB_OPTIONS = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 2000 },
+  removeOnComplete: { age: 7 * 24 * 3600 },
+  removeOnFail: false,
+} as const;
+
+/**
+ * The producer side of the tenant lifecycle queues. Job ids say which queue they live in
+ * (`purge-<tenant>`, `export-<uuid>`); a tenant has at most one purge job.
+ */
+@Injectable()
+export class LifecycleQueues implements OnApplicationShutdown {
+  readonly purge: Queue<PurgeJobData>;
+  readonly export: Queue<ExportJobData>;
+
+  constructor(@Inject(AppConfig) config: AppConfig) {
+    const options = { connection: bullConnection(config, 'producer'), prefix: bullPrefix(config) };
+    this.purge = new Queue<PurgeJobData>(PURGE_QUEUE, options);
+    this.export = new Queue<ExportJobData>(EXPORT_QUEUE, options);
+  }
+
+  async enqueuePurge(tenantId: string): Promise<string> {
+    const jobId = `purge-${tenantId}`;
+    const existing = await this.purge.getJob(jobId);
+    // A failed purge is retried from where it stopped: purging is idempotent.
+    if (existing && (await existing.isFailed())) await existing.retry();
+    else if (!existing) await this.purge.add('purge', { tenantId }, { ...JOB_OPTIONS, jobId });
+    return jobId;
+  }
+
+  async enqueueExport(data: ExportJobData): Promise<string> {
+    const jobId = `export-${randomUUID()}`;
+    await this.export.add('export', data, { ...JOB_OPTIONS, attempts: 3, jobId });
+    return jobId;
+  }
+
+  async findJob(jobId: string): Promise<LifecycleJob | undefined> {
+    const queue = jobId.startsWith('purge-') ? this.purge : jobId.startsWith('export-') ? this.export : undefined;
+    return ((await queue?.getJob(jobId)) as LifecycleJob | undefined) ?? undefined;
+  }
+
+  async failedJobs(limit: number): Promise<LifecycleJob[]> {
+    const [purges, exports] = await Promise.all([this.purge.getFailed(0, limit - 1), this.export.getFailed(0, limit - 1)]);
+    return [...purges, ...exports] as LifecycleJob[];
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([this.purge.close(), this.export.close()]);
+  }
+}

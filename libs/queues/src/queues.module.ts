@@ -1,0 +1,6 @@
+import { Global, Module } from '@nestjs/common';
+import { LifecycleQueues } from './lifecycle-queues';
+
+@Global()
+@Module({ providers: [LifecycleQueues], exports: [LifecycleQueues] })
+export class QueuesModule {}

@@ -1,0 +1,23 @@
+import { Test, TestingModule } from '@nestjs/testing';
+import type { LifecycleJob, LifecycleQueues } from '@tenantry/queues';
+
+/** Boots the real worker (BullMQ consumers, real PostgreSQL and Redis) inside the test process. */
+export async function createTestWorker(): Promise<TestingModule> {
+  const { WorkerModule } = await import('../../apps/worker/src/worker.module');
+  const moduleRef = await Test.createTestingModule({ imports: [WorkerModule] }).compile();
+  moduleRef.useLogger(['error']);
+  await moduleRef.init();
+  return moduleRef;
+}
+
+/** Polls a job until it completes or fails (or the timeout passes). */
+export async function waitForJob(queues: LifecycleQueues, jobId: string, timeoutMs = 20000): Promise<LifecycleJob> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const job = await queues.findJob(jobId);
+    const state = await job?.getState();
+    if (job && (state === 'completed' || state === 'failed')) return job;
+    if (Date.now() > deadline) throw new Error(`job ${jobId} still ${state} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
