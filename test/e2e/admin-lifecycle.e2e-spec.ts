@@ -218,6 +218,9 @@ describe('admin: tenants, plans, config, lifecycle', () => {
       const [tenantRow] = await t.owner`select count(*)::int as count from tenants where id = ${doomed.id}`;
       expect(tenantRow!.count).toBe(0);
       expect(await snapshot(bystander.id)).toEqual(before);
+      // The tenant's log went with it; the system log keeps the record of the purge.
+      const [record] = await t.owner`select action, details from system_audit_logs where target_tenant_id = ${doomed.id} and action = 'tenant.purged'`;
+      expect(record!.details).toMatchObject({ deleted: { projects: 3, tasks: 6, users: 4 }, tenantRowDeleted: true });
     });
 
     it('completes a half-done purge when retried, and refuses to purge a live tenant', async () => {

@@ -6,6 +6,7 @@ import { bullConnection, bullPrefix } from './bull-connection';
 
 export const PURGE_QUEUE = 'tenant-purge';
 export const EXPORT_QUEUE = 'tenant-export';
+export const AUDIT_RETENTION_QUEUE = 'audit-retention';
 
 export interface PurgeJobData {
   tenantId: string;

@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
 import type { Request } from 'express';
+import { NoAudit } from '@tenantry/audit';
 import { Public } from '@tenantry/auth';
 import { RefreshTokenDto } from '../auth/dto/refresh.dto';
 import { AdminSessionsService } from './admin-sessions.service';
@@ -14,6 +15,7 @@ export class AdminAuthController {
   ) {}
 
   @Public()
+  @NoAudit('system-admin sign-in changes no tenant data')
   @Post('login')
   @HttpCode(200)
   login(@Body() body: AdminLoginDto, @Req() request: Request) {
@@ -21,6 +23,7 @@ export class AdminAuthController {
   }
 
   @Public()
+  @NoAudit('system-admin sessions change no tenant data')
   @Post('refresh')
   @HttpCode(200)
   refresh(@Body() body: RefreshTokenDto) {
@@ -28,6 +31,7 @@ export class AdminAuthController {
   }
 
   @Public()
+  @NoAudit('system-admin sessions change no tenant data')
   @Post('logout')
   @HttpCode(204)
   async logout(@Body() body: RefreshTokenDto): Promise<void> {

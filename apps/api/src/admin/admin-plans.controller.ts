@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { Audit } from '@tenantry/audit';
 import { SystemAdminOnly } from '@tenantry/auth';
 import { AdminService } from './admin.service';
 import { CreatePlanDto, UpdatePlanDto } from './dto/plan.dto';
@@ -18,11 +19,13 @@ export class AdminPlansController {
     return this.admin.getPlan(id);
   }
 
+  @Audit('plan.created', 'plan')
   @Post()
   create(@Body() body: CreatePlanDto) {
     return this.admin.createPlan(body);
   }
 
+  @Audit('plan.updated', 'plan')
   @Patch(':id')
   update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdatePlanDto) {
     return this.admin.updatePlan(id, body);

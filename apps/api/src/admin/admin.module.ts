@@ -6,6 +6,7 @@ import { AdminSessionsRepository } from './admin-sessions.repository';
 import { AdminSessionsService } from './admin-sessions.service';
 import { AdminRepository } from './admin.repository';
 import { AdminService } from './admin.service';
+import { AdminAuditLogsController } from './admin-audit-logs.controller';
 import { AdminJobsController } from './admin-jobs.controller';
 import { AdminPlansController } from './admin-plans.controller';
 import { AdminTenantsController } from './admin-tenants.controller';
@@ -13,7 +14,7 @@ import { AdminTenantsController } from './admin-tenants.controller';
 /** The operator's console API: the one module of the API that uses the system (BYPASSRLS) pool. */
 @Module({
   imports: [SystemDbModule, AuthApiModule],
-  controllers: [AdminAuthController, AdminTenantsController, AdminPlansController, AdminJobsController],
+  controllers: [AdminAuthController, AdminTenantsController, AdminPlansController, AdminJobsController, AdminAuditLogsController],
   providers: [AdminRepository, AdminService, AdminSessionsRepository, AdminSessionsService],
 })
 export class AdminModule {}

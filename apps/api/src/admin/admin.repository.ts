@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, desc, eq, ilike, or, sql } from 'drizzle-orm';
 import {
+  Database,
   DatabaseHandle,
   Plan,
   plans,
@@ -9,6 +10,7 @@ import {
   TenantConfigOverrides,
   tenants,
   TenantStatus,
+  Transaction,
   users,
 } from '@tenantry/db';
 import { SYSTEM_DATABASE } from '@tenantry/system-db';
@@ -49,8 +51,12 @@ export class AdminRepository {
     return (await this.findPlanByKey(key)) !== undefined;
   }
 
-  /** The tenant and its first owner in one transaction: both or neither. */
-  createTenantWithOwner(input: NewTenant) {
+  transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.database.db.transaction(work);
+  }
+
+  /** The tenant and its first owner in one transaction (with `alsoInTransaction`): all or nothing. */
+  createTenantWithOwner(input: NewTenant, alsoInTransaction: (tx: Transaction, tenant: Tenant) => Promise<void> = async () => undefined) {
     return this.database.db.transaction(async (tx) => {
       const [tenant] = await tx
         .insert(tenants)
@@ -60,6 +66,7 @@ export class AdminRepository {
         .insert(users)
         .values({ tenantId: tenant!.id, email: input.owner.email, passwordHash: input.owner.passwordHash, role: 'owner' })
         .returning({ id: users.id, email: users.email, role: users.role });
+      await alsoInTransaction(tx, tenant!);
       return { tenant: tenant!, owner: owner! };
     });
   }
@@ -86,8 +93,17 @@ export class AdminRepository {
       .limit(limit + 1);
   }
 
-  async updateTenant(id: string, changes: Partial<Pick<Tenant, 'name' | 'plan' | 'status' | 'config'>>): Promise<Tenant | undefined> {
-    const [row] = await this.database.db
+  async findTenantForUpdate(tx: Transaction, id: string): Promise<Tenant | undefined> {
+    const rows = await tx.select().from(tenants).where(eq(tenants.id, id)).for('update');
+    return rows[0];
+  }
+
+  async updateTenant(
+    id: string,
+    changes: Partial<Pick<Tenant, 'name' | 'plan' | 'status' | 'config'>>,
+    tx: Transaction | Database = this.database.db,
+  ): Promise<Tenant | undefined> {
+    const [row] = await tx
       .update(tenants)
       .set({ ...changes, updatedAt: new Date() })
       .where(eq(tenants.id, id))
@@ -95,15 +111,6 @@ export class AdminRepository {
     return row;
   }
 
-  /** Locks the tenant row so concurrent config patches merge one after the other. */
-  updateTenantConfig(id: string, merge: (current: TenantConfigOverrides) => TenantConfigOverrides): Promise<Tenant | undefined> {
-    return this.database.db.transaction(async (tx) => {
-      const [current] = await tx.select().from(tenants).where(eq(tenants.id, id)).for('update');
-      if (!current) return undefined;
-      const [row] = await tx.update(tenants).set({ config: merge(current.config), updatedAt: new Date() }).where(eq(tenants.id, id)).returning();
-      return row;
-    });
-  }
 
   async findTenantUser(tenantId: string, userId: string | undefined) {
     const rows = await this.database.db
@@ -124,13 +131,13 @@ export class AdminRepository {
     return rows[0];
   }
 
-  async createPlan(values: { key: string; name: string; features: string[]; limits: Record<string, number> }): Promise<Plan> {
-    const [row] = await this.database.db.insert(plans).values(values).returning();
+  async createPlan(tx: Transaction, values: { key: string; name: string; features: string[]; limits: Record<string, number> }): Promise<Plan> {
+    const [row] = await tx.insert(plans).values(values).returning();
     return row!;
   }
 
-  async updatePlan(id: string, changes: { name?: string; features?: string[]; limits?: Record<string, number> }): Promise<Plan | undefined> {
-    const [row] = await this.database.db.update(plans).set({ ...changes, updatedAt: new Date() }).where(eq(plans.id, id)).returning();
+  async updatePlan(tx: Transaction, id: string, changes: { name?: string; features?: string[]; limits?: Record<string, number> }): Promise<Plan | undefined> {
+    const [row] = await tx.update(plans).set({ ...changes, updatedAt: new Date() }).where(eq(plans.id, id)).returning();
     return row;
   }
 }

@@ -1,5 +1,6 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
+import { AuditWriter } from '@tenantry/audit';
 import { AppConfig } from '@tenantry/config';
 import { hashPassword, TokenPair, TokenService, verifyPassword } from '@tenantry/auth';
 import type { Plan, Tenant } from '@tenantry/db';
@@ -46,6 +47,7 @@ export class AdminService {
     private readonly tokens: TokenService,
     private readonly queues: LifecycleQueues,
     private readonly config: AppConfig,
+    private readonly audit: AuditWriter,
   ) {}
 
   async login(input: AdminLoginDto, ip: string): Promise<TokenPair> {
@@ -70,13 +72,16 @@ export class AdminService {
     const temporaryPassword = input.admin.password ? undefined : randomBytes(12).toString('base64url');
     // Hashing is slow: done before the transaction opens, never inside it.
     const passwordHash = await hashPassword(input.admin.password ?? temporaryPassword!);
-    const { tenant, owner } = await this.repository.createTenantWithOwner({
-      slug: input.slug,
-      name: input.name,
-      plan: input.plan,
-      config,
-      owner: { email: input.admin.email, passwordHash },
-    });
+    const { tenant, owner } = await this.repository.createTenantWithOwner(
+      { slug: input.slug, name: input.name, plan: input.plan, config, owner: { email: input.admin.email, passwordHash } },
+      (tx, created) =>
+        this.audit.writeFor(tx, created.id, {
+          action: 'tenant.created',
+          resourceType: 'tenant',
+          resourceId: created.id,
+          changes: { after: { slug: created.slug, name: created.name, plan: created.plan, ownerEmail: input.admin.email } },
+        }),
+    );
     return {
       tenant: presentTenant(tenant),
       admin: { id: owner.id, email: owner.email, role: owner.role, ...(temporaryPassword ? { temporaryPassword } : {}) },
@@ -100,29 +105,26 @@ export class AdminService {
   }
 
   async updateTenant(id: string, input: UpdateTenantDto) {
-    await this.requireTenant(id);
     if (input.plan !== undefined && !(await this.repository.planExists(input.plan))) {
       throw new BadRequestException(`plan "${input.plan}" does not exist`);
     }
-    return presentTenant((await this.repository.updateTenant(id, input))!);
+    const action = input.plan !== undefined ? 'tenant.plan_changed' : 'tenant.updated';
+    return presentTenant(await this.changeTenant(id, action, () => ({ ...input })));
   }
 
   async patchConfig(id: string, patch: Record<string, unknown>) {
-    const updated = await this.repository.updateTenantConfig(id, (current) => mergeOverrides(current, patch));
-    if (!updated) throw new NotFoundException('Tenant not found');
+    await this.changeTenant(id, 'tenant.config_changed', (current) => ({ config: mergeOverrides(current.config, patch) }));
     return this.getTenant(id);
   }
 
   async setSuspended(id: string, isSuspended: boolean) {
-    const tenant = await this.requireTenant(id);
-    if (tenant.status === 'deleted') throw new ConflictException('Tenant has been deleted');
-    return presentTenant((await this.repository.updateTenant(id, { status: isSuspended ? 'suspended' : 'active' }))!);
+    const action = isSuspended ? 'tenant.suspended' : 'tenant.resumed';
+    return presentTenant(await this.changeTenant(id, action, () => ({ status: isSuspended ? 'suspended' : 'active' })));
   }
 
   /** Refused on the tenant's next request; the purge job then removes every row. */
   async deleteTenant(id: string) {
-    await this.requireTenant(id);
-    await this.repository.updateTenant(id, { status: 'deleted' });
+    await this.changeTenant(id, 'tenant.deleted', () => ({ status: 'deleted' }));
     const jobId = await this.queues.enqueuePurge(id);
     return { id, status: 'deleted' as const, jobId };
   }
@@ -130,7 +132,41 @@ export class AdminService {
   async exportTenant(id: string, adminId: string) {
     const tenant = await this.requireTenant(id);
     if (tenant.status === 'deleted') throw new ConflictException('Tenant has been deleted');
-    return { jobId: await this.queues.enqueueExport({ tenantId: id, requestedBy: { type: 'system_admin', id: adminId } }) };
+    const jobId = await this.queues.enqueueExport({ tenantId: id, requestedBy: { type: 'system_admin', id: adminId } });
+    await this.repository.transaction((tx) =>
+      this.audit.writeFor(tx, id, { action: 'tenant.export_requested', resourceType: 'tenant', resourceId: id, changes: { jobId } }),
+    );
+    return { jobId };
+  }
+
+  /**
+   * One change to a tenant row and its audit record (in the tenant's own log, actor the system
+   * admin), in one system transaction with the row locked. A deleted tenant cannot be changed.
+   */
+  private async changeTenant(
+    id: string,
+    action: string,
+    changesOf: (current: Tenant) => Partial<Pick<Tenant, 'name' | 'plan' | 'status' | 'config'>>,
+  ): Promise<Tenant> {
+    return this.repository.transaction(async (tx) => {
+      const current = await this.repository.findTenantForUpdate(tx, id);
+      if (!current) throw new NotFoundException('Tenant not found');
+      if (current.status === 'deleted') throw new ConflictException('Tenant has been deleted');
+      // DTO instances carry every declared field; only the ones given are changes.
+      const changes = Object.fromEntries(Object.entries(changesOf(current)).filter(([, value]) => value !== undefined)) as Partial<Tenant>;
+      const updated = (await this.repository.updateTenant(id, changes, tx))!;
+      const keys = Object.keys(changes) as (keyof typeof changes)[];
+      await this.audit.writeFor(tx, id, {
+        action,
+        resourceType: 'tenant',
+        resourceId: id,
+        changes: {
+          before: Object.fromEntries(keys.map((key) => [key, current[key]])),
+          after: Object.fromEntries(keys.map((key) => [key, updated[key]])),
+        },
+      });
+      return updated;
+    });
   }
 
   /** A short-lived tenant token naming the admin in `act`; no refresh token, ever. */
@@ -140,6 +176,14 @@ export class AdminService {
     const user = await this.repository.findTenantUser(id, input.userId);
     if (!user) throw new NotFoundException(input.userId ? 'User not found in this tenant' : 'Tenant has no owner');
     const token = await this.tokens.issueImpersonation(user, adminId, this.config.get('IMPERSONATION_TTL'));
+    await this.repository.transaction((tx) =>
+      this.audit.writeFor(tx, id, {
+        action: 'tenant.impersonated',
+        resourceType: 'user',
+        resourceId: user.id,
+        changes: { reason: input.reason, expiresIn: token.expiresIn },
+      }),
+    );
     return { ...token, user: { id: user.id, email: user.email, role: user.role }, reason: input.reason };
   }
 
@@ -155,14 +199,21 @@ export class AdminService {
 
   async createPlan(input: CreatePlanDto) {
     this.assertLimits(input.limits);
-    return presentPlan(await this.repository.createPlan({ ...input, features: [...new Set(input.features)] }));
+    return this.repository.transaction(async (tx) => {
+      const plan = await this.repository.createPlan(tx, { ...input, features: [...new Set(input.features)] });
+      await this.audit.writeSystem(tx, { action: 'plan.created', details: presentPlan(plan) });
+      return presentPlan(plan);
+    });
   }
 
   async updatePlan(id: string, input: UpdatePlanDto) {
     if (input.limits) this.assertLimits(input.limits);
-    const plan = await this.repository.updatePlan(id, { ...input, ...(input.features ? { features: [...new Set(input.features)] } : {}) });
-    if (!plan) throw new NotFoundException('Plan not found');
-    return presentPlan(plan);
+    return this.repository.transaction(async (tx) => {
+      const plan = await this.repository.updatePlan(tx, id, { ...input, ...(input.features ? { features: [...new Set(input.features)] } : {}) });
+      if (!plan) throw new NotFoundException('Plan not found');
+      await this.audit.writeSystem(tx, { action: 'plan.updated', details: { id, ...input } });
+      return presentPlan(plan);
+    });
   }
 
   private assertLimits(limits: Record<string, unknown>): void {

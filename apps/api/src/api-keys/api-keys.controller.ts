@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Audit } from '@tenantry/audit';
 import { CurrentTenantPrincipal, Roles } from '@tenantry/auth';
 import type { TenantPrincipal } from '@tenantry/tenancy';
 import { PageQuery } from '../pagination/cursor';
@@ -15,11 +16,13 @@ export class ApiKeysController {
     return this.apiKeys.list(query);
   }
 
+  @Audit('api_key.created')
   @Post()
   create(@CurrentTenantPrincipal() actor: TenantPrincipal, @Body() body: CreateApiKeyDto) {
     return this.apiKeys.create(actor, body);
   }
 
+  @Audit('api_key.revoked')
   @Delete(':id')
   @HttpCode(204)
   async revoke(@Param('id', ParseUUIDPipe) id: string): Promise<void> {

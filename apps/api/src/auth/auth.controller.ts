@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
 import type { Request } from 'express';
+import { NoAudit } from '@tenantry/audit';
 import { CurrentTenantPrincipal, Public } from '@tenantry/auth';
 import type { TenantPrincipal } from '@tenantry/tenancy';
 import { AuthService } from './auth.service';
@@ -15,6 +16,7 @@ export class AuthController {
   ) {}
 
   @Public()
+  @NoAudit('failed logins are recorded by AuthService as security events')
   @Post('auth/login')
   @HttpCode(200)
   login(@Body() body: LoginDto, @Req() request: Request) {
@@ -22,6 +24,7 @@ export class AuthController {
   }
 
   @Public()
+  @NoAudit('refresh-token reuse is recorded by TenantSessionsService as a security event')
   @Post('auth/refresh')
   @HttpCode(200)
   refresh(@Body() body: RefreshTokenDto) {
@@ -29,6 +32,7 @@ export class AuthController {
   }
 
   @Public()
+  @NoAudit('ending a session changes no tenant data')
   @Post('auth/logout')
   @HttpCode(204)
   async logout(@Body() body: RefreshTokenDto): Promise<void> {

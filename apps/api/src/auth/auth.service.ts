@@ -1,4 +1,5 @@
 import { BadRequestException, ForbiddenException, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import { AuditWriter } from '@tenantry/audit';
 import { AppConfig } from '@tenantry/config';
 import { TokenPair, verifyPassword } from '@tenantry/auth';
 import { slugFromHost, TenantDirectoryRepository, TenantPrincipal, TenantTransaction } from '@tenantry/tenancy';
@@ -18,6 +19,7 @@ export class AuthService {
     private readonly sessions: TenantSessionsService,
     private readonly throttle: LoginThrottle,
     private readonly config: AppConfig,
+    private readonly audit: AuditWriter,
   ) {}
 
   /**
@@ -42,6 +44,17 @@ export class AuthService {
     const isValid = await verifyPassword(user?.passwordHash, input.password);
     if (!tenant || !user || !isValid) {
       await this.throttle.recordFailure(account, client.ip);
+      if (tenant) {
+        await this.tenantTransaction.run({ tenantId: tenant.id }, () =>
+          this.audit.write({
+            action: 'auth.login_failed',
+            resourceType: 'user',
+            resourceId: user?.id ?? null,
+            changes: { email: input.email },
+            actor: { type: 'system', id: null },
+          }),
+        );
+      }
       throw new UnauthorizedException(INVALID_CREDENTIALS);
     }
     await this.throttle.recordSuccess(account);

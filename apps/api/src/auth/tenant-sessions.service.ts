@@ -1,5 +1,6 @@
 import { ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { AuditWriter } from '@tenantry/audit';
 import { AppConfig } from '@tenantry/config';
 import { sha256, TokenPair, TokenService } from '@tenantry/auth';
 import type { TenantRole } from '@tenantry/db';
@@ -24,6 +25,7 @@ export class TenantSessionsService {
     private readonly directory: TenantDirectoryRepository,
     private readonly tokens: TokenService,
     private readonly config: AppConfig,
+    private readonly audit: AuditWriter,
   ) {}
 
   /** Starts a family; call inside the user's tenant transaction. */
@@ -46,6 +48,13 @@ export class TenantSessionsService {
       if (!row || row.revokedAt || row.expiresAt.getTime() <= Date.now()) return { kind: 'invalid' };
       if (row.usedAt) {
         await this.refreshTokensRepository.revokeFamily(row.familyId);
+        await this.audit.write({
+          action: 'auth.refresh_token_reused',
+          resourceType: 'user',
+          resourceId: row.userId,
+          changes: { familyId: row.familyId },
+          actor: { type: 'system', id: null },
+        });
         return { kind: 'reused' };
       }
       const tenant = await this.directory.current();

@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Audit } from '@tenantry/audit';
 import { CurrentTenantPrincipal, Roles } from '@tenantry/auth';
 import type { TenantPrincipal } from '@tenantry/tenancy';
 import { PageQuery } from '../pagination/cursor';
@@ -15,6 +16,7 @@ export class ProjectsController {
   }
 
   @Roles('member')
+  @Audit('project.created')
   @Post()
   create(@Body() body: CreateProjectDto, @CurrentTenantPrincipal() principal: TenantPrincipal) {
     return this.projects.create(body, principal);
@@ -26,12 +28,14 @@ export class ProjectsController {
   }
 
   @Roles('member')
+  @Audit('project.updated')
   @Patch(':id')
   update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateProjectDto) {
     return this.projects.update(id, body);
   }
 
   @Roles('member')
+  @Audit('project.deleted')
   @Delete(':id')
   @HttpCode(204)
   async remove(@Param('id', ParseUUIDPipe) id: string): Promise<void> {

@@ -1,4 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
+import { AuditTrail } from '@tenantry/audit';
 import type { Project } from '@tenantry/db';
 import { CountedLimits } from '@tenantry/plans';
 import type { TenantPrincipal } from '@tenantry/tenancy';
@@ -21,6 +22,7 @@ export class ProjectsService {
   constructor(
     private readonly repository: ProjectsRepository,
     private readonly countedLimits: CountedLimits,
+    private readonly trail: AuditTrail,
   ) {}
 
   async list(query: PageQuery): Promise<Page<ProjectView>> {
@@ -46,12 +48,14 @@ export class ProjectsService {
   }
 
   async update(id: string, changes: UpdateProjectDto): Promise<ProjectView> {
+    this.trail.recordBefore(presentProject(await this.require(id)));
     const project = await this.repository.update(id, changes);
     if (!project) throw new NotFoundException('Project not found');
     return presentProject(project);
   }
 
   async remove(id: string): Promise<void> {
+    this.trail.recordBefore(presentProject(await this.require(id)));
     if (!(await this.repository.remove(id))) throw new NotFoundException('Project not found');
   }
 }

@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Audit } from '@tenantry/audit';
 import { Roles } from '@tenantry/auth';
 import { PageQuery } from '../pagination/cursor';
 import { CreateTaskDto, UpdateTaskDto } from './dto/task.dto';
@@ -14,6 +15,7 @@ export class TasksController {
   }
 
   @Roles('member')
+  @Audit('task.created')
   @Post()
   create(@Param('projectId', ParseUUIDPipe) projectId: string, @Body() body: CreateTaskDto) {
     return this.tasks.create(projectId, body);
@@ -25,6 +27,7 @@ export class TasksController {
   }
 
   @Roles('member')
+  @Audit('task.updated')
   @Patch(':id')
   update(
     @Param('projectId', ParseUUIDPipe) projectId: string,
@@ -35,6 +38,7 @@ export class TasksController {
   }
 
   @Roles('member')
+  @Audit('task.deleted')
   @Delete(':id')
   @HttpCode(204)
   async remove(@Param('projectId', ParseUUIDPipe) projectId: string, @Param('id', ParseUUIDPipe) id: string) {

@@ -1,4 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
+import { AuditTrail } from '@tenantry/audit';
 import type { Task } from '@tenantry/db';
 import { decodeCursor, Page, PageQuery, toPage } from '../pagination/cursor';
 import { ProjectsService } from '../projects/projects.service';
@@ -20,6 +21,7 @@ export class TasksService {
   constructor(
     private readonly repository: TasksRepository,
     private readonly projects: ProjectsService,
+    private readonly trail: AuditTrail,
   ) {}
 
   async list(projectId: string, query: PageQuery): Promise<Page<TaskView>> {
@@ -40,12 +42,14 @@ export class TasksService {
   }
 
   async update(projectId: string, id: string, changes: UpdateTaskDto): Promise<TaskView> {
+    this.trail.recordBefore(await this.get(projectId, id));
     const task = await this.repository.update(projectId, id, changes);
     if (!task) throw new NotFoundException('Task not found');
     return presentTask(task);
   }
 
   async remove(projectId: string, id: string): Promise<void> {
+    this.trail.recordBefore(await this.get(projectId, id));
     if (!(await this.repository.remove(projectId, id))) throw new NotFoundException('Task not found');
   }
 }

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { AppConfig } from '@tenantry/config';
+import { Audit } from '@tenantry/audit';
 import { CurrentTenantPrincipal, Roles } from '@tenantry/auth';
 import type { TenantPrincipal } from '@tenantry/tenancy';
 import { exportDownload, presentJob } from '../jobs/job-view';
@@ -19,12 +20,14 @@ export class TenantController {
   }
 
   @Roles('admin')
+  @Audit('tenant.settings_updated')
   @Patch('settings')
   patchSettings(@Body() body: TenantSettingsPatchDto) {
     return this.tenant.patchSettings(body.toPatch());
   }
 
   @Roles('owner')
+  @Audit('tenant.export_requested')
   @Post('export')
   @HttpCode(202)
   export(@CurrentTenantPrincipal() principal: TenantPrincipal) {

@@ -1,4 +1,5 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { AuditTrail } from '@tenantry/audit';
 import { deepMerge, EffectiveConfigService } from '@tenantry/plans';
 import { LifecycleQueues, LifecycleJob } from '@tenantry/queues';
 import { TenantDirectoryRepository, TenantPrincipal } from '@tenantry/tenancy';
@@ -12,6 +13,7 @@ export class TenantService {
     private readonly effectiveConfig: EffectiveConfigService,
     private readonly repository: TenantRepository,
     private readonly queues: LifecycleQueues,
+    private readonly trail: AuditTrail,
   ) {}
 
   /** The tenant's profile with its effective features, limits and settings. */
@@ -24,7 +26,9 @@ export class TenantService {
   async patchSettings(patch: Record<string, unknown>) {
     const problems = settingsProblems(patch, 'settings', true);
     if (problems.length > 0) throw new BadRequestException(problems);
-    await this.repository.saveSettings(deepMerge(await this.repository.settingsForUpdate(), patch));
+    const current = await this.repository.settingsForUpdate();
+    this.trail.recordBefore(current);
+    await this.repository.saveSettings(deepMerge(current, patch));
     return this.profile();
   }
 

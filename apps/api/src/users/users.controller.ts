@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Audit } from '@tenantry/audit';
 import { CurrentTenantPrincipal, Roles } from '@tenantry/auth';
 import type { TenantPrincipal } from '@tenantry/tenancy';
 import { PageQuery } from '../pagination/cursor';
@@ -15,16 +16,19 @@ export class UsersController {
     return this.users.list(query);
   }
 
+  @Audit('user.created')
   @Post()
   create(@CurrentTenantPrincipal() actor: TenantPrincipal, @Body() body: CreateUserDto) {
     return this.users.create(actor, body);
   }
 
+  @Audit('user.role_changed')
   @Patch(':id')
   update(@CurrentTenantPrincipal() actor: TenantPrincipal, @Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateUserDto) {
     return this.users.update(actor, id, body);
   }
 
+  @Audit('user.removed')
   @Delete(':id')
   @HttpCode(204)
   async remove(@CurrentTenantPrincipal() actor: TenantPrincipal, @Param('id', ParseUUIDPipe) id: string): Promise<void> {

@@ -1,4 +1,5 @@
 import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { AuditTrail } from '@tenantry/audit';
 import { hashPassword } from '@tenantry/auth';
 import type { TenantRole, User } from '@tenantry/db';
 import { CountedLimits } from '@tenantry/plans';
@@ -28,6 +29,7 @@ export class UsersService {
     private readonly repository: UsersRepository,
     private readonly refreshTokens: RefreshTokensRepository,
     private readonly countedLimits: CountedLimits,
+    private readonly trail: AuditTrail,
   ) {}
 
   async list(query: PageQuery): Promise<Page<UserView>> {
@@ -43,6 +45,7 @@ export class UsersService {
 
   async update(actor: TenantPrincipal, id: string, input: UpdateUserDto): Promise<UserView> {
     const target = await this.require(id);
+    this.trail.recordBefore(presentUser(target));
     this.assertMayManage(actor, target);
     this.assertMayGrant(actor, input.role);
     if (target.role === 'owner' && input.role !== 'owner') await this.assertAnotherOwnerRemains(target.id);
@@ -54,6 +57,7 @@ export class UsersService {
   /** Its refresh tokens go with it; API keys it created belong to the tenant and stay. */
   async remove(actor: TenantPrincipal, id: string): Promise<void> {
     const target = await this.require(id);
+    this.trail.recordBefore(presentUser(target));
     this.assertMayManage(actor, target);
     if (target.role === 'owner') await this.assertAnotherOwnerRemains(target.id);
     await this.refreshTokens.revokeAllOfUser(id);

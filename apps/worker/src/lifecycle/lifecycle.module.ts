@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { SystemDbModule } from '@tenantry/system-db';
+import { AuditRetention } from './audit-retention';
 import { LifecycleProcessors } from './lifecycle.processors';
 import { TenantExporter } from './tenant-exporter';
 import { TenantPurger } from './tenant-purger';
@@ -7,7 +8,7 @@ import { TenantPurger } from './tenant-purger';
 /** Tenant lifecycle jobs: purge of deleted tenants, NDJSON export. */
 @Module({
   imports: [SystemDbModule],
-  providers: [TenantPurger, TenantExporter, LifecycleProcessors],
-  exports: [TenantPurger, TenantExporter],
+  providers: [TenantPurger, TenantExporter, AuditRetention, LifecycleProcessors],
+  exports: [TenantPurger, TenantExporter, AuditRetention],
 })
 export class LifecycleModule {}

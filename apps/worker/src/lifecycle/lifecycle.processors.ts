@@ -1,9 +1,10 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { Job, UnrecoverableError, Worker } from 'bullmq';
+import { Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { join, resolve } from 'node:path';
 import { AppConfig } from '@tenantry/config';
-import { bullConnection, bullPrefix, EXPORT_QUEUE, ExportJobData, PURGE_QUEUE, PurgeJobData } from '@tenantry/queues';
+import { AUDIT_RETENTION_QUEUE, bullConnection, bullPrefix, EXPORT_QUEUE, ExportJobData, PURGE_QUEUE, PurgeJobData } from '@tenantry/queues';
 import { UUID_PATTERN } from '@tenantry/tenancy';
+import { AuditRetention } from './audit-retention';
 import { PurgeRefusedError, TenantPurger } from './tenant-purger';
 import { TenantExporter } from './tenant-exporter';
 
@@ -18,7 +19,7 @@ function requireTenantId(job: Job<{ tenantId?: unknown }>): string {
 
 export const exportFile = (config: AppConfig, jobId: string) => resolve(join(config.get('EXPORT_DIR'), `${jobId}.ndjson`));
 
-/** Consumers of the purge and export queues. SIGTERM closes them: the current job finishes first. */
+/** Consumers of the purge, export and audit-retention queues. SIGTERM closes them: the current job finishes first. */
 @Injectable()
 export class LifecycleProcessors implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(LifecycleProcessors.name);
@@ -28,9 +29,10 @@ export class LifecycleProcessors implements OnModuleInit, OnApplicationShutdown 
     private readonly config: AppConfig,
     private readonly purger: TenantPurger,
     private readonly exporter: TenantExporter,
+    private readonly retention: AuditRetention,
   ) {}
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
     const options = { connection: bullConnection(this.config, 'worker'), prefix: bullPrefix(this.config), concurrency: 1 };
     this.workers.push(
       new Worker<PurgeJobData>(
@@ -55,7 +57,15 @@ export class LifecycleProcessors implements OnModuleInit, OnApplicationShutdown 
         },
         options,
       ),
+      new Worker(AUDIT_RETENTION_QUEUE, () => this.retention.sweep(), options),
     );
+    // Daily at 03:00 UTC; upserting the scheduler keeps exactly one however many workers start.
+    const retentionQueue = new Queue(AUDIT_RETENTION_QUEUE, { connection: bullConnection(this.config, 'producer'), prefix: bullPrefix(this.config) });
+    try {
+      await retentionQueue.upsertJobScheduler('audit-retention-daily', { pattern: '0 3 * * *', tz: 'UTC' }, { name: 'sweep' });
+    } finally {
+      await retentionQueue.close();
+    }
     for (const worker of this.workers) {
       worker.on('failed', (job, error) => this.logger.error(`${worker.name} job ${job?.id} failed (attempt ${job?.attemptsMade}): ${error.message}`));
       worker.on('error', (error) => this.logger.error(`${worker.name}: ${error.message}`));

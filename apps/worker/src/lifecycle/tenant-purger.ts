@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { sql } from 'drizzle-orm';
+import { AuditWriter } from '@tenantry/audit';
 import { AppConfig } from '@tenantry/config';
 import { DatabaseHandle } from '@tenantry/db';
 import { SYSTEM_DATABASE } from '@tenantry/system-db';
@@ -25,6 +26,7 @@ export class TenantPurger {
   constructor(
     @Inject(SYSTEM_DATABASE) private readonly database: DatabaseHandle,
     private readonly config: AppConfig,
+    private readonly audit: AuditWriter,
   ) {}
 
   async purge(tenantId: string): Promise<PurgeResult> {
@@ -47,6 +49,8 @@ export class TenantPurger {
       }
     }
     const removed = await db.execute(sql`delete from tenants where id = ${tenantId} and status = 'deleted'`);
+    // The tenant's own log went with it; this record of the purge stays.
+    await this.audit.writeSystem(db, { action: 'tenant.purged', targetTenantId: tenantId, details: { deleted, tenantRowDeleted: removed.count > 0 } });
     this.logger.log(`purged tenant ${tenantId}: ${JSON.stringify(deleted)}`);
     return { tenantId, deleted, tenantRowDeleted: removed.count > 0 };
   }

@@ -7,3 +7,4 @@ export * from './projects';
 export * from './tasks';
 export * from './refresh-tokens';
 export * from './api-keys';
+export * from './audit-logs';

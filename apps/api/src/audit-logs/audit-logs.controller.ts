@@ -1,0 +1,19 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { Roles } from '@tenantry/auth';
+import { toPage } from '../pagination/cursor';
+import { auditPosition, presentAuditLog } from './audit-log-filter';
+import { AuditLogsRepository } from './audit-logs.repository';
+import { AuditLogQuery } from './dto/audit-log-query.dto';
+
+@Roles('admin')
+@Controller('v1/audit-logs')
+export class AuditLogsController {
+  constructor(private readonly repository: AuditLogsRepository) {}
+
+  /** Newest first, filtered by action, actor, resource and time. */
+  @Get()
+  async list(@Query() query: AuditLogQuery) {
+    const rows = (await this.repository.list(query)).map(auditPosition);
+    return toPage(rows, query.limit, presentAuditLog);
+  }
+}
