@@ -5,7 +5,7 @@ import { AuditInterceptor, AuditModule } from '@tenantry/audit';
 import { AccessGuard, AuthenticationGuard, AuthModule } from '@tenantry/auth';
 import { AppConfigModule } from '@tenantry/config';
 import { DbModule } from '@tenantry/db';
-import { PlansModule } from '@tenantry/plans';
+import { FeatureGuard, PlansModule, RateLimitInterceptor } from '@tenantry/plans';
 import { QueuesModule } from '@tenantry/queues';
 import { RedisModule } from '@tenantry/redis';
 import { TenancyModule, TenantRequestInterceptor } from '@tenantry/tenancy';
@@ -16,6 +16,7 @@ import { AuthApiModule } from './auth/auth-api.module';
 import { HealthModule } from './health/health.module';
 import { exposeRequestId, requestIdOf } from './request-context/request-id';
 import { ProjectsModule } from './projects/projects.module';
+import { QuotasModule } from './quotas/quotas.module';
 import { TasksModule } from './tasks/tasks.module';
 import { TenantModule } from './tenant/tenant.module';
 import { UsersModule } from './users/users.module';
@@ -43,11 +44,16 @@ import { UsersModule } from './users/users.module';
     ApiKeysModule,
     TenantModule,
     AuditLogsModule,
+    QuotasModule,
   ],
   providers: [
-    // Order matters: authenticate, then decide access, then open the tenant transaction.
+    // Order matters: authenticate, decide access, check the plan's features, limit the rate,
+    // then open the tenant transaction.
     { provide: APP_GUARD, useExisting: AuthenticationGuard },
     { provide: APP_GUARD, useExisting: AccessGuard },
+    { provide: APP_GUARD, useExisting: FeatureGuard },
+    // The rate limit is spent before the tenant transaction opens: a limited request holds no connection.
+    { provide: APP_INTERCEPTOR, useExisting: RateLimitInterceptor },
     { provide: APP_INTERCEPTOR, useExisting: TenantRequestInterceptor },
     // Inside the tenant transaction: the audit row commits with the change or not at all.
     { provide: APP_INTERCEPTOR, useExisting: AuditInterceptor },

@@ -133,6 +133,13 @@ export class Environment {
   @Max(100000)
   PURGE_BATCH_SIZE = 1000;
 
+  /** How long per-tenant rate limiting lets requests through while Redis is unreachable. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  RATE_LIMIT_FAIL_OPEN_SECONDS = 60;
+
   /** When set, `<slug>.<BASE_DOMAIN>` names the tenant of a request. */
   @IsOptional()
   @Matches(/^[a-z0-9.-]+$/i, { message: 'BASE_DOMAIN must be a host name such as example.com' })

@@ -10,13 +10,19 @@ export class EffectiveConfigService {
   constructor(private readonly tenantTransaction: TenantTransaction) {}
 
   async current(): Promise<EffectiveConfig> {
+    const config = await this.find();
+    if (!config) throw new Error(`tenant ${this.tenantTransaction.tenantId} has no row or no plan`);
+    return config;
+  }
+
+  /** Undefined when the tenant of the transaction does not exist (e.g. purged). */
+  async find(): Promise<EffectiveConfig | undefined> {
     const { tx, tenantId } = this.tenantTransaction;
     const [row] = await tx
       .select({ plan: plans, config: tenants.config, settings: tenants.settings })
       .from(tenants)
       .innerJoin(plans, eq(plans.key, tenants.plan))
       .where(eq(tenants.id, tenantId));
-    if (!row) throw new Error(`tenant ${tenantId} has no row or no plan`);
-    return mergeEffectiveConfig(row.plan, row.config, row.settings);
+    return row ? mergeEffectiveConfig(row.plan, row.config, row.settings) : undefined;
   }
 }

@@ -1,7 +1,14 @@
 import { Global, Module } from '@nestjs/common';
 import { CountedLimits } from './counted-limits';
 import { EffectiveConfigService } from './effective-config.service';
+import { FeatureGuard } from './feature.guard';
+import { RateLimitInterceptor } from './rate-limit.interceptor';
+import { TenantRateLimiter } from './rate-limiter';
+import { TenantLimitsCache } from './tenant-limits.cache';
 
 @Global()
-@Module({ providers: [EffectiveConfigService, CountedLimits], exports: [EffectiveConfigService, CountedLimits] })
+@Module({
+  providers: [EffectiveConfigService, CountedLimits, TenantLimitsCache, TenantRateLimiter, RateLimitInterceptor, FeatureGuard],
+  exports: [EffectiveConfigService, CountedLimits, TenantLimitsCache, TenantRateLimiter, RateLimitInterceptor, FeatureGuard],
+})
 export class PlansModule {}

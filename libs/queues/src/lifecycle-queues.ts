@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
+import Redis, { RedisOptions } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '@tenantry/config';
 import { bullConnection, bullPrefix } from './bull-connection';
@@ -37,10 +38,17 @@ export class LifecycleQueues implements OnApplicationShutdown {
   readonly purge: Queue<PurgeJobData>;
   readonly export: Queue<ExportJobData>;
 
+  /** Our own client, so shutdown can always cut it, even when Redis never answered. */
+  private readonly client: Redis;
+
   constructor(@Inject(AppConfig) config: AppConfig) {
-    const options = { connection: bullConnection(config, 'producer'), prefix: bullPrefix(config) };
+    this.client = new Redis(bullConnection(config, 'producer') as RedisOptions);
+    this.client.on('error', () => undefined);
+    const options = { connection: this.client, prefix: bullPrefix(config) };
     this.purge = new Queue<PurgeJobData>(PURGE_QUEUE, options);
     this.export = new Queue<ExportJobData>(EXPORT_QUEUE, options);
+    // Connection trouble surfaces where a job is added (as an error there); the Redis client logs outages.
+    for (const queue of [this.purge, this.export]) queue.on('error', () => undefined);
   }
 
   async enqueuePurge(tenantId: string): Promise<string> {
@@ -69,6 +77,9 @@ export class LifecycleQueues implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([this.purge.close(), this.export.close()]);
+    // With Redis gone there is nothing to flush: closing must neither fail nor hang the shutdown.
+    const closing = Promise.allSettled([this.purge.close(), this.export.close()]);
+    await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+    this.client.disconnect();
   }
 }

@@ -12,7 +12,6 @@ import {
 import { BaseExceptionFilter } from '@nestjs/core';
 import type { Response } from 'express';
 import { asPgError, PgError } from '@tenantry/db';
-import { TooManyRequestsException } from './too-many-requests.exception';
 
 /**
  * Maps PostgreSQL errors to HTTP answers once, for every route: nothing SQL reaches a client,
@@ -23,8 +22,9 @@ export class AppExceptionFilter extends BaseExceptionFilter {
   private readonly logger = new Logger('Exceptions');
 
   override catch(exception: unknown, host: ArgumentsHost): void {
-    if (exception instanceof TooManyRequestsException && host.getType() === 'http') {
-      host.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(exception.retryAfterSeconds));
+    const retryAfter = (exception as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
+    if (exception instanceof HttpException && typeof retryAfter === 'number' && host.getType() === 'http') {
+      host.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(retryAfter));
     }
     if (exception instanceof HttpException) return super.catch(exception, host);
     const pgError = asPgError(exception);

@@ -1,6 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { Audit } from '@tenantry/audit';
 import { CurrentTenantPrincipal, Roles } from '@tenantry/auth';
+import { RequireFeature } from '@tenantry/plans';
 import type { TenantPrincipal } from '@tenantry/tenancy';
 import { PageQuery } from '../pagination/cursor';
 import { CreateProjectDto, UpdateProjectDto } from './dto/project.dto';
@@ -13,6 +14,15 @@ export class ProjectsController {
   @Get()
   list(@Query() query: PageQuery) {
     return this.projects.list(query);
+  }
+
+  /** Every project as CSV: a plan feature (declared before `:id`, which it would otherwise match). */
+  @RequireFeature('csv_export')
+  @Get('export.csv')
+  @Header('Content-Type', 'text/csv; charset=utf-8')
+  @Header('Content-Disposition', 'attachment; filename="projects.csv"')
+  exportCsv() {
+    return this.projects.exportCsv();
   }
 
   @Roles('member')

@@ -17,6 +17,12 @@ export const presentProject = (project: Project) => ({
 });
 export type ProjectView = ReturnType<typeof presentProject>;
 
+/** RFC 4180 quoting, and a leading quote for values a spreadsheet would run as a formula. */
+export function csvField(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
 @Injectable()
 export class ProjectsService {
   constructor(
@@ -28,6 +34,19 @@ export class ProjectsService {
   async list(query: PageQuery): Promise<Page<ProjectView>> {
     const rows = await this.repository.list(query.limit, decodeCursor(query.cursor));
     return toPage(rows, query.limit, presentProject);
+  }
+
+  async exportCsv(): Promise<string> {
+    const lines = ['id,name,description,created_at,updated_at'];
+    let after: Project | undefined;
+    for (;;) {
+      const rows = await this.repository.list(1000, after && { createdAt: after.createdAt, id: after.id });
+      const page = rows.slice(0, 1000);
+      lines.push(...page.map((p) => [p.id, p.name, p.description ?? '', p.createdAt.toISOString(), p.updatedAt.toISOString()].map(csvField).join(',')));
+      if (rows.length <= 1000) break;
+      after = page[page.length - 1];
+    }
+    return `${lines.join('\r\n')}\r\n`;
   }
 
   async get(id: string): Promise<ProjectView> {

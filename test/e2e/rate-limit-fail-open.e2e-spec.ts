@@ -1,0 +1,37 @@
+import { createTenantWithUsers } from '../factories';
+import { freePort, OwnRedis } from '../support/own-redis';
+import { createTestApp, TestApp } from '../support/test-app';
+
+/** Rate limiting against a Redis of this test's own, stopped on purpose. */
+describe('rate limiting while Redis is down', () => {
+  let t: TestApp;
+  let redis: OwnRedis;
+
+  beforeAll(async () => {
+    redis = new OwnRedis(await freePort());
+    await redis.start();
+    t = await createTestApp({ REDIS_URL: redis.url, RATE_LIMIT_FAIL_OPEN_SECONDS: '2' });
+  });
+  afterAll(async () => {
+    await t.close();
+    await redis.stop();
+  });
+
+  it('fails open for the configured time, then answers 503, never 500', async () => {
+    const tenant = await createTenantWithUsers(t);
+    const before = await t.http().get('/v1/projects').set('authorization', tenant.viewer.auth);
+    expect(before.status).toBe(200);
+    expect(before.headers['ratelimit-limit']).toBeDefined();
+
+    await redis.stop();
+    const during = [];
+    for (let i = 0; i < 3; i += 1) during.push(await t.http().get('/v1/projects').set('authorization', tenant.viewer.auth));
+    expect(during.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(during[0]!.headers['ratelimit-limit']).toBeDefined();
+
+    await new Promise((resolve) => setTimeout(resolve, 2200));
+    const later = await t.http().get('/v1/projects').set('authorization', tenant.viewer.auth);
+    expect(later.status).toBe(503);
+    expect(later.body.message).toMatch(/Rate limiting is unavailable/);
+  });
+});
