@@ -29,10 +29,10 @@ export class CountedLimits {
 
   async assertAvailable(metric: CountedMetric, countUsed: () => Promise<number>): Promise<void> {
     const { tx, tenantId } = this.tenantTransaction;
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`${tenantId}:${metric}`}, 0))`);
     const config = await this.effectiveConfig.current();
     const limit = config.limits[metric];
     if (limit === undefined) return;
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`${tenantId}:${metric}`}, 0))`);
     if ((await countUsed()) >= limit) throw new QuotaExceededException(metric, limit, config.plan);
   }
 }
