@@ -140,6 +140,19 @@ export class Environment {
   @Max(3600)
   RATE_LIMIT_FAIL_OPEN_SECONDS = 60;
 
+  /** Comma-separated origins allowed by CORS; empty (the default) turns CORS off. */
+  @IsOptional()
+  @IsString()
+  CORS_ORIGINS?: string;
+
+  /** Largest accepted request body, e.g. 100kb or 1mb. */
+  @Matches(/^\d+(b|kb|mb)$/i, { message: 'BODY_LIMIT must look like 100kb or 1mb' })
+  BODY_LIMIT = '100kb';
+
+  /** Express `trust proxy`: false, true, a hop count, or a list such as loopback,10.0.0.0/8. */
+  @IsString()
+  TRUST_PROXY = 'false';
+
   /** When set, `<slug>.<BASE_DOMAIN>` names the tenant of a request. */
   @IsOptional()
   @Matches(/^[a-z0-9.-]+$/i, { message: 'BASE_DOMAIN must be a host name such as example.com' })

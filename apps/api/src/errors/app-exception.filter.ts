@@ -27,6 +27,11 @@ export class AppExceptionFilter extends BaseExceptionFilter {
       host.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(retryAfter));
     }
     if (exception instanceof HttpException) return super.catch(exception, host);
+    // body-parser's own errors (malformed JSON, body too large) carry a 4xx status of their own.
+    const bodyError = exception as { status?: unknown; type?: unknown; message?: string } | null;
+    if (typeof bodyError?.status === 'number' && bodyError.status >= 400 && bodyError.status < 500 && typeof bodyError.type === 'string') {
+      return super.catch(new HttpException(bodyError.message ?? 'Bad request', bodyError.status), host);
+    }
     const pgError = asPgError(exception);
     const mapped = pgError && this.fromPostgres(pgError);
     if (mapped) return super.catch(mapped, host);
