@@ -12,6 +12,6 @@ describe('health', () => {
     expect((await t.http().get('/health/live')).status).toBe(200);
     const ready = await t.http().get('/health/ready');
     expect(ready.status).toBe(200);
-    expect(ready.body.details).toEqual({ postgres: { status: 'up' }, redis: { status: 'up' } });
+    expect(ready.body.details).toEqual({ shutdown: { status: 'up' }, postgres: { status: 'up' }, redis: { status: 'up' } });
   });
 });

@@ -3,7 +3,8 @@ import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ClsModule } from 'nestjs-cls';
 import { AuditInterceptor, AuditModule } from '@tenantry/audit';
 import { AccessGuard, AuthenticationGuard, AuthModule } from '@tenantry/auth';
-import { AppConfigModule } from '@tenantry/config';
+import { AppConfig, AppConfigModule } from '@tenantry/config';
+import { LoggerModule } from 'nestjs-pino';
 import { DbModule } from '@tenantry/db';
 import { FeatureGuard, PlansModule, RateLimitInterceptor } from '@tenantry/plans';
 import { QueuesModule } from '@tenantry/queues';
@@ -15,6 +16,7 @@ import { AuditLogsModule } from './audit-logs/audit-logs.module';
 import { AuthApiModule } from './auth/auth-api.module';
 import { HealthModule } from './health/health.module';
 import { exposeRequestId, requestIdOf } from './request-context/request-id';
+import { requestLogging } from './request-context/request-logging';
 import { ProjectsModule } from './projects/projects.module';
 import { QuotasModule } from './quotas/quotas.module';
 import { TasksModule } from './tasks/tasks.module';
@@ -29,6 +31,7 @@ import { UsersModule } from './users/users.module';
       middleware: { mount: true, generateId: true, idGenerator: requestIdOf, setup: exposeRequestId },
     }),
     AuditModule,
+    LoggerModule.forRootAsync({ inject: [AppConfig], useFactory: requestLogging }),
     DbModule,
     RedisModule,
     TenancyModule,

@@ -2,9 +2,12 @@ import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { Server } from 'node:http';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { InvalidEnvironmentError, validateEnvironment } from '@tenantry/config';
 import { runMigrations } from '@tenantry/db';
 import { configureApp } from './configure-app';
+import { ShutdownState } from './health/shutdown-state';
 import { seedDevData } from './dev/dev-seed';
 import { startEmbeddedDatabase } from './dev/embedded-database';
 
@@ -51,7 +54,8 @@ async function bootstrap(): Promise<void> {
   const stopDatabase = await prepareDevelopmentDatabase();
   // Imported only now: the config module validates process.env when the module graph loads.
   const { AppModule } = await import('./app.module');
-  const app = configureApp(await NestFactory.create(AppModule, { bufferLogs: false }));
+  const app = configureApp(await NestFactory.create(AppModule, { bufferLogs: true }));
+  app.useLogger(app.get(PinoLogger));
   const env = validateEnvironment(process.env);
   await app.listen(env.PORT);
   logger.log(`API listening on http://localhost:${env.PORT}`);
@@ -67,6 +71,14 @@ async function bootstrap(): Promise<void> {
     if (isStopping) return;
     isStopping = true;
     logger.log(`${signal}: shutting down`);
+    // Report not-ready at once, keep serving for a grace period, then stop accepting connections and
+    // let in-flight requests finish (bounded), then close pools, queues and the worker.
+    app.get(ShutdownState).isDraining = true;
+    await new Promise((resolve) => setTimeout(resolve, env.SHUTDOWN_GRACE_MS));
+    const server = app.getHttpServer() as Server;
+    const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, env.SHUTDOWN_TIMEOUT_MS).unref())]);
     await worker?.close();
     await app.close();
     await stopDatabase?.();

@@ -153,6 +153,28 @@ export class Environment {
   @IsString()
   TRUST_PROXY = 'false';
 
+  /** Log level; unset means info, or silent under NODE_ENV=test. */
+  @IsOptional()
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL?: string;
+
+  /**
+   * After SIGTERM, how long the API keeps accepting (readiness already 503) so connections a load
+   * balancer or the kernel queued before it noticed are served, not reset.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60000)
+  SHUTDOWN_GRACE_MS = 1000;
+
+  /** How long a SIGTERM waits for in-flight requests before closing anyway. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(600000)
+  SHUTDOWN_TIMEOUT_MS = 10000;
+
   /** When set, `<slug>.<BASE_DOMAIN>` names the tenant of a request. */
   @IsOptional()
   @Matches(/^[a-z0-9.-]+$/i, { message: 'BASE_DOMAIN must be a host name such as example.com' })

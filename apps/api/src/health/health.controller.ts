@@ -2,6 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { Public } from '@tenantry/auth';
 import { DependencyHealthIndicators } from './dependency-health.indicators';
+import { ShutdownState } from './shutdown-state';
 
 @Public()
 @Controller('health')
@@ -9,6 +10,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly dependencies: DependencyHealthIndicators,
+    private readonly shutdown: ShutdownState,
   ) {}
 
   /** 200 while the process runs. */
@@ -22,6 +24,6 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   ready() {
-    return this.health.check([() => this.dependencies.postgres(), () => this.dependencies.redis()]);
+    return this.health.check([() => this.shutdown.check(), () => this.dependencies.postgres(), () => this.dependencies.redis()]);
   }
 }

@@ -1,0 +1,82 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import postgres from 'postgres';
+import { hashPassword } from '@tenantry/auth';
+import { randomSlug } from '../factories';
+import { freePort } from '../support/own-redis';
+
+const root = join(__dirname, '..', '..');
+
+/**
+ * The real API as a child process (production mode, JSON logs): SIGTERM under load must let every
+ * accepted request finish, exit 0, and no log line may hold a credential.
+ */
+describe('graceful shutdown and request logs', () => {
+  it('finishes in-flight requests on SIGTERM, exits 0, and logs one redacted JSON line per request', async () => {
+    const owner = postgres(process.env.MIGRATION_DATABASE_URL!, { max: 1, onnotice: () => undefined });
+    const slug = randomSlug('shutdown');
+    const password = 'shutdown-secret-password';
+    const [tenant] = await owner<{ id: string }[]>`insert into tenants (slug, name, plan) values (${slug}, 'S', 'enterprise') returning id`;
+    await owner`insert into users (tenant_id, email, password_hash, role) values (${tenant!.id}, 'o@s.test', ${await hashPassword(password)}, 'owner')`;
+    await owner.end();
+
+    const port = await freePort();
+    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/api/src/main.ts'], {
+      cwd: root,
+      env: { ...process.env, NODE_ENV: 'production', PORT: String(port), LOG_LEVEL: 'info', SHUTDOWN_TIMEOUT_MS: '10000' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const base = `http://127.0.0.1:${port}`;
+    try {
+      for (let attempt = 0; ; attempt += 1) {
+        const ready = await fetch(`${base}/health/live`).then((r) => r.ok, () => false);
+        if (ready) break;
+        if (attempt > 150) throw new Error(`the API did not start:\n${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      const login = await fetch(`${base}/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ tenant: slug, email: 'o@s.test', password }),
+      });
+      const { accessToken, refreshToken } = (await login.json()) as { accessToken: string; refreshToken: string };
+      expect(login.status).toBe(200);
+
+      const headers = { authorization: `Bearer ${accessToken}`, connection: 'close' };
+      const inFlight = Array.from({ length: 40 }, () =>
+        fetch(`${base}/v1/projects`, { headers }).then(
+          (response) => ({ status: response.status, error: undefined as string | undefined }),
+          (error: Error & { cause?: { code?: string } }) => ({ status: 0, error: error.cause?.code ?? error.message }),
+        ),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      child.kill('SIGTERM');
+      // While draining, readiness says so.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const readiness = await fetch(`${base}/health/ready`, { headers: { connection: 'close' } });
+      expect(readiness.status).toBe(503);
+      const results = await Promise.all(inFlight);
+      expect(await exited).toBe(0);
+
+      // Accepted requests completed; a request that came after the close was refused, never reset.
+      expect(results.filter((r) => r.status !== 200 && r.error !== 'ECONNREFUSED')).toEqual([]);
+      expect(results.filter((r) => r.status === 200).length).toBeGreaterThan(0);
+
+      const lines = output.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, any>);
+      const requestLines = lines.filter((line) => line.req && line.res);
+      const loginLine = requestLines.find((line) => line.req.url === '/v1/auth/login');
+      expect(loginLine).toMatchObject({ res: { statusCode: 200 }, responseTime: expect.any(Number), req: { id: expect.any(String) } });
+      const projectLine = requestLines.find((line) => line.req.url === '/v1/projects');
+      expect(projectLine).toMatchObject({ route: '/v1/projects', tenantId: tenant!.id, actor: expect.stringMatching(/^user:/), req: { headers: { authorization: '[redacted]' } } });
+      expect(output).not.toContain(password);
+      expect(output).not.toContain(accessToken);
+      expect(output).not.toContain(refreshToken);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  }, 60000);
+});
