@@ -1,19 +1,9 @@
 import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { AppConfig } from '@tenantry/config';
 import { SystemAdminOnly } from '@tenantry/auth';
 import { LifecycleQueues } from '@tenantry/queues';
 import { exportDownload, presentJob } from '../jobs/job-view';
-
-class FailedJobsQuery {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit = 20;
-}
+import { PageQuery } from '../pagination/cursor';
 
 @SystemAdminOnly()
 @Controller('v1/admin/jobs')
@@ -25,7 +15,7 @@ export class AdminJobsController {
 
   /** Jobs that exhausted their retries: what an operator must look at. */
   @Get('failed')
-  async failed(@Query() query: FailedJobsQuery) {
+  async failed(@Query() query: PageQuery) {
     const jobs = await this.queues.failedJobs(query.limit);
     return { data: await Promise.all(jobs.map((job) => presentJob(job, `/v1/admin/jobs/${job.id}/download`))) };
   }

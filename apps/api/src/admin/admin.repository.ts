@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, asc, desc, eq, ilike, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, ilike, or } from 'drizzle-orm';
 import {
   Database,
   DatabaseHandle,
@@ -14,7 +14,7 @@ import {
   users,
 } from '@tenantry/db';
 import { SYSTEM_DATABASE } from '@tenantry/system-db';
-import { KeysetPosition } from '../pagination/cursor';
+import { afterPosition, KeysetPosition } from '../pagination/cursor';
 
 export interface NewTenant {
   slug: string;
@@ -86,7 +86,7 @@ export class AdminRepository {
           filter.status ? eq(tenants.status, filter.status) : undefined,
           filter.plan ? eq(tenants.plan, filter.plan) : undefined,
           pattern ? or(ilike(tenants.slug, pattern), ilike(tenants.name, pattern)) : undefined,
-          after ? sql`(${tenants.createdAt}, ${tenants.id}) < (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)` : undefined,
+          afterPosition(tenants.createdAt, tenants.id, after),
         ),
       )
       .orderBy(desc(tenants.createdAt), desc(tenants.id))

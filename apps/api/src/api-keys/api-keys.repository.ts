@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { ApiKey, apiKeys, TenantRole } from '@tenantry/db';
 import { TenantTransaction } from '@tenantry/tenancy';
-import { KeysetPosition } from '../pagination/cursor';
+import { afterPosition, KeysetPosition } from '../pagination/cursor';
 
 @Injectable()
 export class ApiKeysRepository {
@@ -16,7 +16,7 @@ export class ApiKeysRepository {
       .where(
         and(
           eq(apiKeys.tenantId, tenantId),
-          after ? sql`(${apiKeys.createdAt}, ${apiKeys.id}) < (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)` : undefined,
+          afterPosition(apiKeys.createdAt, apiKeys.id, after),
         ),
       )
       .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id))

@@ -1,6 +1,6 @@
-import { and, desc, eq, gte, lt, SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, lt, SQL } from 'drizzle-orm';
 import { AuditLog, auditLogs } from '@tenantry/db';
-import { decodeCursor, PageQuery } from '../pagination/cursor';
+import { afterPosition, decodeCursor, PageQuery } from '../pagination/cursor';
 import { AuditLogQuery } from './dto/audit-log-query.dto';
 
 /** The WHERE of an audit-log query: every filter is a prefix-friendly index condition. */
@@ -14,7 +14,7 @@ export function auditLogConditions(tenantId: string, query: AuditLogQuery): SQL 
     query.resourceId ? eq(auditLogs.resourceId, query.resourceId) : undefined,
     query.from ? gte(auditLogs.at, query.from) : undefined,
     query.to ? lt(auditLogs.at, query.to) : undefined,
-    after ? sql`(${auditLogs.at}, ${auditLogs.id}) < (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)` : undefined,
+    afterPosition(auditLogs.at, auditLogs.id, after),
   );
 }
 

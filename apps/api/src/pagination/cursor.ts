@@ -1,6 +1,8 @@
 import { BadRequestException } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { SQL, sql } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { UUID_PATTERN } from '@tenantry/tenancy';
 
 /** `?limit=1..100&cursor=` of every list. */
@@ -43,6 +45,14 @@ export function decodeCursor(cursor: string | undefined): KeysetPosition | undef
     // fall through to the 400 below
   }
   throw new BadRequestException('cursor is not valid');
+}
+
+/**
+ * The keyset condition "strictly after this position" in newest-first order, i.e.
+ * (created, id) < (position): one row comparison the (tenant_id, created, id) indexes serve.
+ */
+export function afterPosition(created: AnyPgColumn, id: AnyPgColumn, position: KeysetPosition | undefined): SQL | undefined {
+  return position ? sql`(${created}, ${id}) < (${position.createdAt.toISOString()}::timestamptz, ${position.id}::uuid)` : undefined;
 }
 
 /** Builds a page from limit + 1 rows: the extra row only says whether there is a next page. */

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { and, count, desc, eq, sql } from 'drizzle-orm';
+import { and, count, desc, eq } from 'drizzle-orm';
 import { Project, projects } from '@tenantry/db';
 import { TenantTransaction } from '@tenantry/tenancy';
-import { KeysetPosition } from '../pagination/cursor';
+import { afterPosition, KeysetPosition } from '../pagination/cursor';
 
 /**
  * Every query of projects. Each names tenant_id explicitly as well: RLS is the guarantee, the
@@ -20,7 +20,7 @@ export class ProjectsRepository {
       .where(
         and(
           eq(projects.tenantId, tenantId),
-          after ? sql`(${projects.createdAt}, ${projects.id}) < (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)` : undefined,
+          afterPosition(projects.createdAt, projects.id, after),
         ),
       )
       .orderBy(desc(projects.createdAt), desc(projects.id))

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import { Task, tasks } from '@tenantry/db';
 import { TenantTransaction } from '@tenantry/tenancy';
-import { KeysetPosition } from '../pagination/cursor';
+import { afterPosition, KeysetPosition } from '../pagination/cursor';
 
 @Injectable()
 export class TasksRepository {
@@ -17,7 +17,7 @@ export class TasksRepository {
         and(
           eq(tasks.tenantId, tenantId),
           eq(tasks.projectId, projectId),
-          after ? sql`(${tasks.createdAt}, ${tasks.id}) < (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)` : undefined,
+          afterPosition(tasks.createdAt, tasks.id, after),
         ),
       )
       .orderBy(desc(tasks.createdAt), desc(tasks.id))

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { and, count, desc, eq, sql } from 'drizzle-orm';
+import { and, count, desc, eq } from 'drizzle-orm';
 import { TenantRole, User, users } from '@tenantry/db';
 import { TenantTransaction } from '@tenantry/tenancy';
-import { KeysetPosition } from '../pagination/cursor';
+import { afterPosition, KeysetPosition } from '../pagination/cursor';
 
 @Injectable()
 export class UsersRepository {
@@ -16,7 +16,7 @@ export class UsersRepository {
       .where(
         and(
           eq(users.tenantId, tenantId),
-          after ? sql`(${users.createdAt}, ${users.id}) < (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)` : undefined,
+          afterPosition(users.createdAt, users.id, after),
         ),
       )
       .orderBy(desc(users.createdAt), desc(users.id))
