@@ -27,7 +27,7 @@ describe('operations: OpenAPI, hardening, request ids', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await createTestApp({ CORS_ORIGINS: 'https://app.example.com', BODY_LIMIT: '10kb' });
+    t = await createTestApp({ CORS_ORIGINS: 'https://app.example.com', BODY_LIMIT: '10kb', METRICS_TOKEN: 'metrics-token-0123456789' });
   });
   afterAll(() => t.close());
 
@@ -57,6 +57,22 @@ describe('operations: OpenAPI, hardening, request ids', () => {
     const tenant = await createTenantWithUsers(t);
     const response = await t.http().post('/v1/projects').set('authorization', tenant.member.auth).send({ name: 'x', description: 'y'.repeat(20000) });
     expect(response.status).toBe(413);
+  });
+
+  it('exposes Prometheus metrics to a scraper with the token only, labelled by route template', async () => {
+    const tenant = await createTenantWithUsers(t);
+    await t.http().get('/v1/projects').set('authorization', tenant.viewer.auth).expect(200);
+    await t.http().get('/v1/projects/00000000-0000-4000-8000-000000000000').set('authorization', tenant.viewer.auth).expect(404);
+    expect((await t.http().get('/metrics')).status).toBe(401);
+    expect((await t.http().get('/metrics').set('authorization', 'Bearer wrong-token-wrong-token')).status).toBe(401);
+    const scrape = await t.http().get('/metrics').set('authorization', 'Bearer metrics-token-0123456789');
+    expect(scrape.status).toBe(200);
+    expect(scrape.text).toContain('process_cpu_user_seconds_total');
+    expect(scrape.text).toMatch(/tenantry_http_request_duration_seconds_count\{method="GET",route="\/v1\/projects",status="200"\} \d+/);
+    expect(scrape.text).toMatch(/route="\/v1\/projects\/:id",status="404"/);
+    expect(scrape.text).toContain('tenantry_rate_limit_rejections_total');
+    expect(scrape.text).not.toContain('00000000-0000-4000-8000-000000000000');
+    expect(scrape.text).not.toContain(tenant.id);
   });
 
   it('returns a request id on every response, honouring a sane incoming one', async () => {

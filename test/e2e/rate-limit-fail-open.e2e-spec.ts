@@ -1,3 +1,4 @@
+import { rateLimitFailOpen } from '@tenantry/metrics';
 import { createTenantWithUsers } from '../factories';
 import { freePort, OwnRedis } from '../support/own-redis';
 import { createTestApp, TestApp } from '../support/test-app';
@@ -28,6 +29,8 @@ describe('rate limiting while Redis is down', () => {
     for (let i = 0; i < 3; i += 1) during.push(await t.http().get('/v1/projects').set('authorization', tenant.viewer.auth));
     expect(during.map((r) => r.status)).toEqual([200, 200, 200]);
     expect(during[0]!.headers['ratelimit-limit']).toBeDefined();
+    // ... and it says so in the metrics.
+    expect((await rateLimitFailOpen.get()).values[0]!.value).toBeGreaterThanOrEqual(3);
 
     await new Promise((resolve) => setTimeout(resolve, 2200));
     const later = await t.http().get('/v1/projects').set('authorization', tenant.viewer.auth);

@@ -15,6 +15,7 @@ import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuditLogsModule } from './audit-logs/audit-logs.module';
 import { AuthApiModule } from './auth/auth-api.module';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { exposeRequestId, requestIdOf } from './request-context/request-id';
 import { requestLogging } from './request-context/request-logging';
 import { ProjectsModule } from './projects/projects.module';
@@ -39,6 +40,7 @@ import { UsersModule } from './users/users.module';
     QueuesModule,
     AuthModule,
     HealthModule,
+    MetricsModule,
     AuthApiModule,
     AdminModule,
     ProjectsModule,

@@ -175,6 +175,12 @@ export class Environment {
   @Max(600000)
   SHUTDOWN_TIMEOUT_MS = 10000;
 
+  /** Bearer token a Prometheus scrape of /metrics must present; unset turns /metrics off (404). */
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
+  METRICS_TOKEN?: string;
+
   /** When set, `<slug>.<BASE_DOMAIN>` names the tenant of a request. */
   @IsOptional()
   @Matches(/^[a-z0-9.-]+$/i, { message: 'BASE_DOMAIN must be a host name such as example.com' })

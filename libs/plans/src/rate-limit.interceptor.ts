@@ -1,6 +1,7 @@
 import { CallHandler, ExecutionContext, HttpException, HttpStatus, Injectable, NestInterceptor, ServiceUnavailableException } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { from, Observable, switchMap } from 'rxjs';
+import { rateLimitRejections } from '@tenantry/metrics';
 import type { Principal } from '@tenantry/tenancy';
 import { TenantRateLimiter } from './rate-limiter';
 import { TenantLimitsCache } from './tenant-limits.cache';
@@ -47,6 +48,9 @@ export class RateLimitInterceptor implements NestInterceptor {
     response.setHeader('RateLimit-Limit', String(decision.limit));
     response.setHeader('RateLimit-Remaining', String(decision.remaining));
     response.setHeader('RateLimit-Reset', String(decision.resetSeconds));
-    if (!decision.isAllowed) throw new RateLimitedException(decision.retryAfterSeconds);
+    if (!decision.isAllowed) {
+      rateLimitRejections.inc();
+      throw new RateLimitedException(decision.retryAfterSeconds);
+    }
   }
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import Redis from 'ioredis';
 import { AppConfig } from '@tenantry/config';
+import { rateLimitFailOpen } from '@tenantry/metrics';
 import { REDIS } from '@tenantry/redis';
 
 /**
@@ -95,6 +96,7 @@ export class TenantRateLimiter {
       this.logger.error(`rate limiting fails open: Redis did not answer (${error instanceof Error ? error.message : String(error)})`);
     }
     this.failOpenCount += 1;
+    rateLimitFailOpen.inc();
     return { isAllowed: true, limit: capacity, remaining: capacity, resetSeconds: 0, retryAfterSeconds: 1, isFailOpen: true };
   }
 

@@ -1,0 +1,2 @@
+/** Prometheus metrics: the registry and the series the capabilities increment. */
+export * from './metrics';
