@@ -16,7 +16,8 @@ export async function waitForJob(queues: LifecycleQueues, jobId: string, timeout
   for (;;) {
     const job = await queues.findJob(jobId);
     const state = await job?.getState();
-    if (job && (state === 'completed' || state === 'failed')) return job;
+    // Read the job again once it is done: the copy read before may predate its result.
+    if (job && (state === 'completed' || state === 'failed')) return (await queues.findJob(jobId))!;
     if (Date.now() > deadline) throw new Error(`job ${jobId} still ${state} after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
