@@ -62,7 +62,8 @@ describe('admin: tenants, plans, config, lifecycle', () => {
       const read = await as('get', `/v1/admin/tenants/${tenant.id}`);
       expect(read.status).toBe(200);
       expect(read.body.effectiveConfig).toMatchObject({ plan: 'free', features: [], limits: { seats: 3, projects: 3 } });
-      expect(read.body.usage).toEqual({});
+      expect(read.body.usage).toMatchObject({ apiCalls: { limit: 10000 }, metrics: expect.any(Object) });
+      expect(Date.parse(read.body.usage.period.end)).toBeGreaterThan(Date.now());
       const patched = await as('patch', `/v1/admin/tenants/${tenant.id}`).send({ name: 'Renamed', plan: 'pro' });
       expect(patched.body).toMatchObject({ name: 'Renamed', plan: 'pro' });
       const profile = await t.http().get('/v1/tenant').set('authorization', tenant.viewer.auth);
@@ -189,7 +190,7 @@ describe('admin: tenants, plans, config, lifecycle', () => {
       const result: Record<string, { count: number; checksum: string | null }> = {};
       for (const { table_name } of tables) {
         const [row] = await t.owner.unsafe(
-          `select count(*)::int as count, md5(string_agg(x::text, ',' order by x.id)) as checksum from "${table_name}" x where tenant_id = $1`,
+          `select count(*)::int as count, md5(string_agg(x::text, ',' order by x::text)) as checksum from "${table_name}" x where tenant_id = $1`,
           [tenantId],
         );
         result[table_name] = { count: row!.count, checksum: row!.checksum };

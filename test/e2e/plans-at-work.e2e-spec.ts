@@ -137,7 +137,11 @@ describe('plans at work: features, counted limits, rate limits, quotas', () => {
         { metric: 'seats', limit: 3, used: 4, period: 'none', resetsAt: null },
         { metric: 'projects', limit: 3, used: 1, period: 'none', resetsAt: null },
         { metric: 'requests_per_minute', limit: 60, used: expect.any(Number), period: 'minute', resetsAt: expect.any(String) },
+        { metric: 'api_calls_per_month', limit: 10000, used: expect.any(Number), period: 'month', resetsAt: expect.any(String) },
       ]);
+      const resetsAt = new Date(response.body[3].resetsAt);
+      expect(resetsAt.getTime()).toBeGreaterThan(Date.now());
+      expect([resetsAt.getUTCDate(), resetsAt.getUTCHours(), resetsAt.getUTCMinutes()]).toEqual([1, 0, 0]);
       expect(response.body[2].used).toBeGreaterThanOrEqual(1);
     });
   });

@@ -6,6 +6,7 @@ import { AccessGuard, AuthenticationGuard, AuthModule } from '@tenantry/auth';
 import { AppConfig, AppConfigModule } from '@tenantry/config';
 import { LoggerModule } from 'nestjs-pino';
 import { DbModule } from '@tenantry/db';
+import { MeteringModule } from '@tenantry/metering';
 import { FeatureGuard, PlansModule, RateLimitInterceptor } from '@tenantry/plans';
 import { QueuesModule } from '@tenantry/queues';
 import { RedisModule } from '@tenantry/redis';
@@ -22,6 +23,7 @@ import { ProjectsModule } from './projects/projects.module';
 import { QuotasModule } from './quotas/quotas.module';
 import { TasksModule } from './tasks/tasks.module';
 import { TenantModule } from './tenant/tenant.module';
+import { UsageModule } from './usage/usage.module';
 import { UsersModule } from './users/users.module';
 
 @Module({
@@ -36,6 +38,7 @@ import { UsersModule } from './users/users.module';
     DbModule,
     RedisModule,
     TenancyModule,
+    MeteringModule,
     PlansModule,
     QueuesModule,
     AuthModule,
@@ -50,6 +53,7 @@ import { UsersModule } from './users/users.module';
     TenantModule,
     AuditLogsModule,
     QuotasModule,
+    UsageModule,
   ],
   providers: [
     // Order matters: authenticate, decide access, check the plan's features, limit the rate,

@@ -35,7 +35,7 @@ export function configureApp(app: INestApplication): INestApplication {
   express.useBodyParser('json', { limit: config.get('BODY_LIMIT') });
   app.use(helmet());
   const origins = config.get('CORS_ORIGINS')?.split(',').map((origin) => origin.trim()).filter(Boolean) ?? [];
-  if (origins.length > 0) app.enableCors({ origin: origins, exposedHeaders: ['X-Request-Id', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After'] });
+  if (origins.length > 0) app.enableCors({ origin: origins, exposedHeaders: ['X-Request-Id', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After', 'Quota-Warning'] });
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,

@@ -10,7 +10,7 @@ async function bootstrap(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const worker = await NestFactory.createApplicationContext(WorkerModule);
   worker.enableShutdownHooks();
-  new Logger('Worker').log('processing tenant-purge and tenant-export');
+  new Logger('Worker').log('processing usage-events, usage-quota, tenant-purge, tenant-export and audit-retention');
 }
 
 bootstrap().catch((error: unknown) => {

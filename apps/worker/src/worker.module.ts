@@ -3,11 +3,24 @@ import { ClsModule } from 'nestjs-cls';
 import { AuditModule } from '@tenantry/audit';
 import { AppConfigModule } from '@tenantry/config';
 import { DbModule } from '@tenantry/db';
+import { MeteringModule } from '@tenantry/metering';
+import { RedisModule } from '@tenantry/redis';
 import { TenancyModule } from '@tenantry/tenancy';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
+import { WorkerMeteringModule } from './metering/metering.module';
 
 /** The background process: BullMQ consumers, each job in its own tenant transaction or sweep. */
 @Module({
-  imports: [AppConfigModule.forRoot(), ClsModule.forRoot({ global: true }), DbModule, TenancyModule, AuditModule, LifecycleModule],
+  imports: [
+    AppConfigModule.forRoot(),
+    ClsModule.forRoot({ global: true }),
+    DbModule,
+    RedisModule,
+    TenancyModule,
+    AuditModule,
+    MeteringModule,
+    LifecycleModule,
+    WorkerMeteringModule,
+  ],
 })
 export class WorkerModule {}

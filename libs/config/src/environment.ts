@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import {
+  IsBoolean,
   IsIn,
   IsInt,
   IsOptional,
@@ -16,6 +17,9 @@ export const DEV_JWT_SECRET = 'tenantry-dev-secret-change-me-0123456789abcdef';
 
 const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : Number(value);
+
+const toBoolean = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : value === true || value === 'true' ? true : value === false || value === 'false' ? false : value;
 
 const POSTGRES_URL = /^postgres(ql)?:\/\/.+/;
 const REDIS_URL = /^rediss?:\/\/.+/;
@@ -191,6 +195,46 @@ export class Environment {
   @Min(1)
   @Max(600000)
   DB_STATEMENT_TIMEOUT_MS = 10000;
+
+  /** Whether tenant requests and domain events are metered (off: no usage, no monthly API-call quota). */
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'METERING_ENABLED must be true or false' })
+  METERING_ENABLED = true;
+
+  /** The API's usage buffer is flushed at least this often (and on shutdown). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  @Max(60000)
+  METERING_FLUSH_INTERVAL_MS = 1000;
+
+  /** Events per batch (one BullMQ job); a full batch is flushed at once. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(20000)
+  METERING_BATCH_SIZE = 2000;
+
+  /** Events kept in memory while Redis cannot take them; beyond this the oldest are dropped (counted, logged). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(10000000)
+  METERING_MAX_BUFFERED = 200000;
+
+  /** Usage batches one worker process applies at a time. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(32)
+  METERING_WORKER_CONCURRENCY = 2;
+
+  /** How often the worker re-evaluates every tenant's monthly API calls against its quota. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(3600000)
+  QUOTA_EVALUATION_INTERVAL_MS = 60000;
 
   @Transform(toInt)
   @IsInt()

@@ -1,7 +1,9 @@
-import { CallHandler, ExecutionContext, HttpException, HttpStatus, Injectable, NestInterceptor, ServiceUnavailableException } from '@nestjs/common';
+import { CallHandler, ExecutionContext, HttpException, HttpStatus, Inject, Injectable, NestInterceptor, ServiceUnavailableException } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { from, Observable, switchMap } from 'rxjs';
-import { rateLimitRejections } from '@tenantry/metrics';
+import { AppConfig } from '@tenantry/config';
+import { API_CALLS_QUOTA, Clock, CLOCK, QUOTA_OVERAGE_FEATURE } from '@tenantry/metering';
+import { quotaRejections, rateLimitRejections } from '@tenantry/metrics';
 import type { Principal } from '@tenantry/tenancy';
 import { TenantRateLimiter } from './rate-limiter';
 import { TenantLimitsCache } from './tenant-limits.cache';
@@ -16,6 +18,24 @@ export class RateLimitedException extends HttpException {
   }
 }
 
+/** 429 of a tenant over its monthly API calls, until the month resets (Retry-After says when). */
+export class MonthlyQuotaExceededException extends HttpException {
+  constructor(
+    limit: number,
+    resetsAt: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(
+      {
+        statusCode: HttpStatus.TOO_MANY_REQUESTS,
+        error: 'Too Many Requests',
+        message: `quota_exceeded: this tenant has used its ${limit} API calls of this month; the quota resets at ${resetsAt}`,
+      },
+      HttpStatus.TOO_MANY_REQUESTS,
+    );
+  }
+}
+
 /**
  * Every tenant request spends one token of its tenant's bucket before the tenant transaction
  * opens (so a limited request never holds a database connection), and every tenant response says
@@ -23,10 +43,16 @@ export class RateLimitedException extends HttpException {
  */
 @Injectable()
 export class RateLimitInterceptor implements NestInterceptor {
+  private readonly isMetering: boolean;
+
   constructor(
     private readonly limiter: TenantRateLimiter,
     private readonly limits: TenantLimitsCache,
-  ) {}
+    @Inject(CLOCK) private readonly clock: Clock,
+    config: AppConfig,
+  ) {
+    this.isMetering = config.get('METERING_ENABLED');
+  }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const http = context.switchToHttp();
@@ -38,19 +64,33 @@ export class RateLimitInterceptor implements NestInterceptor {
 
   private async check(tenantId: string, response: Response): Promise<void> {
     const config = await this.limits.get(tenantId);
-    const perMinute = config?.limits.requests_per_minute;
-    if (perMinute === undefined) return;
-    const decision = await this.limiter.consume(tenantId, perMinute, config!.limits.requests_burst ?? perMinute);
+    if (!config) return;
+    const perMinute = config.limits.requests_per_minute;
+    const hasMonthlyQuota = this.isMetering && config.limits[API_CALLS_QUOTA] !== undefined;
+    if (perMinute === undefined && !hasMonthlyQuota) return;
+    const decision = await this.limiter.consume(tenantId, perMinute, config.limits.requests_burst ?? perMinute ?? 0);
     response.locals.rateLimit = decision;
     if (decision.isFailOpen && this.limiter.isFailOpenExhausted) {
       throw new ServiceUnavailableException('Rate limiting is unavailable; retry shortly');
     }
-    response.setHeader('RateLimit-Limit', String(decision.limit));
-    response.setHeader('RateLimit-Remaining', String(decision.remaining));
-    response.setHeader('RateLimit-Reset', String(decision.resetSeconds));
-    if (!decision.isAllowed) {
-      rateLimitRejections.inc();
-      throw new RateLimitedException(decision.retryAfterSeconds);
+    if (decision.isLimited) {
+      response.setHeader('RateLimit-Limit', String(decision.limit));
+      response.setHeader('RateLimit-Remaining', String(decision.remaining));
+      response.setHeader('RateLimit-Reset', String(decision.resetSeconds));
+      if (!decision.isAllowed) {
+        rateLimitRejections.inc();
+        throw new RateLimitedException(decision.retryAfterSeconds);
+      }
+    }
+    const now = this.clock.now();
+    if (hasMonthlyQuota && decision.overQuotaUntil !== undefined && decision.overQuotaUntil > now) {
+      const resetsAt = new Date(decision.overQuotaUntil).toISOString();
+      if (config.features.includes(QUOTA_OVERAGE_FEATURE)) {
+        response.setHeader('Quota-Warning', `${API_CALLS_QUOTA} exceeded; the quota resets at ${resetsAt}`);
+      } else {
+        quotaRejections.inc();
+        throw new MonthlyQuotaExceededException(config.limits[API_CALLS_QUOTA]!, resetsAt, Math.ceil((decision.overQuotaUntil - now) / 1000));
+      }
     }
   }
 }

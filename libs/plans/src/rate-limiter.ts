@@ -2,15 +2,20 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import Redis from 'ioredis';
 import { AppConfig } from '@tenantry/config';
 import { rateLimitFailOpen } from '@tenantry/metrics';
+import { overQuotaKey } from '@tenantry/metering';
 import { REDIS } from '@tenantry/redis';
 
 /**
  * A token bucket in one atomic round trip (EVALSHA): `capacity` tokens (the burst), refilled at
- * `perMinute` per minute, clocked by Redis's own TIME so every API process agrees.
- * Returns {allowed, tokens left, ms until full, ms until the next token}.
+ * `perMinute` per minute, clocked by Redis's own TIME so every API process agrees. A capacity of 0
+ * means no rate limit. The same call reads the tenant's over-quota flag (KEYS[2], same hash slot),
+ * so the monthly quota costs no round trip of its own.
+ * Returns {allowed, tokens left, ms until full, ms until the next token, over-quota-until or nil}.
  */
 const TOKEN_BUCKET = `
+local over_quota = redis.call('GET', KEYS[2])
 local capacity = tonumber(ARGV[1])
+if capacity <= 0 then return {1, 0, 0, 0, over_quota} end
 local per_ms = tonumber(ARGV[2]) / 60000
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -28,7 +33,7 @@ local to_full = math.ceil((capacity - tokens) / per_ms)
 redis.call('PEXPIRE', KEYS[1], to_full + 1000)
 local to_next = 0
 if tokens < 1 then to_next = math.ceil((1 - tokens) / per_ms) end
-return {allowed, math.floor(tokens), to_full, to_next}
+return {allowed, math.floor(tokens), to_full, to_next, over_quota}
 `;
 
 export interface RateLimitDecision {
@@ -39,6 +44,10 @@ export interface RateLimitDecision {
   retryAfterSeconds: number;
   /** True when Redis could not answer and the request was let through. */
   isFailOpen: boolean;
+  /** Whether a rate limit applies at all (the plan has `requests_per_minute`). */
+  isLimited: boolean;
+  /** Epoch ms until which the tenant's over-quota flag says it is over its monthly API calls. */
+  overQuotaUntil?: number;
 }
 
 /**
@@ -56,29 +65,34 @@ export class TenantRateLimiter {
     @Inject(REDIS) private readonly redis: Redis,
     private readonly config: AppConfig,
   ) {
-    this.redis.defineCommand('tenantryTokenBucket', { numberOfKeys: 1, lua: TOKEN_BUCKET });
+    this.redis.defineCommand('tenantryTokenBucket', { numberOfKeys: 2, lua: TOKEN_BUCKET });
   }
 
-  async consume(tenantId: string, perMinute: number, burst: number): Promise<RateLimitDecision> {
-    const capacity = Math.max(1, burst);
-    const key = `${this.config.get('REDIS_KEY_PREFIX')}:t:{${tenantId}}:rate`;
+  /** Spends a token (`perMinute` undefined: no rate limit) and reads the tenant's over-quota flag. */
+  async consume(tenantId: string, perMinute: number | undefined, burst: number): Promise<RateLimitDecision> {
+    const capacity = perMinute === undefined ? 0 : Math.max(1, burst);
+    const prefix = this.config.get('REDIS_KEY_PREFIX');
     try {
-      const [allowed, tokens, toFullMs, toNextMs] = await this.withTimeout(
-        (this.redis as Redis & { tenantryTokenBucket(key: string, capacity: number, perMinute: number): Promise<number[]> }).tenantryTokenBucket(
-          key,
+      const [allowed, tokens, toFullMs, toNextMs, overQuota] = await this.withTimeout(
+        (this.redis as Redis & { tenantryTokenBucket(...args: (string | number)[]): Promise<[number, number, number, number, string | null]> }).tenantryTokenBucket(
+          `${prefix}:t:{${tenantId}}:rate`,
+          overQuotaKey(prefix, tenantId),
           capacity,
-          perMinute,
+          perMinute ?? 0,
         ),
       );
       if (this.outageSince !== undefined) this.logger.log('rate limiting is back: Redis answers again');
       this.outageSince = undefined;
+      const overQuotaUntil = overQuota === null ? NaN : Number(overQuota);
       return {
         isAllowed: allowed === 1,
         limit: capacity,
-        remaining: tokens!,
-        resetSeconds: Math.ceil(toFullMs! / 1000),
-        retryAfterSeconds: Math.max(1, Math.ceil(toNextMs! / 1000)),
+        remaining: tokens,
+        resetSeconds: Math.ceil(toFullMs / 1000),
+        retryAfterSeconds: Math.max(1, Math.ceil(toNextMs / 1000)),
         isFailOpen: false,
+        isLimited: capacity > 0,
+        ...(Number.isFinite(overQuotaUntil) ? { overQuotaUntil } : {}),
       };
     } catch (error) {
       return this.failOpen(error, capacity);
@@ -97,7 +111,7 @@ export class TenantRateLimiter {
     }
     this.failOpenCount += 1;
     rateLimitFailOpen.inc();
-    return { isAllowed: true, limit: capacity, remaining: capacity, resetSeconds: 0, retryAfterSeconds: 1, isFailOpen: true };
+    return { isAllowed: true, limit: capacity, remaining: capacity, resetSeconds: 0, retryAfterSeconds: 1, isFailOpen: true, isLimited: capacity > 0 };
   }
 
   private withTimeout<T>(work: Promise<T>): Promise<T> {

@@ -9,6 +9,7 @@ const ACTIVE = 'tenancy.transaction';
 interface ActiveTenantTransaction {
   tx: Transaction;
   scope: TenantScope;
+  afterCommit: (() => void)[];
 }
 
 /**
@@ -35,19 +36,30 @@ export class TenantTransaction {
     if (this.cls.isActive() && this.cls.get<ActiveTenantTransaction | undefined>(ACTIVE)) {
       throw new Error('TenantTransaction.run: a tenant transaction is already active in this context');
     }
-    return this.cls.run({ ifNested: 'inherit' }, () =>
-      this.database.db.transaction(async (tx) => {
-        await tx.execute(
-          sql`select set_config('app.current_tenant_id', ${scope.tenantId}, true), set_config('app.current_user_id', ${scope.userId ?? ''}, true)`,
-        );
-        this.cls.set<ActiveTenantTransaction>(ACTIVE, { tx, scope });
-        try {
-          return await work(tx);
-        } finally {
-          this.cls.set(ACTIVE, undefined);
-        }
-      }, options.isolationLevel ? { isolationLevel: options.isolationLevel } : undefined),
-    );
+    const afterCommit: (() => void)[] = [];
+    return this.cls
+      .run({ ifNested: 'inherit' }, () =>
+        this.database.db.transaction(async (tx) => {
+          await tx.execute(
+            sql`select set_config('app.current_tenant_id', ${scope.tenantId}, true), set_config('app.current_user_id', ${scope.userId ?? ''}, true)`,
+          );
+          this.cls.set<ActiveTenantTransaction>(ACTIVE, { tx, scope, afterCommit });
+          try {
+            return await work(tx);
+          } finally {
+            this.cls.set(ACTIVE, undefined);
+          }
+        }, options.isolationLevel ? { isolationLevel: options.isolationLevel } : undefined),
+      )
+      .then((result) => {
+        for (const callback of afterCommit) callback();
+        return result;
+      });
+  }
+
+  /** Runs `callback` once the active tenant transaction has committed; never if it rolls back. */
+  afterCommit(callback: () => void): void {
+    this.active().afterCommit.push(callback);
   }
 
   /** The active tenant transaction; throws MissingTenantTransactionError outside one. */

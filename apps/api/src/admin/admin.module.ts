@@ -10,11 +10,13 @@ import { AdminAuditLogsController } from './admin-audit-logs.controller';
 import { AdminJobsController } from './admin-jobs.controller';
 import { AdminPlansController } from './admin-plans.controller';
 import { AdminTenantsController } from './admin-tenants.controller';
+import { AdminUsageController } from './admin-usage.controller';
+import { AdminUsageRepository } from './admin-usage.repository';
 
 /** The operator's console API: the one module of the API that uses the system (BYPASSRLS) pool. */
 @Module({
   imports: [SystemDbModule, AuthApiModule],
-  controllers: [AdminAuthController, AdminTenantsController, AdminPlansController, AdminJobsController, AdminAuditLogsController],
-  providers: [AdminRepository, AdminService, AdminSessionsRepository, AdminSessionsService],
+  controllers: [AdminAuthController, AdminTenantsController, AdminPlansController, AdminJobsController, AdminAuditLogsController, AdminUsageController],
+  providers: [AdminRepository, AdminUsageRepository, AdminService, AdminSessionsRepository, AdminSessionsService],
 })
 export class AdminModule {}

@@ -1,15 +1,17 @@
-import { BadRequestException, ConflictException, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { AuditWriter } from '@tenantry/audit';
 import { AppConfig } from '@tenantry/config';
 import { hashPassword, TokenPair, TokenService, verifyPassword } from '@tenantry/auth';
 import type { Plan, Tenant } from '@tenantry/db';
+import { API_CALLS_METRIC, API_CALLS_QUOTA, Clock, CLOCK, monthPeriod } from '@tenantry/metering';
 import { mergeEffectiveConfig } from '@tenantry/plans';
 import { LifecycleQueues } from '@tenantry/queues';
 import { LoginThrottle } from '../auth/login-throttle';
 import { decodeCursor, PageQuery, toPage } from '../pagination/cursor';
 import { AdminSessionsService } from './admin-sessions.service';
 import { AdminRepository } from './admin.repository';
+import { AdminUsageRepository } from './admin-usage.repository';
 import { limitsProblems, mergeOverrides, parseConfigOverrides } from './config-overrides';
 import { AdminLoginDto } from './dto/admin-login.dto';
 import { ImpersonateDto, ListTenantsQuery, UpdateTenantDto } from './dto/admin-tenants.dto';
@@ -48,6 +50,8 @@ export class AdminService {
     private readonly queues: LifecycleQueues,
     private readonly config: AppConfig,
     private readonly audit: AuditWriter,
+    private readonly usage: AdminUsageRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async login(input: AdminLoginDto, ip: string): Promise<TokenPair> {
@@ -96,11 +100,18 @@ export class AdminService {
   /** The tenant with its effective config and usage summary. */
   async getTenant(id: string) {
     const tenant = await this.requireTenant(id);
-    const plan = await this.repository.findPlanByKey(tenant.plan);
+    const month = monthPeriod(this.clock.now());
+    const [plan, totals] = await Promise.all([this.repository.findPlanByKey(tenant.plan), this.usage.monthTotals(id, new Date(month.start))]);
+    const effectiveConfig = plan ? mergeEffectiveConfig(plan, tenant.config, tenant.settings) : null;
     return {
       ...presentTenant(tenant),
-      effectiveConfig: plan ? mergeEffectiveConfig(plan, tenant.config, tenant.settings) : null,
-      usage: {},
+      effectiveConfig,
+      // This calendar month (UTC) so far, as rolled up (behind live traffic by the metering lag).
+      usage: {
+        period: { start: new Date(month.start).toISOString(), end: new Date(month.end).toISOString() },
+        metrics: totals,
+        apiCalls: { used: totals[API_CALLS_METRIC] ?? 0, limit: effectiveConfig?.limits[API_CALLS_QUOTA] ?? null },
+      },
     };
   }
 

@@ -1,6 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { AuditTrail } from '@tenantry/audit';
 import type { Project } from '@tenantry/db';
+import { UsageRecorder } from '@tenantry/metering';
 import { CountedLimits } from '@tenantry/plans';
 import type { TenantPrincipal } from '@tenantry/tenancy';
 import { decodeCursor, Page, PageQuery, toPage } from '../pagination/cursor';
@@ -29,6 +30,7 @@ export class ProjectsService {
     private readonly repository: ProjectsRepository,
     private readonly countedLimits: CountedLimits,
     private readonly trail: AuditTrail,
+    private readonly usage: UsageRecorder,
   ) {}
 
   async list(query: PageQuery): Promise<Page<ProjectView>> {
@@ -63,7 +65,9 @@ export class ProjectsService {
   async create(input: CreateProjectDto, principal: TenantPrincipal): Promise<ProjectView> {
     const createdBy = principal.actorType === 'user' ? principal.subjectId : undefined;
     await this.countedLimits.assertAvailable('projects', () => this.repository.count());
-    return presentProject(await this.repository.create({ ...input, createdBy }));
+    const project = await this.repository.create({ ...input, createdBy });
+    this.usage.recordInTransaction('projects.created');
+    return presentProject(project);
   }
 
   async update(id: string, changes: UpdateProjectDto): Promise<ProjectView> {

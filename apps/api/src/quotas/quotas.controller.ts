@@ -1,6 +1,8 @@
-import { Controller, Get, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import { API_CALLS_QUOTA, Clock, CLOCK, monthPeriod } from '@tenantry/metering';
 import { EffectiveConfigService, RateLimitDecision } from '@tenantry/plans';
+import { UsageRepository } from '../usage/usage.repository';
 import { QuotasRepository } from './quotas.repository';
 
 export interface QuotaView {
@@ -16,12 +18,19 @@ export class QuotasController {
   constructor(
     private readonly effectiveConfig: EffectiveConfigService,
     private readonly repository: QuotasRepository,
+    private readonly usage: UsageRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /** Each limit of the tenant's effective config with what is used of it. */
   @Get()
   async list(@Res({ passthrough: true }) response: Response): Promise<QuotaView[]> {
-    const [config, usage] = await Promise.all([this.effectiveConfig.current(), this.repository.usage()]);
+    const month = monthPeriod(this.clock.now());
+    const [config, usage, apiCalls] = await Promise.all([
+      this.effectiveConfig.current(),
+      this.repository.usage(),
+      this.usage.apiCallsInMonth(new Date(month.start)),
+    ]);
     const rate = response.locals.rateLimit as RateLimitDecision | undefined;
     const limitOf = (name: string) => config.limits[name] ?? null;
     return [
@@ -30,10 +39,12 @@ export class QuotasController {
       {
         metric: 'requests_per_minute',
         limit: limitOf('requests_per_minute'),
-        used: rate && !rate.isFailOpen ? rate.limit - rate.remaining : null,
+        used: rate?.isLimited && !rate.isFailOpen ? rate.limit - rate.remaining : null,
         period: 'minute',
-        resetsAt: rate && !rate.isFailOpen ? new Date(Date.now() + rate.resetSeconds * 1000).toISOString() : null,
+        resetsAt: rate?.isLimited && !rate.isFailOpen ? new Date(Date.now() + rate.resetSeconds * 1000).toISOString() : null,
       },
+      // Rolled-up calls: behind the live count by the metering lag (about two seconds).
+      { metric: API_CALLS_QUOTA, limit: limitOf(API_CALLS_QUOTA), used: apiCalls, period: 'month', resetsAt: new Date(month.end).toISOString() },
     ];
   }
 }

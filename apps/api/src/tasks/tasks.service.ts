@@ -1,6 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { AuditTrail } from '@tenantry/audit';
 import type { Task } from '@tenantry/db';
+import { UsageRecorder } from '@tenantry/metering';
 import { decodeCursor, Page, PageQuery, toPage } from '../pagination/cursor';
 import { ProjectsService } from '../projects/projects.service';
 import { CreateTaskDto, UpdateTaskDto } from './dto/task.dto';
@@ -22,6 +23,7 @@ export class TasksService {
     private readonly repository: TasksRepository,
     private readonly projects: ProjectsService,
     private readonly trail: AuditTrail,
+    private readonly usage: UsageRecorder,
   ) {}
 
   async list(projectId: string, query: PageQuery): Promise<Page<TaskView>> {
@@ -32,7 +34,9 @@ export class TasksService {
 
   async create(projectId: string, input: CreateTaskDto): Promise<TaskView> {
     await this.projects.require(projectId);
-    return presentTask(await this.repository.create({ projectId, ...input }));
+    const task = await this.repository.create({ projectId, ...input });
+    this.usage.recordInTransaction('tasks.created');
+    return presentTask(task);
   }
 
   async get(projectId: string, id: string): Promise<TaskView> {

@@ -37,3 +37,15 @@ export function orderChildrenFirst(tables: string[], edges: { child: string; par
   }
   return ordered;
 }
+
+/** A table's primary-key columns in key order: what the export pages on (tables need no `id`). */
+export async function primaryKeyColumns(db: Database | Transaction, table: string): Promise<string[]> {
+  const rows = await db.execute<{ column_name: string }>(sql`
+    select a.attname as column_name
+    from pg_index i
+    join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey)
+    where i.indrelid = ${`public.${table}`}::regclass and i.indisprimary
+    order by array_position(i.indkey::int2[], a.attnum)`);
+  if (rows.length === 0) throw new Error(`table ${table} has no primary key`);
+  return rows.map((row) => row.column_name);
+}

@@ -5,7 +5,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { TenantTransaction } from '@tenantry/tenancy';
-import { tenantTablesChildrenFirst } from './tenant-catalog';
+import { primaryKeyColumns, tenantTablesChildrenFirst } from './tenant-catalog';
 
 const PAGE_SIZE = 1000;
 /** Secrets never leave the database, not even in the tenant's own export. */
@@ -41,16 +41,19 @@ export class TenantExporter {
           await write(JSON.stringify({ table: 'tenants', row: tenant }));
           const tables = await tenantTablesChildrenFirst(tx);
           for (const [index, table] of [...tables].reverse().entries()) {
-            let after: string | null = null;
+            const key = await primaryKeyColumns(tx, table);
+            const keyColumns = sql.join(key.map((column) => sql.identifier(column)), sql`, `);
+            let after: Record<string, unknown> | undefined;
             for (;;) {
+              const afterKey = after && sql`and (${keyColumns}) > (${sql.join(key.map((column) => sql`${after![column]}`), sql`, `)})`;
               const page: Record<string, unknown>[] = await tx.execute(sql`
                 select * from ${sql.identifier(table)}
-                where tenant_id = ${tenantId} ${after ? sql`and id > ${after}` : sql``}
-                order by id limit ${PAGE_SIZE}`);
+                where tenant_id = ${tenantId} ${afterKey ?? sql``}
+                order by ${keyColumns} limit ${PAGE_SIZE}`);
               for (const row of page) await write(JSON.stringify({ table, row: withoutSecrets(row) }));
               rows += page.length;
               if (page.length < PAGE_SIZE) break;
-              after = String(page[page.length - 1]!.id);
+              after = page[page.length - 1];
             }
             await onProgress(Math.round(((index + 1) / tables.length) * 100));
           }

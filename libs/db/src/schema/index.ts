@@ -8,3 +8,4 @@ export * from './tasks';
 export * from './refresh-tokens';
 export * from './api-keys';
 export * from './audit-logs';
+export * from './usage';

@@ -1,0 +1,31 @@
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { SystemAdminOnly } from '@tenantry/auth';
+import { Clock, CLOCK } from '@tenantry/metering';
+import { AdminUsageQuery } from '../usage/dto/usage-query.dto';
+import { resolveUsageWindow } from '../usage/usage-window';
+import { AdminUsageRepository, decodeUsageCursor, encodeUsageCursor } from './admin-usage.repository';
+
+@SystemAdminOnly()
+@Controller('v1/admin/usage')
+export class AdminUsageController {
+  constructor(
+    private readonly repository: AdminUsageRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** All tenants' usage (or one tenant's with `tenantId`), oldest bucket first, paged. */
+  @Get()
+  async list(@Query() query: AdminUsageQuery) {
+    const window = resolveUsageWindow(query, this.clock.now());
+    const rows = await this.repository.list(window, { tenantId: query.tenantId, limit: query.limit, after: decodeUsageCursor(query.cursor) });
+    const page = rows.slice(0, query.limit);
+    const last = page[page.length - 1];
+    return {
+      granularity: window.granularity,
+      from: window.from.toISOString(),
+      to: window.to.toISOString(),
+      data: page.map((row) => ({ tenantId: row.tenantId, metric: row.metric, bucketStart: row.bucketStart.toISOString(), value: row.value })),
+      nextCursor: rows.length > query.limit && last ? encodeUsageCursor(last) : null,
+    };
+  }
+}

@@ -1,0 +1,26 @@
+import { Injectable, NestMiddleware } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { API_CALLS_METRIC, UsageRecorder } from '@tenantry/metering';
+import type { Principal } from '@tenantry/tenancy';
+
+/**
+ * Every authenticated tenant request becomes one `api_calls` event with its route template and
+ * status, recorded when the response is finished: in memory, no I/O on the request path.
+ */
+@Injectable()
+export class ApiCallMetering implements NestMiddleware {
+  constructor(private readonly recorder: UsageRecorder) {}
+
+  use(request: Request & { user?: Principal }, response: Response, next: NextFunction): void {
+    response.once('finish', () => {
+      const principal = request.user;
+      if (principal?.kind !== 'tenant') return;
+      const route = (request as Request & { route?: { path?: string } }).route?.path;
+      this.recorder.record(principal.tenantId, API_CALLS_METRIC, {
+        route: route ? `${request.method} ${request.baseUrl}${route}` : request.method,
+        status: response.statusCode,
+      });
+    });
+    next();
+  }
+}

@@ -1,0 +1,28 @@
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { Roles } from '@tenantry/auth';
+import { Clock, CLOCK } from '@tenantry/metering';
+import { UsageQuery } from './dto/usage-query.dto';
+import { UsageRepository } from './usage.repository';
+import { resolveUsageWindow } from './usage-window';
+
+@Roles('admin')
+@Controller('v1/usage')
+export class UsageController {
+  constructor(
+    private readonly repository: UsageRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** This tenant's usage per metric and hour, day or month (UTC), oldest first. */
+  @Get()
+  async list(@Query() query: UsageQuery) {
+    const window = resolveUsageWindow(query, this.clock.now());
+    const rows = await this.repository.list(window);
+    return {
+      granularity: window.granularity,
+      from: window.from.toISOString(),
+      to: window.to.toISOString(),
+      data: rows.map((row) => ({ metric: row.metric, bucketStart: row.bucketStart.toISOString(), value: row.value })),
+    };
+  }
+}

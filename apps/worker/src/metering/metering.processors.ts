@@ -1,0 +1,59 @@
+import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Queue, Worker } from 'bullmq';
+import { AppConfig } from '@tenantry/config';
+import { bullConnection, bullPrefix, USAGE_EVENTS_QUEUE, USAGE_QUOTA_QUEUE, UsageBatchJobData } from '@tenantry/queues';
+import { MonthlyQuotaEvaluator } from './monthly-quota.evaluator';
+import { UsageRollupService } from './usage-rollup.service';
+
+/**
+ * Consumers of the usage queues. A batch takes milliseconds, so a short lock finds the batches of a
+ * killed worker quickly (10 s), and a batch may be re-delivered many times: applying is idempotent.
+ */
+@Injectable()
+export class MeteringProcessors implements OnModuleInit, BeforeApplicationShutdown {
+  private readonly logger = new Logger(MeteringProcessors.name);
+  private readonly workers: Worker[] = [];
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly rollups: UsageRollupService,
+    private readonly evaluator: MonthlyQuotaEvaluator,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const base = { connection: bullConnection(this.config, 'worker'), prefix: bullPrefix(this.config) };
+    this.workers.push(
+      new Worker<UsageBatchJobData>(USAGE_EVENTS_QUEUE, (job) => this.rollups.applyBatch(job.data), {
+        ...base,
+        concurrency: this.config.get('METERING_WORKER_CONCURRENCY'),
+        lockDuration: 10_000,
+        stalledInterval: 5_000,
+        maxStalledCount: 10,
+      }),
+      new Worker(
+        USAGE_QUOTA_QUEUE,
+        async () => ({ ...(await this.evaluator.evaluate()), prunedLedgerRows: await this.evaluator.pruneLedger() }),
+        { ...base, concurrency: 1 },
+      ),
+    );
+    // Upserting the scheduler keeps exactly one however many workers start.
+    const quotaQueue = new Queue(USAGE_QUOTA_QUEUE, { connection: bullConnection(this.config, 'producer'), prefix: bullPrefix(this.config) });
+    try {
+      await quotaQueue.upsertJobScheduler(
+        'usage-quota-evaluation',
+        { every: this.config.get('QUOTA_EVALUATION_INTERVAL_MS') },
+        { name: 'evaluate', opts: { removeOnComplete: 100, removeOnFail: 100 } },
+      );
+    } finally {
+      await quotaQueue.close();
+    }
+    for (const worker of this.workers) {
+      worker.on('failed', (job, error) => this.logger.error(`${worker.name} job ${job?.id} failed (attempt ${job?.attemptsMade}): ${error.message}`));
+      worker.on('error', (error) => this.logger.error(`${worker.name}: ${error.message}`));
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.close()));
+  }
+}

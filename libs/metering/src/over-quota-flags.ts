@@ -1,0 +1,51 @@
+import { Inject, Injectable } from '@nestjs/common';
+import Redis from 'ioredis';
+import { AppConfig } from '@tenantry/config';
+import { REDIS } from '@tenantry/redis';
+import { Clock, CLOCK } from './clock';
+
+export const API_CALLS_METRIC = 'api_calls';
+/** The effective-config limit that caps a tenant's API calls per calendar month (UTC). */
+export const API_CALLS_QUOTA = 'api_calls_per_month';
+/** A plan or tenant with this feature is only warned (a `Quota-Warning` header) over its monthly quota. */
+export const QUOTA_OVERAGE_FEATURE = 'api_calls_overage';
+
+/**
+ * The flag that says "this tenant is over its monthly API calls until <resetsAt>". The value is the
+ * reset instant (epoch ms), compared with the reader's clock, so the flag stops biting at the reset
+ * even before anything deletes it. The `{tenantId}` hash tag puts it in the rate bucket's slot.
+ */
+export const overQuotaKey = (prefix: string, tenantId: string) => `${prefix}:t:{${tenantId}}:quota:${API_CALLS_METRIC}`;
+
+/** Sets and clears over-quota flags (the worker); the API reads them with its rate-limit script. */
+@Injectable()
+export class OverQuotaFlags {
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** Marks these tenants over quota until their period resets, and clears the flags of `withinQuota`. */
+  async apply(overQuota: { tenantId: string; resetsAt: number }[], withinQuota: string[] = []): Promise<void> {
+    if (overQuota.length === 0 && withinQuota.length === 0) return;
+    const prefix = this.config.get('REDIS_KEY_PREFIX');
+    const pipeline = this.redis.pipeline();
+    for (const { tenantId, resetsAt } of overQuota) {
+      // Expire a minute after the reset: the value already stops biting at the reset itself.
+      const ttl = Math.max(1000, resetsAt - this.clock.now()) + 60_000;
+      pipeline.set(overQuotaKey(prefix, tenantId), String(resetsAt), 'PX', ttl);
+    }
+    for (const tenantId of withinQuota) pipeline.del(overQuotaKey(prefix, tenantId));
+    const results = await pipeline.exec();
+    const failure = results?.find(([error]) => error);
+    if (failure) throw failure[0];
+  }
+
+  /** Epoch ms until which the tenant is over quota, or undefined. */
+  async overQuotaUntil(tenantId: string): Promise<number | undefined> {
+    const value = await this.redis.get(overQuotaKey(this.config.get('REDIS_KEY_PREFIX'), tenantId));
+    const until = value === null ? NaN : Number(value);
+    return Number.isFinite(until) && until > this.clock.now() ? until : undefined;
+  }
+}
