@@ -2,7 +2,9 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { hashPassword } from '@tenantry/auth';
+import type { UsageBatchJobData } from '@tenantry/queues';
 import { randomSlug } from '../factories';
+import { usageEventsQueue } from '../support/metering';
 import { freePort } from '../support/own-redis';
 
 const root = join(__dirname, '..', '..');
@@ -23,7 +25,8 @@ describe('graceful shutdown and request logs', () => {
     const port = await freePort();
     const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/api/src/main.ts'], {
       cwd: root,
-      env: { ...process.env, NODE_ENV: 'production', PORT: String(port), LOG_LEVEL: 'info', SHUTDOWN_TIMEOUT_MS: '10000' },
+      // A flush interval far beyond the test: only the shutdown's own flush can deliver the usage events.
+      env: { ...process.env, NODE_ENV: 'production', PORT: String(port), LOG_LEVEL: 'info', SHUTDOWN_TIMEOUT_MS: '10000', METERING_FLUSH_INTERVAL_MS: '60000' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -65,6 +68,17 @@ describe('graceful shutdown and request logs', () => {
       // Accepted requests completed; a request that came after the close was refused, never reset.
       expect(results.filter((r) => r.status !== 200 && r.error !== 'ECONNREFUSED')).toEqual([]);
       expect(results.filter((r) => r.status === 200).length).toBeGreaterThan(0);
+
+      // Every answered request was metered and reached the queue before exit: a graceful stop loses no usage.
+      const queue = usageEventsQueue();
+      try {
+        const batches = await queue.getJobs(['waiting', 'active', 'delayed', 'completed']);
+        const events = batches.flatMap((job) => (job.data as UsageBatchJobData).events).filter((event) => event.tenantId === tenant!.id);
+        expect(events).toHaveLength(results.filter((r) => r.status !== 0).length);
+        expect(new Set(events.map((event) => event.eventId)).size).toBe(events.length);
+      } finally {
+        await queue.close();
+      }
 
       const lines = output.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, any>);
       const requestLines = lines.filter((line) => line.req && line.res);

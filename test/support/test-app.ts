@@ -1,5 +1,5 @@
 import { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
+import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import postgres from 'postgres';
 import request from 'supertest';
 import { configureApp } from '../../apps/api/src/configure-app';
@@ -16,13 +16,17 @@ export interface TestApp {
 /**
  * Boots the real AppModule (real PostgreSQL as tenantry_app, real Redis). `env` overrides apply to
  * this app only; since the config is read when the module graph loads, use one set per test file.
+ * `override` may replace providers (e.g. the clock).
  */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(
+  env: Record<string, string> = {},
+  override: (builder: TestingModuleBuilder) => TestingModuleBuilder = (builder) => builder,
+): Promise<TestApp> {
   const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
   Object.assign(process.env, env);
   try {
     const { AppModule } = await import('../../apps/api/src/app.module');
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+    const moduleRef = await override(Test.createTestingModule({ imports: [AppModule] })).compile();
     const app = configureApp(moduleRef.createNestApplication({ logger: ['error', 'warn'] }));
     await app.init();
     const owner = postgres(process.env.MIGRATION_DATABASE_URL!, { max: 2, onnotice: () => undefined });

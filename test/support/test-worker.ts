@@ -1,10 +1,12 @@
-import { Test, TestingModule } from '@nestjs/testing';
+import { Test, TestingModule, TestingModuleBuilder } from '@nestjs/testing';
 import type { LifecycleJob, LifecycleQueues } from '@tenantry/queues';
 
 /** Boots the real worker (BullMQ consumers, real PostgreSQL and Redis) inside the test process. */
-export async function createTestWorker(): Promise<TestingModule> {
+export async function createTestWorker(
+  override: (builder: TestingModuleBuilder) => TestingModuleBuilder = (builder) => builder,
+): Promise<TestingModule> {
   const { WorkerModule } = await import('../../apps/worker/src/worker.module');
-  const moduleRef = await Test.createTestingModule({ imports: [WorkerModule] }).compile();
+  const moduleRef = await override(Test.createTestingModule({ imports: [WorkerModule] })).compile();
   moduleRef.useLogger(['error']);
   await moduleRef.init();
   return moduleRef;

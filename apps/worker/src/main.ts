@@ -9,7 +9,17 @@ import { WorkerModule } from './worker.module';
 async function bootstrap(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const worker = await NestFactory.createApplicationContext(WorkerModule);
-  worker.enableShutdownHooks();
+  // SIGTERM: stop taking jobs, let the current ones finish (BullMQ's close waits), close pools, exit 0.
+  let isStopping = false;
+  const stop = async (signal: string) => {
+    if (isStopping) return;
+    isStopping = true;
+    new Logger('Worker').log(`${signal}: finishing current jobs`);
+    await worker.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
   new Logger('Worker').log('processing usage-events, usage-quota, tenant-purge, tenant-export and audit-retention');
 }
 
