@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { sql } from 'drizzle-orm';
 import { ClsService } from 'nestjs-cls';
 import { APP_DATABASE, DatabaseHandle, Transaction } from '@tenantry/db';
+import { timeTenantTransaction } from '@tenantry/metrics';
 import { MissingTenantTransactionError, TenantScope, UUID_PATTERN } from './tenant-context';
 
 const ACTIVE = 'tenancy.transaction';
@@ -35,7 +36,7 @@ export class TenantTransaction {
     if (this.cls.isActive() && this.cls.get<ActiveTenantTransaction | undefined>(ACTIVE)) {
       throw new Error('TenantTransaction.run: a tenant transaction is already active in this context');
     }
-    return this.cls.run({ ifNested: 'inherit' }, () =>
+    return timeTenantTransaction(() => this.cls.run({ ifNested: 'inherit' }, () =>
       this.database.db.transaction(async (tx) => {
         await tx.execute(
           sql`select set_config('app.current_tenant_id', ${scope.tenantId}, true), set_config('app.current_user_id', ${scope.userId ?? ''}, true)`,
@@ -47,7 +48,7 @@ export class TenantTransaction {
           this.cls.set(ACTIVE, undefined);
         }
       }, options.isolationLevel ? { isolationLevel: options.isolationLevel } : undefined),
-    );
+    ));
   }
 
   /** The active tenant transaction; throws MissingTenantTransactionError outside one. */
