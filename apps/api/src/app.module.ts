@@ -7,7 +7,7 @@ import { AppConfig, AppConfigModule } from '@tenantry/config';
 import { LoggerModule } from 'nestjs-pino';
 import { DbModule } from '@tenantry/db';
 import { FeatureGuard, PlansModule, RateLimitInterceptor } from '@tenantry/plans';
-import { QueuesModule } from '@tenantry/queues';
+import { ObservedQueuesModule, QueuesModule } from '@tenantry/queues';
 import { RedisModule } from '@tenantry/redis';
 import { TenancyModule, TenantRequestInterceptor } from '@tenantry/tenancy';
 import { AdminModule } from './admin/admin.module';
@@ -19,6 +19,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { exposeRequestId, requestIdOf } from './request-context/request-id';
 import { requestLogging } from './request-context/request-logging';
 import { ProjectsModule } from './projects/projects.module';
+import { QueueDashboardModule } from './queue-dashboard/queue-dashboard.module';
 import { QuotasModule } from './quotas/quotas.module';
 import { TasksModule } from './tasks/tasks.module';
 import { TenantModule } from './tenant/tenant.module';
@@ -38,6 +39,7 @@ import { UsersModule } from './users/users.module';
     TenancyModule,
     PlansModule,
     QueuesModule,
+    ObservedQueuesModule,
     AuthModule,
     HealthModule,
     MetricsModule,
@@ -50,6 +52,7 @@ import { UsersModule } from './users/users.module';
     TenantModule,
     AuditLogsModule,
     QuotasModule,
+    QueueDashboardModule,
   ],
   providers: [
     // Order matters: authenticate, decide access, check the plan's features, limit the rate,

@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { AppConfig } from '@tenantry/config';
 import { AppExceptionFilter } from './errors/app-exception.filter';
+import { mountQueueDashboard } from './queue-dashboard/mount-queue-dashboard';
 
 /** `trust proxy` from config: so audit IPs and throttles see the client, not the proxy. */
 function trustProxy(value: string): boolean | number | string {
@@ -46,5 +47,6 @@ export function configureApp(app: INestApplication): INestApplication {
   );
   app.useGlobalFilters(new AppExceptionFilter(app.get(HttpAdapterHost).httpAdapter));
   SwaggerModule.setup('docs', app, () => openApiDocument(app), { jsonDocumentUrl: 'docs-json' });
+  mountQueueDashboard(app);
   return app;
 }

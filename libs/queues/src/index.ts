@@ -1,4 +1,6 @@
 /** BullMQ queues shared by the API (producer) and the worker: names, job data, connections. */
 export * from './bull-connection';
 export * from './lifecycle-queues';
+export * from './observed-queues';
+export * from './queue-names';
 export * from './queues.module';

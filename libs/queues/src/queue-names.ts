@@ -1,0 +1,7 @@
+import { AUDIT_RETENTION_QUEUE, EXPORT_QUEUE, PURGE_QUEUE } from './lifecycle-queues';
+
+/**
+ * Every BullMQ queue the product runs. The queue dashboard and the queue metrics show exactly
+ * these: a capability that adds a queue adds its name here.
+ */
+export const ALL_QUEUE_NAMES: readonly string[] = [PURGE_QUEUE, EXPORT_QUEUE, AUDIT_RETENTION_QUEUE];
