@@ -1,7 +1,10 @@
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
-import { createTenantWithUsers } from '../factories';
+import { sql } from 'drizzle-orm';
+import { APP_DATABASE, DatabaseHandle } from '@tenantry/db';
+import { TenantTransaction } from '@tenantry/tenancy';
+import { createSystemAdmin, createTenant, createTenantWithUsers } from '../factories';
 import { createTestApp, TestApp } from '../support/test-app';
 
 /** The routes the Nest router serves, as "METHOD /path/{param}". */
@@ -73,6 +76,61 @@ describe('operations: OpenAPI, hardening, request ids', () => {
     expect(scrape.text).toContain('tenantry_rate_limit_rejections_total');
     expect(scrape.text).not.toContain('00000000-0000-4000-8000-000000000000');
     expect(scrape.text).not.toContain(tenant.id);
+  });
+
+  it('exposes tenant transactions, both database pools and every queue at scrape time, without tenant ids', async () => {
+    const tenant = await createTenantWithUsers(t);
+    const admin = await createSystemAdmin(t);
+    await t.http().post('/v1/projects').set('authorization', tenant.member.auth).send({ name: 'metered' }).expect(201);
+    await t.http().get('/v1/projects').set('authorization', tenant.viewer.auth).expect(200);
+    // A refused write rolls its transaction back.
+    await t.http().patch('/v1/projects/00000000-0000-4000-8000-000000000000').set('authorization', tenant.member.auth).send({ name: 'x' }).expect(404);
+    // No worker runs here: the purge job of a deleted tenant waits in its queue.
+    const doomed = await createTenant(t);
+    await t.http().delete(`/v1/admin/tenants/${doomed.id}`).set('authorization', admin.auth).expect(202);
+
+    const scrape = await t.http().get('/metrics').set('authorization', 'Bearer metrics-token-0123456789');
+    expect(scrape.status).toBe(200);
+    const value = (series: string) => {
+      const line = scrape.text.split('\n').find((candidate) => candidate.startsWith(`${series} `));
+      if (!line) throw new Error(`${series} is missing from the scrape`);
+      return Number(line.slice(series.length + 1));
+    };
+    expect(value('tenantry_tenant_transaction_duration_seconds_count{outcome="commit"}')).toBeGreaterThanOrEqual(2);
+    expect(value('tenantry_tenant_transaction_duration_seconds_count{outcome="rollback"}')).toBeGreaterThanOrEqual(1);
+    for (const pool of ['app', 'system']) {
+      const max = value(`tenantry_db_pool_max_connections{pool="${pool}"}`);
+      expect(max).toBeGreaterThan(0);
+      expect(value(`tenantry_db_pool_connections_in_use{pool="${pool}"}`) + value(`tenantry_db_pool_connections_idle{pool="${pool}"}`)).toBe(max);
+      expect(value(`tenantry_db_pool_waiting{pool="${pool}"}`)).toBe(0);
+    }
+    expect(value('tenantry_queue_counts_available')).toBe(1);
+    for (const queue of ['tenant-purge', 'tenant-export', 'audit-retention']) {
+      for (const state of ['waiting', 'active', 'delayed', 'completed', 'failed']) {
+        expect(value(`tenantry_queue_jobs{queue="${queue}",state="${state}"}`)).toBeGreaterThanOrEqual(0);
+      }
+    }
+    expect(value('tenantry_queue_jobs{queue="tenant-purge",state="waiting"}')).toBeGreaterThanOrEqual(1);
+    expect(scrape.text).not.toContain(tenant.id);
+    expect(scrape.text).not.toContain(doomed.id);
+  });
+
+  it('counts a pool connection as in use while a transaction or a statement holds it', async () => {
+    const tenant = await createTenantWithUsers(t);
+    const scrape = () => t.http().get('/metrics').set('authorization', 'Bearer metrics-token-0123456789');
+    const inUse = (text: string) => Number(/^tenantry_db_pool_connections_in_use\{pool="app"\} (\d+)$/m.exec(text)?.[1]);
+    const before = inUse((await scrape()).text);
+    const slow = t.app.get(TenantTransaction).run({ tenantId: tenant.id }, (tx) => tx.execute(sql`select pg_sleep(0.5)`));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(inUse((await scrape()).text)).toBe(before + 1);
+    await slow;
+    expect(inUse((await scrape()).text)).toBe(before);
+    // A statement outside any transaction holds one too, while it runs.
+    const statement = t.app.get<DatabaseHandle>(APP_DATABASE).client`select pg_sleep(0.5)`.then(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(inUse((await scrape()).text)).toBe(before + 1);
+    await statement;
+    expect(inUse((await scrape()).text)).toBe(before);
   });
 
   it('returns a request id on every response, honouring a sane incoming one', async () => {
