@@ -1,5 +1,6 @@
 import { RequestMethod } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { sql } from 'drizzle-orm';
 import { APP_DATABASE, DatabaseHandle } from '@tenantry/db';
@@ -18,6 +19,27 @@ function routerRoutes(t: TestApp): string[] {
     for (const name of scanner.getAllMethodNames(prototype)) {
       const method = Reflect.getMetadata(METHOD_METADATA, prototype[name]) as RequestMethod | undefined;
       if (method === undefined) continue;
+      const path = `/${[prefix, String(Reflect.getMetadata(PATH_METADATA, prototype[name]) ?? '')].filter((part) => part && part !== '/').join('/')}`
+        .replace(/:([A-Za-z]+)/g, '{$1}');
+      routes.push(`${RequestMethod[method]} ${path}`);
+    }
+  }
+  return routes.sort();
+}
+
+/** The routes whose handler takes a @Body(), as "METHOD /path/{param}". */
+function routesWithBody(t: TestApp): string[] {
+  const discovery = t.app.get(DiscoveryService);
+  const scanner = t.app.get(MetadataScanner);
+  const routes: string[] = [];
+  for (const wrapper of discovery.getControllers()) {
+    const prototype = Object.getPrototypeOf(wrapper.instance as object);
+    const prefix = String(Reflect.getMetadata(PATH_METADATA, wrapper.metatype as object) ?? '');
+    for (const name of scanner.getAllMethodNames(prototype)) {
+      const method = Reflect.getMetadata(METHOD_METADATA, prototype[name]) as RequestMethod | undefined;
+      if (method === undefined) continue;
+      const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, wrapper.metatype as object, name) ?? {}) as Record<string, unknown>;
+      if (!Object.keys(args).some((key) => key.startsWith(`${RouteParamtypes.BODY}:`))) continue;
       const path = `/${[prefix, String(Reflect.getMetadata(PATH_METADATA, prototype[name]) ?? '')].filter((part) => part && part !== '/').join('/')}`
         .replace(/:([A-Za-z]+)/g, '{$1}');
       routes.push(`${RequestMethod[method]} ${path}`);
@@ -45,6 +67,46 @@ describe('operations: OpenAPI, hardening, request ids', () => {
     expect(documented).toEqual(served);
     expect(Object.keys(response.body.components.securitySchemes).sort()).toEqual(['apiKey', 'jwt']);
     expect((await t.http().get('/docs/')).status).toBe(200);
+  });
+
+  it('documents each operation: request body schema, success and error answers of the shared shape, its auth scheme', async () => {
+    const document = (await t.http().get('/docs-json')).body as {
+      paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { $ref?: string } }> }; responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }>; security?: unknown[]; parameters?: { in: string }[] }>>;
+      components: { schemas: Record<string, { properties?: Record<string, { example?: unknown }> }> };
+    };
+    expect(Object.keys(document.components.schemas.ErrorResponse!.properties!).sort()).toEqual(['error', 'message', 'statusCode']);
+    const withBody = routesWithBody(t);
+    expect(withBody.length).toBeGreaterThan(15);
+    const problems: string[] = [];
+    for (const [path, operations] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        const route = `${method.toUpperCase()} ${path}`;
+        const ref = operation.requestBody?.content['application/json']?.schema.$ref;
+        if (withBody.includes(route)) {
+          const schema = ref ? document.components.schemas[ref.replace('#/components/schemas/', '')] : undefined;
+          if (!schema?.properties || Object.keys(schema.properties).length === 0) problems.push(`${route}: no request body schema`);
+        } else if (operation.requestBody) problems.push(`${route}: a request body it does not take`);
+        const statuses = Object.keys(operation.responses).map(Number);
+        if (!statuses.some((status) => status >= 200 && status < 300)) problems.push(`${route}: no success answer`);
+        const errors = statuses.filter((status) => status >= 400);
+        if (errors.length === 0) problems.push(`${route}: no error answers`);
+        for (const status of errors) {
+          if (operation.responses[status]!.content?.['application/json']?.schema.$ref !== '#/components/schemas/ErrorResponse') problems.push(`${route}: ${status} is not an ErrorResponse`);
+        }
+        const isPublic = Array.isArray(operation.security) && operation.security.length === 0;
+        if (!isPublic && !(errors.includes(401) && errors.includes(403))) problems.push(`${route}: no 401/403`);
+        if (path.includes('{') && !(errors.includes(400) && errors.includes(404))) problems.push(`${route}: no 400/404 for its path parameters`);
+        if (withBody.includes(route) && !errors.includes(400)) problems.push(`${route}: no 400 for its body`);
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(document.paths['/v1/auth/login']!.post!.security).toEqual([]);
+    expect(Object.keys(document.paths['/v1/auth/login']!.post!.responses)).toEqual(expect.arrayContaining(['200', '400', '429']));
+    expect(document.paths['/v1/admin/tenants']!.post!.security).toEqual([{ jwt: [] }]);
+    expect(Object.keys(document.paths['/v1/admin/tenants']!.post!.responses)).toEqual(expect.arrayContaining(['201', '409']));
+    expect(document.paths['/v1/projects']!.get!.security).toEqual([{ jwt: [] }, { apiKey: [] }]);
+    expect(Object.keys(document.paths['/v1/projects']!.get!.responses)).toEqual(expect.arrayContaining(['200', '401', '403', '429']));
+    expect(document.components.schemas.CreateProjectDto!.properties!.name).toMatchObject({ type: 'string', maxLength: 200, example: expect.any(String) });
   });
 
   it('sends security headers, no X-Powered-By, and CORS only for configured origins', async () => {

@@ -18,6 +18,7 @@ import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { exposeRequestId, requestIdOf } from './request-context/request-id';
 import { requestLogging } from './request-context/request-logging';
+import { OpenApiModule } from './openapi/openapi.module';
 import { ProjectsModule } from './projects/projects.module';
 import { QueueDashboardModule } from './queue-dashboard/queue-dashboard.module';
 import { QuotasModule } from './quotas/quotas.module';
@@ -53,6 +54,7 @@ import { UsersModule } from './users/users.module';
     AuditLogsModule,
     QuotasModule,
     QueueDashboardModule,
+    OpenApiModule,
   ],
   providers: [
     // Order matters: authenticate, decide access, check the plan's features, limit the rate,
