@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { TestingModule } from '@nestjs/testing';
+import { UsageRecorder } from '@tenantry/metering';
 import { LifecycleQueues, PURGE_QUEUE } from '@tenantry/queues';
 import {
   createApiKey,
@@ -11,6 +12,7 @@ import {
   login,
   TestTenantWithUsers,
 } from '../factories';
+import { unappliedBatches, usageEventsQueue, waitFor } from '../support/metering';
 import { createTestApp, TestApp } from '../support/test-app';
 import { createTestWorker, waitForJob } from '../support/test-worker';
 
@@ -202,6 +204,10 @@ describe('admin: tenants, plans, config, lifecycle', () => {
       const [doomed, bystander] = await Promise.all([createTenantWithUsers(t), createTenantWithUsers(t)]);
       await seedRows(doomed);
       await seedRows(bystander);
+      // The bystander's own requests are metered: let their usage land before the snapshot.
+      await t.app.get(UsageRecorder).flush();
+      const usageQueue = usageEventsQueue();
+      await waitFor('usage to be rolled up', async () => (await unappliedBatches(usageQueue)) === 0).finally(() => usageQueue.close());
       const before = await snapshot(bystander.id);
       expect(before.projects!.count).toBe(3);
 

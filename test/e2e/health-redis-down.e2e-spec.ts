@@ -14,7 +14,7 @@ describe('health with Redis unreachable', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await createTestApp({ REDIS_URL: `redis://127.0.0.1:${await closedPort()}` });
+    t = await createTestApp({ REDIS_URL: `redis://127.0.0.1:${await closedPort()}`, METRICS_TOKEN: 'metrics-token-0123456789' });
   });
   afterAll(() => t.close());
 
@@ -24,5 +24,16 @@ describe('health with Redis unreachable', () => {
     expect(ready.status).toBe(503);
     expect(ready.body.error).toEqual({ redis: { status: 'down', message: expect.any(String) } });
     expect(ready.body.details.postgres).toEqual({ status: 'up' });
+  });
+
+  it('still answers /metrics at once, saying the queue counts are unavailable', async () => {
+    const started = Date.now();
+    const scrape = await t.http().get('/metrics').set('authorization', 'Bearer metrics-token-0123456789');
+    expect(scrape.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(scrape.text).toMatch(/^tenantry_queue_counts_available 0$/m);
+    expect(scrape.text).not.toMatch(/^tenantry_queue_jobs\{/m);
+    expect(scrape.text).toMatch(/^tenantry_db_pool_max_connections\{pool="app"\} \d+$/m);
+    expect((await t.http().get('/metrics')).status).toBe(401);
   });
 });

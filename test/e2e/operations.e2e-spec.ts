@@ -1,7 +1,11 @@
 import { RequestMethod } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
-import { createTenantWithUsers } from '../factories';
+import { sql } from 'drizzle-orm';
+import { APP_DATABASE, DatabaseHandle } from '@tenantry/db';
+import { TenantTransaction } from '@tenantry/tenancy';
+import { createSystemAdmin, createTenant, createTenantWithUsers } from '../factories';
 import { createTestApp, TestApp } from '../support/test-app';
 
 /** The routes the Nest router serves, as "METHOD /path/{param}". */
@@ -15,6 +19,27 @@ function routerRoutes(t: TestApp): string[] {
     for (const name of scanner.getAllMethodNames(prototype)) {
       const method = Reflect.getMetadata(METHOD_METADATA, prototype[name]) as RequestMethod | undefined;
       if (method === undefined) continue;
+      const path = `/${[prefix, String(Reflect.getMetadata(PATH_METADATA, prototype[name]) ?? '')].filter((part) => part && part !== '/').join('/')}`
+        .replace(/:([A-Za-z]+)/g, '{$1}');
+      routes.push(`${RequestMethod[method]} ${path}`);
+    }
+  }
+  return routes.sort();
+}
+
+/** The routes whose handler takes a @Body(), as "METHOD /path/{param}". */
+function routesWithBody(t: TestApp): string[] {
+  const discovery = t.app.get(DiscoveryService);
+  const scanner = t.app.get(MetadataScanner);
+  const routes: string[] = [];
+  for (const wrapper of discovery.getControllers()) {
+    const prototype = Object.getPrototypeOf(wrapper.instance as object);
+    const prefix = String(Reflect.getMetadata(PATH_METADATA, wrapper.metatype as object) ?? '');
+    for (const name of scanner.getAllMethodNames(prototype)) {
+      const method = Reflect.getMetadata(METHOD_METADATA, prototype[name]) as RequestMethod | undefined;
+      if (method === undefined) continue;
+      const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, wrapper.metatype as object, name) ?? {}) as Record<string, unknown>;
+      if (!Object.keys(args).some((key) => key.startsWith(`${RouteParamtypes.BODY}:`))) continue;
       const path = `/${[prefix, String(Reflect.getMetadata(PATH_METADATA, prototype[name]) ?? '')].filter((part) => part && part !== '/').join('/')}`
         .replace(/:([A-Za-z]+)/g, '{$1}');
       routes.push(`${RequestMethod[method]} ${path}`);
@@ -42,6 +67,46 @@ describe('operations: OpenAPI, hardening, request ids', () => {
     expect(documented).toEqual(served);
     expect(Object.keys(response.body.components.securitySchemes).sort()).toEqual(['apiKey', 'jwt']);
     expect((await t.http().get('/docs/')).status).toBe(200);
+  });
+
+  it('documents each operation: request body schema, success and error answers of the shared shape, its auth scheme', async () => {
+    const document = (await t.http().get('/docs-json')).body as {
+      paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { $ref?: string } }> }; responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }>; security?: unknown[]; parameters?: { in: string }[] }>>;
+      components: { schemas: Record<string, { properties?: Record<string, { example?: unknown }> }> };
+    };
+    expect(Object.keys(document.components.schemas.ErrorResponse!.properties!).sort()).toEqual(['error', 'message', 'statusCode']);
+    const withBody = routesWithBody(t);
+    expect(withBody.length).toBeGreaterThan(15);
+    const problems: string[] = [];
+    for (const [path, operations] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        const route = `${method.toUpperCase()} ${path}`;
+        const ref = operation.requestBody?.content['application/json']?.schema.$ref;
+        if (withBody.includes(route)) {
+          const schema = ref ? document.components.schemas[ref.replace('#/components/schemas/', '')] : undefined;
+          if (!schema?.properties || Object.keys(schema.properties).length === 0) problems.push(`${route}: no request body schema`);
+        } else if (operation.requestBody) problems.push(`${route}: a request body it does not take`);
+        const statuses = Object.keys(operation.responses).map(Number);
+        if (!statuses.some((status) => status >= 200 && status < 300)) problems.push(`${route}: no success answer`);
+        const errors = statuses.filter((status) => status >= 400);
+        if (errors.length === 0) problems.push(`${route}: no error answers`);
+        for (const status of errors) {
+          if (operation.responses[status]!.content?.['application/json']?.schema.$ref !== '#/components/schemas/ErrorResponse') problems.push(`${route}: ${status} is not an ErrorResponse`);
+        }
+        const isPublic = Array.isArray(operation.security) && operation.security.length === 0;
+        if (!isPublic && !(errors.includes(401) && errors.includes(403))) problems.push(`${route}: no 401/403`);
+        if (path.includes('{') && !(errors.includes(400) && errors.includes(404))) problems.push(`${route}: no 400/404 for its path parameters`);
+        if (withBody.includes(route) && !errors.includes(400)) problems.push(`${route}: no 400 for its body`);
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(document.paths['/v1/auth/login']!.post!.security).toEqual([]);
+    expect(Object.keys(document.paths['/v1/auth/login']!.post!.responses)).toEqual(expect.arrayContaining(['200', '400', '429']));
+    expect(document.paths['/v1/admin/tenants']!.post!.security).toEqual([{ jwt: [] }]);
+    expect(Object.keys(document.paths['/v1/admin/tenants']!.post!.responses)).toEqual(expect.arrayContaining(['201', '409']));
+    expect(document.paths['/v1/projects']!.get!.security).toEqual([{ jwt: [] }, { apiKey: [] }]);
+    expect(Object.keys(document.paths['/v1/projects']!.get!.responses)).toEqual(expect.arrayContaining(['200', '401', '403', '429']));
+    expect(document.components.schemas.CreateProjectDto!.properties!.name).toMatchObject({ type: 'string', maxLength: 200, example: expect.any(String) });
   });
 
   it('sends security headers, no X-Powered-By, and CORS only for configured origins', async () => {
@@ -73,6 +138,61 @@ describe('operations: OpenAPI, hardening, request ids', () => {
     expect(scrape.text).toContain('tenantry_rate_limit_rejections_total');
     expect(scrape.text).not.toContain('00000000-0000-4000-8000-000000000000');
     expect(scrape.text).not.toContain(tenant.id);
+  });
+
+  it('exposes tenant transactions, both database pools and every queue at scrape time, without tenant ids', async () => {
+    const tenant = await createTenantWithUsers(t);
+    const admin = await createSystemAdmin(t);
+    await t.http().post('/v1/projects').set('authorization', tenant.member.auth).send({ name: 'metered' }).expect(201);
+    await t.http().get('/v1/projects').set('authorization', tenant.viewer.auth).expect(200);
+    // A refused write rolls its transaction back.
+    await t.http().patch('/v1/projects/00000000-0000-4000-8000-000000000000').set('authorization', tenant.member.auth).send({ name: 'x' }).expect(404);
+    // No worker runs here: the purge job of a deleted tenant waits in its queue.
+    const doomed = await createTenant(t);
+    await t.http().delete(`/v1/admin/tenants/${doomed.id}`).set('authorization', admin.auth).expect(202);
+
+    const scrape = await t.http().get('/metrics').set('authorization', 'Bearer metrics-token-0123456789');
+    expect(scrape.status).toBe(200);
+    const value = (series: string) => {
+      const line = scrape.text.split('\n').find((candidate) => candidate.startsWith(`${series} `));
+      if (!line) throw new Error(`${series} is missing from the scrape`);
+      return Number(line.slice(series.length + 1));
+    };
+    expect(value('tenantry_tenant_transaction_duration_seconds_count{outcome="commit"}')).toBeGreaterThanOrEqual(2);
+    expect(value('tenantry_tenant_transaction_duration_seconds_count{outcome="rollback"}')).toBeGreaterThanOrEqual(1);
+    for (const pool of ['app', 'system']) {
+      const max = value(`tenantry_db_pool_max_connections{pool="${pool}"}`);
+      expect(max).toBeGreaterThan(0);
+      expect(value(`tenantry_db_pool_connections_in_use{pool="${pool}"}`) + value(`tenantry_db_pool_connections_idle{pool="${pool}"}`)).toBe(max);
+      expect(value(`tenantry_db_pool_waiting{pool="${pool}"}`)).toBe(0);
+    }
+    expect(value('tenantry_queue_counts_available')).toBe(1);
+    for (const queue of ['tenant-purge', 'tenant-export', 'audit-retention']) {
+      for (const state of ['waiting', 'active', 'delayed', 'completed', 'failed']) {
+        expect(value(`tenantry_queue_jobs{queue="${queue}",state="${state}"}`)).toBeGreaterThanOrEqual(0);
+      }
+    }
+    expect(value('tenantry_queue_jobs{queue="tenant-purge",state="waiting"}')).toBeGreaterThanOrEqual(1);
+    expect(scrape.text).not.toContain(tenant.id);
+    expect(scrape.text).not.toContain(doomed.id);
+  });
+
+  it('counts a pool connection as in use while a transaction or a statement holds it', async () => {
+    const tenant = await createTenantWithUsers(t);
+    const scrape = () => t.http().get('/metrics').set('authorization', 'Bearer metrics-token-0123456789');
+    const inUse = (text: string) => Number(/^tenantry_db_pool_connections_in_use\{pool="app"\} (\d+)$/m.exec(text)?.[1]);
+    const before = inUse((await scrape()).text);
+    const slow = t.app.get(TenantTransaction).run({ tenantId: tenant.id }, (tx) => tx.execute(sql`select pg_sleep(0.5)`));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(inUse((await scrape()).text)).toBe(before + 1);
+    await slow;
+    expect(inUse((await scrape()).text)).toBe(before);
+    // A statement outside any transaction holds one too, while it runs.
+    const statement = t.app.get<DatabaseHandle>(APP_DATABASE).client`select pg_sleep(0.5)`.then(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(inUse((await scrape()).text)).toBe(before + 1);
+    await statement;
+    expect(inUse((await scrape()).text)).toBe(before);
   });
 
   it('returns a request id on every response, honouring a sane incoming one', async () => {

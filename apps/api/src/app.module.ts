@@ -8,7 +8,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { DbModule } from '@tenantry/db';
 import { MeteringModule } from '@tenantry/metering';
 import { FeatureGuard, PlansModule, RateLimitInterceptor } from '@tenantry/plans';
-import { QueuesModule } from '@tenantry/queues';
+import { ObservedQueuesModule, QueuesModule } from '@tenantry/queues';
 import { RedisModule } from '@tenantry/redis';
 import { TenancyModule, TenantRequestInterceptor } from '@tenantry/tenancy';
 import { AdminModule } from './admin/admin.module';
@@ -19,7 +19,9 @@ import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { exposeRequestId, requestIdOf } from './request-context/request-id';
 import { requestLogging } from './request-context/request-logging';
+import { OpenApiModule } from './openapi/openapi.module';
 import { ProjectsModule } from './projects/projects.module';
+import { QueueDashboardModule } from './queue-dashboard/queue-dashboard.module';
 import { QuotasModule } from './quotas/quotas.module';
 import { TasksModule } from './tasks/tasks.module';
 import { TenantModule } from './tenant/tenant.module';
@@ -41,6 +43,7 @@ import { UsersModule } from './users/users.module';
     MeteringModule,
     PlansModule,
     QueuesModule,
+    ObservedQueuesModule,
     AuthModule,
     HealthModule,
     MetricsModule,
@@ -54,6 +57,8 @@ import { UsersModule } from './users/users.module';
     AuditLogsModule,
     QuotasModule,
     UsageModule,
+    QueueDashboardModule,
+    OpenApiModule,
   ],
   providers: [
     // Order matters: authenticate, decide access, check the plan's features, limit the rate,

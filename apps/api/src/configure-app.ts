@@ -1,29 +1,17 @@
 import { INestApplication, ValidationPipe } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { AppConfig } from '@tenantry/config';
 import { AppExceptionFilter } from './errors/app-exception.filter';
+import { openApiDocument } from './openapi/openapi-document';
+import { mountQueueDashboard } from './queue-dashboard/mount-queue-dashboard';
 
 /** `trust proxy` from config: so audit IPs and throttles see the client, not the proxy. */
 function trustProxy(value: string): boolean | number | string {
   if (value === 'true' || value === 'false') return value === 'true';
   return /^\d+$/.test(value) ? Number(value) : value;
-}
-
-/** The OpenAPI document of every route, with the two bearer schemes (JWT and API key). */
-export function openApiDocument(app: INestApplication) {
-  const config = new DocumentBuilder()
-    .setTitle('tenantry')
-    .setDescription('Shared-schema multi-tenant SaaS backend on PostgreSQL row-level security')
-    .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'jwt')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'tenant API key: sk_...' }, 'apiKey')
-    .addSecurityRequirements('jwt')
-    .addSecurityRequirements('apiKey')
-    .build();
-  return SwaggerModule.createDocument(app, config);
 }
 
 /** Everything main.ts and the e2e tests must set up identically on the Nest application. */
@@ -46,5 +34,6 @@ export function configureApp(app: INestApplication): INestApplication {
   );
   app.useGlobalFilters(new AppExceptionFilter(app.get(HttpAdapterHost).httpAdapter));
   SwaggerModule.setup('docs', app, () => openApiDocument(app), { jsonDocumentUrl: 'docs-json' });
+  mountQueueDashboard(app);
   return app;
 }

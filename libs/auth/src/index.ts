@@ -7,6 +7,7 @@ export * from './api-key.authenticator';
 export * from './auth.module';
 export * from './authentication.guard';
 export * from './decorators';
+export { principalFromAccessClaims } from './jwt.strategy';
 export * from './password-policy';
 export * from './passwords';
 export * from './secrets';

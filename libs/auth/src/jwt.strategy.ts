@@ -9,6 +9,31 @@ import { ACCESS_TOKEN_ALGORITHM, AccessTokenClaims } from './token-claims';
 const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID_PATTERN.test(value);
 
 /**
+ * The principal of a verified access token's claims; throws 401 for anything else. Shared by the
+ * JWT strategy and the queue dashboard, so both accept exactly the same tokens.
+ */
+export function principalFromAccessClaims(claims: AccessTokenClaims & { exp?: unknown }): Principal {
+  // jsonwebtoken checks exp only when present: a token without one would never expire.
+  if (typeof claims.exp !== 'number') throw new UnauthorizedException();
+  if (claims.typ !== 'access' || !isUuid(claims.sub)) throw new UnauthorizedException();
+  if (claims.role === 'system_admin') {
+    if (claims.tid !== undefined) throw new UnauthorizedException();
+    return { kind: 'system_admin', adminId: claims.sub };
+  }
+  if (!isUuid(claims.tid) || !TENANT_ROLES.includes(claims.role as TenantRole)) throw new UnauthorizedException();
+  const impersonatorId = claims.act?.sub;
+  if (impersonatorId !== undefined && !isUuid(impersonatorId)) throw new UnauthorizedException();
+  return {
+    kind: 'tenant',
+    tenantId: claims.tid,
+    subjectId: claims.sub,
+    actorType: 'user',
+    role: claims.role,
+    ...(impersonatorId ? { impersonatorId } : {}),
+  };
+}
+
+/**
  * Bearer JWTs: the algorithm is pinned (no `none`, no RS/HS confusion), and iss, aud and exp are
  * all checked before the claims are turned into a principal.
  */
@@ -26,23 +51,6 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   }
 
   validate(claims: AccessTokenClaims & { exp?: unknown }): Principal {
-    // jsonwebtoken checks exp only when present: a token without one would never expire.
-    if (typeof claims.exp !== 'number') throw new UnauthorizedException();
-    if (claims.typ !== 'access' || !isUuid(claims.sub)) throw new UnauthorizedException();
-    if (claims.role === 'system_admin') {
-      if (claims.tid !== undefined) throw new UnauthorizedException();
-      return { kind: 'system_admin', adminId: claims.sub };
-    }
-    if (!isUuid(claims.tid) || !TENANT_ROLES.includes(claims.role as TenantRole)) throw new UnauthorizedException();
-    const impersonatorId = claims.act?.sub;
-    if (impersonatorId !== undefined && !isUuid(impersonatorId)) throw new UnauthorizedException();
-    return {
-      kind: 'tenant',
-      tenantId: claims.tid,
-      subjectId: claims.sub,
-      actorType: 'user',
-      role: claims.role,
-      ...(impersonatorId ? { impersonatorId } : {}),
-    };
+    return principalFromAccessClaims(claims);
   }
 }

@@ -22,3 +22,13 @@ export interface AccessToken {
 export interface TokenPair extends AccessToken {
   refreshToken: string;
 }
+
+/**
+ * Claims of a queue dashboard session (the cookie of /admin/queues): a system admin's, with a
+ * `typ` the API's JWT strategy refuses, so the cookie is no API credential.
+ */
+export interface QueueDashboardClaims {
+  sub: string;
+  typ: 'queue_dashboard';
+  role: 'system_admin';
+}

@@ -2,9 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from '@tenantry/config';
 import type { TenantRole } from '@tenantry/db';
-import { AccessTokenClaims, ACCESS_TOKEN_ALGORITHM, AccessToken } from './token-claims';
+import { AccessTokenClaims, ACCESS_TOKEN_ALGORITHM, AccessToken, QueueDashboardClaims } from './token-claims';
 
-/** Signs access tokens; verification is the JWT strategy's job. */
+/**
+ * Signs access tokens (verifying them on API routes is the JWT strategy's job) and the queue
+ * dashboard's session tokens.
+ */
 @Injectable()
 export class TokenService {
   constructor(
@@ -25,7 +28,26 @@ export class TokenService {
     return this.sign({ sub: admin.id, role: 'system_admin', typ: 'access' });
   }
 
-  private async sign(claims: AccessTokenClaims, ttlSeconds = this.config.get('ACCESS_TOKEN_TTL')): Promise<AccessToken> {
+  /** A short-lived session of the queue dashboard for a system admin (see QueueDashboardClaims). */
+  issueQueueDashboardSession(adminId: string, ttlSeconds: number): Promise<AccessToken> {
+    return this.sign({ sub: adminId, role: 'system_admin', typ: 'queue_dashboard' }, ttlSeconds);
+  }
+
+  /**
+   * Verifies a token exactly as the JWT strategy does (HS256 pinned; iss, aud and exp checked) and
+   * returns its claims; throws on any failure. The caller checks `typ` and the rest of the claims.
+   */
+  verify(token: string): Promise<Record<string, unknown>> {
+    return this.jwt.verifyAsync<Record<string, unknown>>(token, {
+      algorithms: [ACCESS_TOKEN_ALGORITHM],
+      secret: this.config.get('JWT_SECRET'),
+      issuer: this.config.get('JWT_ISSUER'),
+      audience: this.config.get('JWT_AUDIENCE'),
+      ignoreExpiration: false,
+    });
+  }
+
+  private async sign(claims: AccessTokenClaims | QueueDashboardClaims, ttlSeconds = this.config.get('ACCESS_TOKEN_TTL')): Promise<AccessToken> {
     const accessToken = await this.jwt.signAsync(claims, {
       algorithm: ACCESS_TOKEN_ALGORITHM,
       secret: this.config.get('JWT_SECRET'),

@@ -1,5 +1,7 @@
 import { drizzle, PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { watchPool } from '@tenantry/metrics';
+import { trackPoolUsage } from './pool-usage';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
@@ -18,9 +20,14 @@ export interface DatabaseOptions {
   applicationName: string;
   /** Per-connection statement_timeout; the roles' own defaults apply when unset. */
   statementTimeoutMs?: number;
+  /** The `pool` label of the pool metrics (`app`, `system`); unset: not reported. */
+  metricsPool?: string;
 }
 
-/** One postgres.js pool with drizzle on top. Prepared statements are reused per connection. */
+/**
+ * One postgres.js pool with drizzle on top. Prepared statements are reused per connection. Its use
+ * is counted for the pool metrics (see trackPoolUsage).
+ */
 export function createDatabase(url: string, options: DatabaseOptions): DatabaseHandle {
   const client = postgres(url, {
     max: options.poolSize,
@@ -33,6 +40,16 @@ export function createDatabase(url: string, options: DatabaseOptions): DatabaseH
       ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
     },
   });
-  const db = drizzle(client, { schema });
-  return { db, client, close: () => client.end({ timeout: 5 }) };
+  const usage = { max: options.poolSize, inFlight: 0 };
+  const tracked = trackPoolUsage(client, usage);
+  const unwatch = options.metricsPool ? watchPool(options.metricsPool, usage) : () => undefined;
+  const db = drizzle(tracked, { schema });
+  return {
+    db,
+    client: tracked,
+    close: () => {
+      unwatch();
+      return client.end({ timeout: 5 });
+    },
+  };
 }

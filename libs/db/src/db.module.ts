@@ -23,6 +23,7 @@ class AppDatabaseLifecycle implements OnApplicationShutdown {
         createDatabase(config.databaseUrl, {
           poolSize: config.get('DB_POOL_SIZE'),
           applicationName: 'tenantry-app',
+          metricsPool: 'app',
           statementTimeoutMs: config.get('DB_STATEMENT_TIMEOUT_MS'),
         }),
     },

@@ -1,3 +1,7 @@
-/** Prometheus metrics: the registry and the series the capabilities increment. */
+/**
+ * Prometheus metrics: the registry, the series the capabilities increment, and the scrape-time
+ * sources (database pools, queues) other libs register.
+ */
 export * from './metrics';
 export * from './metering-metrics';
+export * from './scrape-time';

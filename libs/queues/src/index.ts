@@ -2,4 +2,6 @@
 export * from './bull-connection';
 export * from './lifecycle-queues';
 export * from './metering-queues';
+export * from './observed-queues';
+export * from './queue-names';
 export * from './queues.module';

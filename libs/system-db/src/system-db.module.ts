@@ -24,6 +24,7 @@ class SystemDatabaseLifecycle implements OnApplicationShutdown {
         createDatabase(config.systemDatabaseUrl, {
           poolSize: config.get('SYSTEM_DB_POOL_SIZE'),
           applicationName: 'tenantry-system',
+          metricsPool: 'system',
         }),
     },
     SystemDatabaseLifecycle,

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { sql } from 'drizzle-orm';
 import { ClsService } from 'nestjs-cls';
 import { APP_DATABASE, DatabaseHandle, Transaction } from '@tenantry/db';
+import { timeTenantTransaction } from '@tenantry/metrics';
 import { MissingTenantTransactionError, TenantScope, UUID_PATTERN } from './tenant-context';
 
 const ACTIVE = 'tenancy.transaction';
@@ -37,8 +38,8 @@ export class TenantTransaction {
       throw new Error('TenantTransaction.run: a tenant transaction is already active in this context');
     }
     const afterCommit: (() => void)[] = [];
-    return this.cls
-      .run({ ifNested: 'inherit' }, () =>
+    return timeTenantTransaction(() =>
+      this.cls.run({ ifNested: 'inherit' }, () =>
         this.database.db.transaction(async (tx) => {
           await tx.execute(
             sql`select set_config('app.current_tenant_id', ${scope.tenantId}, true), set_config('app.current_user_id', ${scope.userId ?? ''}, true)`,
@@ -50,11 +51,11 @@ export class TenantTransaction {
             this.cls.set(ACTIVE, undefined);
           }
         }, options.isolationLevel ? { isolationLevel: options.isolationLevel } : undefined),
-      )
-      .then((result) => {
-        for (const callback of afterCommit) callback();
-        return result;
-      });
+      ),
+    ).then((result) => {
+      for (const callback of afterCommit) callback();
+      return result;
+    });
   }
 
   /** Runs `callback` once the active tenant transaction has committed; never if it rolls back. */

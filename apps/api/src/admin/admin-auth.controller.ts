@@ -1,8 +1,10 @@
 import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { NoAudit } from '@tenantry/audit';
 import { Public } from '@tenantry/auth';
 import { RefreshTokenDto } from '../auth/dto/refresh.dto';
+import { TokenPairResponse } from '../auth/dto/token-pair.dto';
 import { AdminSessionsService } from './admin-sessions.service';
 import { AdminService } from './admin.service';
 import { AdminLoginDto } from './dto/admin-login.dto';
@@ -16,9 +18,10 @@ export class AdminAuthController {
 
   @Public()
   @NoAudit('system-admin sign-in changes no tenant data')
+  @ApiTooManyRequestsResponse({ description: 'Too many failed logins for this account or IP; `Retry-After` says when to retry' })
   @Post('login')
   @HttpCode(200)
-  login(@Body() body: AdminLoginDto, @Req() request: Request) {
+  login(@Body() body: AdminLoginDto, @Req() request: Request): Promise<TokenPairResponse> {
     return this.admin.login(body, request.ip ?? 'unknown');
   }
 
@@ -26,7 +29,7 @@ export class AdminAuthController {
   @NoAudit('system-admin sessions change no tenant data')
   @Post('refresh')
   @HttpCode(200)
-  refresh(@Body() body: RefreshTokenDto) {
+  refresh(@Body() body: RefreshTokenDto): Promise<TokenPairResponse> {
     return this.sessions.refresh(body.refreshToken);
   }
 

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { ApiConflictResponse } from '@nestjs/swagger';
 import { Audit } from '@tenantry/audit';
 import { SystemAdminOnly } from '@tenantry/auth';
 import { AdminService } from './admin.service';
@@ -20,6 +21,7 @@ export class AdminPlansController {
   }
 
   @Audit('plan.created', 'plan')
+  @ApiConflictResponse({ description: 'The key is taken' })
   @Post()
   create(@Body() body: CreatePlanDto) {
     return this.admin.createPlan(body);

@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiConflictResponse } from '@nestjs/swagger';
 import { Audit } from '@tenantry/audit';
 import { CurrentSystemAdmin, SystemAdminOnly } from '@tenantry/auth';
 import type { SystemAdminPrincipal } from '@tenantry/tenancy';
@@ -13,6 +14,7 @@ export class AdminTenantsController {
   constructor(private readonly admin: AdminService) {}
 
   @Audit('tenant.created', 'tenant')
+  @ApiConflictResponse({ description: 'The slug is taken' })
   @Post()
   create(@Body() body: CreateTenantDto) {
     return this.admin.provisionTenant(body);
@@ -29,18 +31,21 @@ export class AdminTenantsController {
   }
 
   @Audit('tenant.updated', 'tenant')
+  @ApiConflictResponse({ description: 'The tenant has been deleted' })
   @Patch(':id')
   update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateTenantDto) {
     return this.admin.updateTenant(id, body);
   }
 
   @Audit('tenant.config_changed', 'tenant')
+  @ApiConflictResponse({ description: 'The tenant has been deleted' })
   @Patch(':id/config')
   patchConfig(@Param('id', ParseUUIDPipe) id: string, @Body() body: ConfigPatchDto) {
     return this.admin.patchConfig(id, body.toPatch());
   }
 
   @Audit('tenant.suspended', 'tenant')
+  @ApiConflictResponse({ description: 'The tenant has been deleted' })
   @Post(':id/suspend')
   @HttpCode(200)
   suspend(@Param('id', ParseUUIDPipe) id: string) {
@@ -48,6 +53,7 @@ export class AdminTenantsController {
   }
 
   @Audit('tenant.resumed', 'tenant')
+  @ApiConflictResponse({ description: 'The tenant has been deleted' })
   @Post(':id/resume')
   @HttpCode(200)
   resume(@Param('id', ParseUUIDPipe) id: string) {
@@ -62,6 +68,7 @@ export class AdminTenantsController {
   }
 
   @Audit('tenant.export_requested', 'tenant')
+  @ApiConflictResponse({ description: 'The tenant has been deleted' })
   @Post(':id/export')
   @HttpCode(202)
   export(@Param('id', ParseUUIDPipe) id: string, @CurrentSystemAdmin() admin: SystemAdminPrincipal) {
@@ -69,6 +76,7 @@ export class AdminTenantsController {
   }
 
   @Audit('tenant.impersonated', 'user')
+  @ApiConflictResponse({ description: 'The tenant is not active' })
   @Post(':id/impersonate')
   @HttpCode(200)
   impersonate(@Param('id', ParseUUIDPipe) id: string, @CurrentSystemAdmin() admin: SystemAdminPrincipal, @Body() body: ImpersonateDto) {

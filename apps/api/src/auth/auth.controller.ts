@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
+import { ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { NoAudit } from '@tenantry/audit';
 import { CurrentTenantPrincipal, Public } from '@tenantry/auth';
@@ -6,6 +7,7 @@ import type { TenantPrincipal } from '@tenantry/tenancy';
 import { AuthService } from './auth.service';
 import { LoginDto } from './dto/login.dto';
 import { RefreshTokenDto } from './dto/refresh.dto';
+import { TokenPairResponse } from './dto/token-pair.dto';
 import { TenantSessionsService } from './tenant-sessions.service';
 
 @Controller('v1')
@@ -17,9 +19,10 @@ export class AuthController {
 
   @Public()
   @NoAudit('failed logins are recorded by AuthService as security events')
+  @ApiTooManyRequestsResponse({ description: 'Too many failed logins for this account or IP; `Retry-After` says when to retry' })
   @Post('auth/login')
   @HttpCode(200)
-  login(@Body() body: LoginDto, @Req() request: Request) {
+  login(@Body() body: LoginDto, @Req() request: Request): Promise<TokenPairResponse> {
     return this.auth.login(body, { host: request.headers.host, ip: request.ip ?? 'unknown' });
   }
 
@@ -27,7 +30,7 @@ export class AuthController {
   @NoAudit('refresh-token reuse is recorded by TenantSessionsService as a security event')
   @Post('auth/refresh')
   @HttpCode(200)
-  refresh(@Body() body: RefreshTokenDto) {
+  refresh(@Body() body: RefreshTokenDto): Promise<TokenPairResponse> {
     return this.sessions.refresh(body.refreshToken);
   }
 

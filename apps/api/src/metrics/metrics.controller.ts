@@ -1,4 +1,5 @@
 import { Controller, Get, Header, Headers, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiProduces, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { timingSafeEqual } from 'node:crypto';
 import { AppConfig } from '@tenantry/config';
 import { Public } from '@tenantry/auth';
@@ -12,6 +13,9 @@ const sameSecret = (a: string, b: string) => a.length === b.length && timingSafe
 export class MetricsController {
   constructor(private readonly config: AppConfig) {}
 
+  @ApiProduces('text/plain')
+  @ApiUnauthorizedResponse({ description: 'No `Authorization: Bearer <METRICS_TOKEN>`, or a wrong one' })
+  @ApiNotFoundResponse({ description: 'METRICS_TOKEN is unset: metrics are off' })
   @Get()
   @Header('Content-Type', metricsRegistry.contentType)
   async scrape(@Headers('authorization') authorization: string | undefined): Promise<string> {

@@ -1,4 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { SQL, sql } from 'drizzle-orm';
@@ -7,6 +8,7 @@ import { UUID_PATTERN } from '@tenantry/tenancy';
 
 /** `?limit=1..100&cursor=` of every list. */
 export class PageQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20, description: 'Rows per page' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -14,6 +16,7 @@ export class PageQuery {
   @Max(100)
   limit = 20;
 
+  @ApiPropertyOptional({ maxLength: 200, description: 'The `nextCursor` of the previous page' })
   @IsOptional()
   @IsString()
   @MaxLength(200)

@@ -4,7 +4,7 @@ import { CurrentTenantPrincipal, Roles } from '@tenantry/auth';
 import { RequireFeature } from '@tenantry/plans';
 import type { TenantPrincipal } from '@tenantry/tenancy';
 import { PageQuery } from '../pagination/cursor';
-import { CreateProjectDto, UpdateProjectDto } from './dto/project.dto';
+import { CreateProjectDto, ProjectPage, ProjectResponse, UpdateProjectDto } from './dto/project.dto';
 import { ProjectsService } from './projects.service';
 
 @Controller('v1/projects')
@@ -12,7 +12,7 @@ export class ProjectsController {
   constructor(private readonly projects: ProjectsService) {}
 
   @Get()
-  list(@Query() query: PageQuery) {
+  list(@Query() query: PageQuery): Promise<ProjectPage> {
     return this.projects.list(query);
   }
 
@@ -28,19 +28,19 @@ export class ProjectsController {
   @Roles('member')
   @Audit('project.created')
   @Post()
-  create(@Body() body: CreateProjectDto, @CurrentTenantPrincipal() principal: TenantPrincipal) {
+  create(@Body() body: CreateProjectDto, @CurrentTenantPrincipal() principal: TenantPrincipal): Promise<ProjectResponse> {
     return this.projects.create(body, principal);
   }
 
   @Get(':id')
-  get(@Param('id', ParseUUIDPipe) id: string) {
+  get(@Param('id', ParseUUIDPipe) id: string): Promise<ProjectResponse> {
     return this.projects.get(id);
   }
 
   @Roles('member')
   @Audit('project.updated')
   @Patch(':id')
-  update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateProjectDto) {
+  update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateProjectDto): Promise<ProjectResponse> {
     return this.projects.update(id, body);
   }
 

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, P
 import { Audit } from '@tenantry/audit';
 import { Roles } from '@tenantry/auth';
 import { PageQuery } from '../pagination/cursor';
-import { CreateTaskDto, UpdateTaskDto } from './dto/task.dto';
+import { CreateTaskDto, TaskPage, TaskResponse, UpdateTaskDto } from './dto/task.dto';
 import { TasksService } from './tasks.service';
 
 @Controller('v1/projects/:projectId/tasks')
@@ -10,19 +10,19 @@ export class TasksController {
   constructor(private readonly tasks: TasksService) {}
 
   @Get()
-  list(@Param('projectId', ParseUUIDPipe) projectId: string, @Query() query: PageQuery) {
+  list(@Param('projectId', ParseUUIDPipe) projectId: string, @Query() query: PageQuery): Promise<TaskPage> {
     return this.tasks.list(projectId, query);
   }
 
   @Roles('member')
   @Audit('task.created')
   @Post()
-  create(@Param('projectId', ParseUUIDPipe) projectId: string, @Body() body: CreateTaskDto) {
+  create(@Param('projectId', ParseUUIDPipe) projectId: string, @Body() body: CreateTaskDto): Promise<TaskResponse> {
     return this.tasks.create(projectId, body);
   }
 
   @Get(':id')
-  get(@Param('projectId', ParseUUIDPipe) projectId: string, @Param('id', ParseUUIDPipe) id: string) {
+  get(@Param('projectId', ParseUUIDPipe) projectId: string, @Param('id', ParseUUIDPipe) id: string): Promise<TaskResponse> {
     return this.tasks.get(projectId, id);
   }
 
@@ -33,7 +33,7 @@ export class TasksController {
     @Param('projectId', ParseUUIDPipe) projectId: string,
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: UpdateTaskDto,
-  ) {
+  ): Promise<TaskResponse> {
     return this.tasks.update(projectId, id, body);
   }
 

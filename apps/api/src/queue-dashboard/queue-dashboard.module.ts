@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { QueueDashboardAuth } from './queue-dashboard-auth';
+import { QueueDashboardController } from './queue-dashboard.controller';
+
+/** The system admins' BullMQ dashboard at /admin/queues (mounted by mountQueueDashboard). */
+@Module({
+  controllers: [QueueDashboardController],
+  providers: [QueueDashboardAuth],
+  exports: [QueueDashboardAuth],
+})
+export class QueueDashboardModule {}
