@@ -46,7 +46,7 @@ async function main(): Promise<void> {
     ).map((row) => row.id);
 
     const pipeline = await recorderAndRollup(tenantIds, owner);
-    const requests = await requestCost(tenantIds[0]!, owner, children);
+    const requests = process.env.BENCH_HTTP === '0' ? 'skipped (BENCH_HTTP=0)' : await requestCost(tenantIds[0]!, owner, children);
     const summary = {
       command: 'npm run bench:metering',
       machine: 'shared 2-core machine; API processes, load generator, worker, PostgreSQL and Redis share both cores',
