@@ -5,3 +5,4 @@ export * from './metering-queues';
 export * from './observed-queues';
 export * from './queue-names';
 export * from './queues.module';
+export * from './worker-support';

@@ -1,8 +1,18 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { Job, Queue, UnrecoverableError, Worker } from 'bullmq';
+import { Job, UnrecoverableError, Worker } from 'bullmq';
 import { join, resolve } from 'node:path';
 import { AppConfig } from '@tenantry/config';
-import { AUDIT_RETENTION_QUEUE, bullConnection, bullPrefix, EXPORT_QUEUE, ExportJobData, PURGE_QUEUE, PurgeJobData } from '@tenantry/queues';
+import {
+  AUDIT_RETENTION_QUEUE,
+  bullConnection,
+  bullPrefix,
+  EXPORT_QUEUE,
+  ExportJobData,
+  logWorkerFailures,
+  PURGE_QUEUE,
+  PurgeJobData,
+  upsertJobScheduler,
+} from '@tenantry/queues';
 import { UUID_PATTERN } from '@tenantry/tenancy';
 import { AuditRetention } from './audit-retention';
 import { PurgeRefusedError, TenantPurger } from './tenant-purger';
@@ -59,17 +69,9 @@ export class LifecycleProcessors implements OnModuleInit, OnApplicationShutdown 
       ),
       new Worker(AUDIT_RETENTION_QUEUE, () => this.retention.sweep(), options),
     );
-    // Daily at 03:00 UTC; upserting the scheduler keeps exactly one however many workers start.
-    const retentionQueue = new Queue(AUDIT_RETENTION_QUEUE, { connection: bullConnection(this.config, 'producer'), prefix: bullPrefix(this.config) });
-    try {
-      await retentionQueue.upsertJobScheduler('audit-retention-daily', { pattern: '0 3 * * *', tz: 'UTC' }, { name: 'sweep' });
-    } finally {
-      await retentionQueue.close();
-    }
-    for (const worker of this.workers) {
-      worker.on('failed', (job, error) => this.logger.error(`${worker.name} job ${job?.id} failed (attempt ${job?.attemptsMade}): ${error.message}`));
-      worker.on('error', (error) => this.logger.error(`${worker.name}: ${error.message}`));
-    }
+    // Daily at 03:00 UTC.
+    await upsertJobScheduler(this.config, AUDIT_RETENTION_QUEUE, 'audit-retention-daily', { pattern: '0 3 * * *', tz: 'UTC' }, { name: 'sweep' });
+    logWorkerFailures(this.workers, this.logger);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { Queue, Worker } from 'bullmq';
+import { Worker } from 'bullmq';
 import { AppConfig } from '@tenantry/config';
-import { bullConnection, bullPrefix, USAGE_EVENTS_QUEUE, USAGE_QUOTA_QUEUE, UsageBatchJobData } from '@tenantry/queues';
+import { bullConnection, bullPrefix, logWorkerFailures, upsertJobScheduler, USAGE_EVENTS_QUEUE, USAGE_QUOTA_QUEUE, UsageBatchJobData } from '@tenantry/queues';
 import { MonthlyQuotaEvaluator } from './monthly-quota.evaluator';
 import { UsageRollupService } from './usage-rollup.service';
 
@@ -36,21 +36,14 @@ export class MeteringProcessors implements OnModuleInit, BeforeApplicationShutdo
         { ...base, concurrency: 1 },
       ),
     );
-    // Upserting the scheduler keeps exactly one however many workers start.
-    const quotaQueue = new Queue(USAGE_QUOTA_QUEUE, { connection: bullConnection(this.config, 'producer'), prefix: bullPrefix(this.config) });
-    try {
-      await quotaQueue.upsertJobScheduler(
-        'usage-quota-evaluation',
-        { every: this.config.get('QUOTA_EVALUATION_INTERVAL_MS') },
-        { name: 'evaluate', opts: { removeOnComplete: 100, removeOnFail: 100 } },
-      );
-    } finally {
-      await quotaQueue.close();
-    }
-    for (const worker of this.workers) {
-      worker.on('failed', (job, error) => this.logger.error(`${worker.name} job ${job?.id} failed (attempt ${job?.attemptsMade}): ${error.message}`));
-      worker.on('error', (error) => this.logger.error(`${worker.name}: ${error.message}`));
-    }
+    await upsertJobScheduler(
+      this.config,
+      USAGE_QUOTA_QUEUE,
+      'usage-quota-evaluation',
+      { every: this.config.get('QUOTA_EVALUATION_INTERVAL_MS') },
+      { name: 'evaluate', opts: { removeOnComplete: 100, removeOnFail: 100 } },
+    );
+    logWorkerFailures(this.workers, this.logger);
   }
 
   async beforeApplicationShutdown(): Promise<void> {

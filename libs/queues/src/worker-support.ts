@@ -1,0 +1,28 @@
+import type { Logger } from '@nestjs/common';
+import { JobSchedulerTemplateOptions, Queue, RepeatOptions, Worker } from 'bullmq';
+import { AppConfig } from '@tenantry/config';
+import { bullConnection, bullPrefix } from './bull-connection';
+
+/** One log line per failed attempt and per worker error, naming the queue and the job. */
+export function logWorkerFailures(workers: Worker[], logger: Logger): void {
+  for (const worker of workers) {
+    worker.on('failed', (job, error) => logger.error(`${worker.name} job ${job?.id} failed (attempt ${job?.attemptsMade}): ${error.message}`));
+    worker.on('error', (error) => logger.error(`${worker.name}: ${error.message}`));
+  }
+}
+
+/** Upserting a job scheduler keeps exactly one, however many worker processes start. */
+export async function upsertJobScheduler(
+  config: AppConfig,
+  queueName: string,
+  schedulerId: string,
+  repeat: Omit<RepeatOptions, 'key'>,
+  template: { name: string; opts?: JobSchedulerTemplateOptions },
+): Promise<void> {
+  const queue = new Queue(queueName, { connection: bullConnection(config, 'producer'), prefix: bullPrefix(config) });
+  try {
+    await queue.upsertJobScheduler(schedulerId, repeat, template);
+  } finally {
+    await queue.close();
+  }
+}
