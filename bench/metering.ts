@@ -5,7 +5,9 @@
  *  2. rollup: events per second one worker process sums into usage_rollups (the queue is filled
  *     while paused, then the worker is timed until every batch is applied), checked exact;
  *  3. request cost: GET /v1/projects/:id against two API processes (production mode) that differ
- *     only in METERING_ENABLED, in alternating rounds; the ratio is metering's cost per request.
+ *     only in METERING_ENABLED, in alternating rounds; the ratio is metering's cost per request;
+ *  4. with `--large`: a month of hourly rollups for 10,000 tenants (7.4M rows, generate_series),
+ *     then a tenant's month of hours read as the app role under RLS, timed, with its EXPLAIN.
  * Runs on the local PostgreSQL (TEST_DATABASE_URL) and Redis, in a scratch database it drops.
  */
 import 'reflect-metadata';
@@ -47,11 +49,13 @@ async function main(): Promise<void> {
 
     const pipeline = await recorderAndRollup(tenantIds, owner);
     const requests = process.env.BENCH_HTTP === '0' ? 'skipped (BENCH_HTTP=0)' : await requestCost(tenantIds[0]!, owner, children);
+    const largeQuery = process.argv.includes('--large') ? await monthOfHoursAtScale(owner, db.appUrl) : 'skipped (pass --large)';
     const summary = {
       command: 'npm run bench:metering',
       machine: 'shared 2-core machine; API processes, load generator, worker, PostgreSQL and Redis share both cores',
       ...pipeline,
       requestCost: requests,
+      monthOfHourlyRollups: largeQuery,
     };
     console.log(JSON.stringify(summary, null, 2));
   } finally {
@@ -161,6 +165,56 @@ async function requestCost(tenantId: string, owner: postgres.Sql, children: Chil
     medians: { on: { reqPerSecond: median(perSecond.on), p99Ms: median(p99.on) }, off: { reqPerSecond: median(perSecond.off), p99Ms: median(p99.off) } },
     onOverOff: Number((median(perSecond.on) / median(perSecond.off)).toFixed(3)),
   };
+}
+
+/** Phase 4: is one tenant's month of hourly rows still fast when 10,000 tenants have theirs? */
+async function monthOfHoursAtScale(owner: postgres.Sql, appUrl: string) {
+  const LARGE_TENANTS = 10_000;
+  const seeded = performance.now();
+  await owner`insert into tenants (slug, name, plan) select 'large-' || g, 'Large', 'bench' from generate_series(1, ${LARGE_TENANTS}) g`;
+  await owner`
+    insert into usage_rollups (tenant_id, metric, granularity, bucket_start, value)
+    select t.id, 'api_calls', 'hour', h, (random() * 1000)::int
+    from tenants t cross join generate_series('2026-10-01T00:00:00Z'::timestamptz, '2026-10-31T23:00:00Z'::timestamptz, interval '1 hour') h
+    where t.slug like 'large-%'`;
+  await owner`vacuum analyze usage_rollups`;
+  const [{ rows }] = (await owner`select count(*)::int as rows from usage_rollups`) as unknown as [{ rows: number }];
+  const seedSeconds = (performance.now() - seeded) / 1000;
+  const ids = (await owner<{ id: string }[]>`select id from tenants where slug like 'large-%' order by random() limit 1000`).map((row) => row.id);
+  const app = postgres(appUrl, { max: 1, onnotice: () => undefined });
+  const query = (sql: postgres.TransactionSql, tenantId: string) => sql`
+    select metric, bucket_start, value from usage_rollups
+    where tenant_id = ${tenantId} and metric = 'api_calls' and granularity = 'hour'
+      and bucket_start >= '2026-10-01T00:00:00Z' and bucket_start < '2026-11-01T00:00:00Z'
+    order by bucket_start`;
+  const latencies: number[] = [];
+  let plan = '';
+  try {
+    for (const [index, tenantId] of ids.entries()) {
+      await app.begin(async (sql) => {
+        await sql`select set_config('app.current_tenant_id', ${tenantId}, true)`;
+        const t0 = performance.now();
+        const result = await query(sql, tenantId);
+        latencies.push(performance.now() - t0);
+        if (result.length !== 744) throw new Error(`expected 744 hourly rows, got ${result.length}`);
+        if (index === 0) {
+          const explained = await sql.unsafe(
+            `explain (analyze, buffers, costs off) select metric, bucket_start, value from usage_rollups
+             where tenant_id = $1 and metric = 'api_calls' and granularity = 'hour'
+               and bucket_start >= '2026-10-01T00:00:00Z' and bucket_start < '2026-11-01T00:00:00Z' order by bucket_start`,
+            [tenantId],
+          );
+          plan = explained.map((row) => row['QUERY PLAN']).join('\n');
+        }
+      });
+    }
+  } finally {
+    await app.end();
+  }
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => Number(latencies[Math.floor(q * (latencies.length - 1))]!.toFixed(3));
+  console.error(plan);
+  return { tenants: LARGE_TENANTS, rows, seedSeconds: Number(seedSeconds.toFixed(1)), queries: latencies.length, rowsPerQuery: 744, p50Ms: at(0.5), p99Ms: at(0.99), plan: plan.split('\n') };
 }
 
 main().then(
