@@ -62,6 +62,18 @@ describe('cross-tenant HTTP access', () => {
     expect(ids).not.toContain(projectB.id);
   });
 
+  it("never shows the other tenant's usage", async () => {
+    const month = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), 1));
+    await t.owner`insert into usage_rollups (tenant_id, metric, granularity, bucket_start, value)
+      values (${b.id}, 'b.secret', 'month', ${month}, 4242), (${a.id}, 'a.own', 'month', ${month}, 7)`;
+    const mine = await t.http().get('/v1/usage?granularity=month').set('authorization', a.admin.auth);
+    expect(mine.status).toBe(200);
+    expect(mine.body.data.map((row: { metric: string }) => row.metric)).toContain('a.own');
+    expect(JSON.stringify(mine.body)).not.toContain('b.secret');
+    const theirs = await t.http().get('/v1/usage?granularity=month&metric=b.secret').set('authorization', b.admin.auth);
+    expect(theirs.body.data).toEqual([{ metric: 'b.secret', bucketStart: month.toISOString(), value: 4242 }]);
+  });
+
   it('answers /v1/me with the caller and its own tenant only', async () => {
     const me = await t.http().get('/v1/me').set('authorization', a.member.auth);
     expect(me.body).toMatchObject({ user: { id: a.member.id, role: 'member' }, tenant: { id: a.id, slug: a.slug } });
