@@ -4,7 +4,7 @@ import { CurrentTenantPrincipal, Roles } from '@tenantry/auth';
 import type { TenantPrincipal } from '@tenantry/tenancy';
 import { PageQuery } from '../pagination/cursor';
 import { ApiKeysService } from './api-keys.service';
-import { CreateApiKeyDto } from './dto/api-key.dto';
+import { ApiKeyPage, CreateApiKeyDto, CreatedApiKeyResponse } from './dto/api-key.dto';
 
 @Roles('admin')
 @Controller('v1/api-keys')
@@ -12,13 +12,13 @@ export class ApiKeysController {
   constructor(private readonly apiKeys: ApiKeysService) {}
 
   @Get()
-  list(@Query() query: PageQuery) {
+  list(@Query() query: PageQuery): Promise<ApiKeyPage> {
     return this.apiKeys.list(query);
   }
 
   @Audit('api_key.created')
   @Post()
-  create(@CurrentTenantPrincipal() actor: TenantPrincipal, @Body() body: CreateApiKeyDto) {
+  create(@CurrentTenantPrincipal() actor: TenantPrincipal, @Body() body: CreateApiKeyDto): Promise<CreatedApiKeyResponse> {
     return this.apiKeys.create(actor, body);
   }
 

@@ -1,10 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiConflictResponse } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
 import { Audit } from '@tenantry/audit';
 import { CurrentTenantPrincipal, Roles } from '@tenantry/auth';
 import type { TenantPrincipal } from '@tenantry/tenancy';
 import { PageQuery } from '../pagination/cursor';
-import { CreateUserDto, UpdateUserDto } from './dto/user.dto';
+import { CreateUserDto, UpdateUserDto, UserPage, UserResponse } from './dto/user.dto';
 import { UsersService } from './users.service';
 
 @Roles('admin')
@@ -13,21 +13,23 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Get()
-  list(@Query() query: PageQuery) {
+  list(@Query() query: PageQuery): Promise<UserPage> {
     return this.users.list(query);
   }
 
   @Audit('user.created')
+  @ApiCreatedResponse({ type: UserResponse })
   @ApiConflictResponse({ description: 'A user with this email exists' })
   @Post()
-  create(@CurrentTenantPrincipal() actor: TenantPrincipal, @Body() body: CreateUserDto) {
+  create(@CurrentTenantPrincipal() actor: TenantPrincipal, @Body() body: CreateUserDto): Promise<UserResponse> {
     return this.users.create(actor, body);
   }
 
   @Audit('user.role_changed')
+  @ApiOkResponse({ type: UserResponse })
   @ApiConflictResponse({ description: 'The last owner cannot be demoted' })
   @Patch(':id')
-  update(@CurrentTenantPrincipal() actor: TenantPrincipal, @Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateUserDto) {
+  update(@CurrentTenantPrincipal() actor: TenantPrincipal, @Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateUserDto): Promise<UserResponse> {
     return this.users.update(actor, id, body);
   }
 
