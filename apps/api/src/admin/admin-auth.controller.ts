@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { NoAudit } from '@tenantry/audit';
 import { Public } from '@tenantry/auth';
@@ -18,6 +18,7 @@ export class AdminAuthController {
 
   @Public()
   @NoAudit('system-admin sign-in changes no tenant data')
+  @ApiOkResponse({ type: TokenPairResponse })
   @ApiTooManyRequestsResponse({ description: 'Too many failed logins for this account or IP; `Retry-After` says when to retry' })
   @Post('login')
   @HttpCode(200)

@@ -1,11 +1,12 @@
 import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { NoAudit } from '@tenantry/audit';
 import { CurrentTenantPrincipal, Public } from '@tenantry/auth';
 import type { TenantPrincipal } from '@tenantry/tenancy';
 import { AuthService } from './auth.service';
 import { LoginDto } from './dto/login.dto';
+import { MeResponse } from './dto/me.dto';
 import { RefreshTokenDto } from './dto/refresh.dto';
 import { TokenPairResponse } from './dto/token-pair.dto';
 import { TenantSessionsService } from './tenant-sessions.service';
@@ -19,6 +20,7 @@ export class AuthController {
 
   @Public()
   @NoAudit('failed logins are recorded by AuthService as security events')
+  @ApiOkResponse({ type: TokenPairResponse })
   @ApiTooManyRequestsResponse({ description: 'Too many failed logins for this account or IP; `Retry-After` says when to retry' })
   @Post('auth/login')
   @HttpCode(200)
@@ -43,7 +45,7 @@ export class AuthController {
   }
 
   @Get('me')
-  me(@CurrentTenantPrincipal() principal: TenantPrincipal) {
+  me(@CurrentTenantPrincipal() principal: TenantPrincipal): Promise<MeResponse> {
     return this.auth.me(principal);
   }
 }

@@ -65,11 +65,13 @@ export class AuthService {
 
   async me(principal: TenantPrincipal) {
     const tenant = await this.directory.current();
+    // Unreachable in practice: the request's guard has just read this tenant as active.
+    if (!tenant) throw new NotFoundException('Tenant not found');
     if (principal.actorType === 'api_key') {
       return { apiKey: { id: principal.subjectId, role: principal.role }, tenant };
     }
     const user = await this.usersRepository.findById(principal.subjectId);
-    if (!user || !tenant) throw new NotFoundException('User not found');
+    if (!user) throw new NotFoundException('User not found');
     return { user, tenant, ...(principal.impersonatorId ? { impersonatedBy: { id: principal.impersonatorId } } : {}) };
   }
 }
