@@ -1,7 +1,9 @@
 import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiProduces } from '@nestjs/swagger';
 import { AppConfig } from '@tenantry/config';
 import { SystemAdminOnly } from '@tenantry/auth';
 import { LifecycleQueues } from '@tenantry/queues';
+import { FailedJobList, JobResponse } from '../jobs/dto/job.dto';
 import { exportDownload, presentJob } from '../jobs/job-view';
 import { PageQuery } from '../pagination/cursor';
 
@@ -15,18 +17,20 @@ export class AdminJobsController {
 
   /** Jobs that exhausted their retries: what an operator must look at. */
   @Get('failed')
-  async failed(@Query() query: PageQuery) {
+  async failed(@Query() query: PageQuery): Promise<FailedJobList> {
     const jobs = await this.queues.failedJobs(query.limit);
     return { data: await Promise.all(jobs.map((job) => presentJob(job, `/v1/admin/jobs/${job.id}/download`))) };
   }
 
   @Get(':jobId')
-  async get(@Param('jobId') jobId: string) {
+  async get(@Param('jobId') jobId: string): Promise<JobResponse> {
     const job = await this.queues.findJob(jobId);
     if (!job) throw new NotFoundException('Job not found');
     return presentJob(job, `/v1/admin/jobs/${job.id}/download`);
   }
 
+  @ApiProduces('application/x-ndjson')
+  @ApiOkResponse({ description: 'The export: one `{"table", "row"}` per line', schema: { type: 'string', format: 'binary' } })
   @Get(':jobId/download')
   async download(@Param('jobId') jobId: string) {
     const job = await this.queues.findJob(jobId);

@@ -3,14 +3,16 @@ import { createReadStream, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { AppConfig } from '@tenantry/config';
 import type { LifecycleJob } from '@tenantry/queues';
+import type { JobResponse } from './dto/job.dto';
 
 /** What an admin (or a tenant owner, for its own exports) sees of a background job. */
-export async function presentJob(job: LifecycleJob, downloadPath: string) {
+export async function presentJob(job: LifecycleJob, downloadPath: string): Promise<JobResponse> {
   const state = await job.getState();
   const result = (job.returnvalue ?? null) as Record<string, unknown> | null;
   const { file: _file, ...visibleResult } = result ?? {};
   return {
-    id: job.id,
+    // BullMQ types the id as optional for jobs not yet added; one read from its queue has it.
+    id: job.id!,
     queue: job.queueName,
     tenantId: job.data.tenantId,
     state,

@@ -1,9 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { ApiOkResponse, ApiProduces } from '@nestjs/swagger';
 import { AppConfig } from '@tenantry/config';
 import { Audit } from '@tenantry/audit';
 import { CurrentTenantPrincipal, Roles } from '@tenantry/auth';
 import type { TenantPrincipal } from '@tenantry/tenancy';
+import { ExportRequestedResponse, JobResponse } from '../jobs/dto/job.dto';
 import { exportDownload, presentJob } from '../jobs/job-view';
+import { TenantProfileResponse } from './dto/tenant-profile.dto';
 import { TenantSettingsPatchDto } from './dto/tenant-settings.dto';
 import { TenantService } from './tenant.service';
 
@@ -15,14 +18,14 @@ export class TenantController {
   ) {}
 
   @Get()
-  profile() {
+  profile(): Promise<TenantProfileResponse> {
     return this.tenant.profile();
   }
 
   @Roles('admin')
   @Audit('tenant.settings_updated')
   @Patch('settings')
-  patchSettings(@Body() body: TenantSettingsPatchDto) {
+  patchSettings(@Body() body: TenantSettingsPatchDto): Promise<TenantProfileResponse> {
     return this.tenant.patchSettings(body.toPatch());
   }
 
@@ -30,18 +33,20 @@ export class TenantController {
   @Audit('tenant.export_requested')
   @Post('export')
   @HttpCode(202)
-  export(@CurrentTenantPrincipal() principal: TenantPrincipal) {
+  export(@CurrentTenantPrincipal() principal: TenantPrincipal): Promise<ExportRequestedResponse> {
     return this.tenant.requestExport(principal);
   }
 
   @Roles('owner')
   @Get('exports/:jobId')
-  async exportJob(@CurrentTenantPrincipal() principal: TenantPrincipal, @Param('jobId') jobId: string) {
+  async exportJob(@CurrentTenantPrincipal() principal: TenantPrincipal, @Param('jobId') jobId: string): Promise<JobResponse> {
     const job = await this.tenant.ownExportJob(principal, jobId);
     return presentJob(job, `/v1/tenant/exports/${job.id}/download`);
   }
 
   @Roles('owner')
+  @ApiProduces('application/x-ndjson')
+  @ApiOkResponse({ description: 'The export: one `{"table", "row"}` per line', schema: { type: 'string', format: 'binary' } })
   @Get('exports/:jobId/download')
   async download(@CurrentTenantPrincipal() principal: TenantPrincipal, @Param('jobId') jobId: string) {
     return exportDownload(await this.tenant.ownExportJob(principal, jobId), this.config);
