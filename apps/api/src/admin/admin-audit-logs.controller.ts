@@ -3,6 +3,7 @@ import { SystemAdminOnly } from '@tenantry/auth';
 import { auditLogs, DatabaseHandle } from '@tenantry/db';
 import { SYSTEM_DATABASE } from '@tenantry/system-db';
 import { auditLogConditions, auditLogOrder, auditPosition, presentAuditLog } from '../audit-logs/audit-log-filter';
+import { AuditLogPage } from '../audit-logs/dto/audit-log.dto';
 import { AuditLogQuery } from '../audit-logs/dto/audit-log-query.dto';
 import { toPage } from '../pagination/cursor';
 
@@ -13,7 +14,7 @@ export class AdminAuditLogsController {
   constructor(@Inject(SYSTEM_DATABASE) private readonly database: DatabaseHandle) {}
 
   @Get()
-  async list(@Param('id', ParseUUIDPipe) tenantId: string, @Query() query: AuditLogQuery) {
+  async list(@Param('id', ParseUUIDPipe) tenantId: string, @Query() query: AuditLogQuery): Promise<AuditLogPage> {
     const rows = await this.database.db
       .select()
       .from(auditLogs)

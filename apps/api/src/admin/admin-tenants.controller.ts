@@ -1,11 +1,21 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiConflictResponse } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
 import { Audit } from '@tenantry/audit';
 import { CurrentSystemAdmin, SystemAdminOnly } from '@tenantry/auth';
 import type { SystemAdminPrincipal } from '@tenantry/tenancy';
 import { AdminService } from './admin.service';
-import { ImpersonateDto, ListTenantsQuery, UpdateTenantDto } from './dto/admin-tenants.dto';
-import { CreateTenantDto } from './dto/create-tenant.dto';
+import { ExportRequestedResponse } from '../jobs/dto/job.dto';
+import {
+  DeletedTenantResponse,
+  ImpersonateDto,
+  ImpersonationResponse,
+  ListTenantsQuery,
+  TenantDetailResponse,
+  TenantPage,
+  TenantResponse,
+  UpdateTenantDto,
+} from './dto/admin-tenants.dto';
+import { CreateTenantDto, ProvisionedTenantResponse } from './dto/create-tenant.dto';
 import { ConfigPatchDto } from './dto/config-patch.dto';
 
 @SystemAdminOnly()
@@ -14,72 +24,83 @@ export class AdminTenantsController {
   constructor(private readonly admin: AdminService) {}
 
   @Audit('tenant.created', 'tenant')
+  @ApiCreatedResponse({ type: ProvisionedTenantResponse })
   @ApiConflictResponse({ description: 'The slug is taken' })
   @Post()
-  create(@Body() body: CreateTenantDto) {
+  create(@Body() body: CreateTenantDto): Promise<ProvisionedTenantResponse> {
     return this.admin.provisionTenant(body);
   }
 
   @Get()
-  list(@Query() query: ListTenantsQuery) {
+  list(@Query() query: ListTenantsQuery): Promise<TenantPage> {
     return this.admin.listTenants(query);
   }
 
   @Get(':id')
-  get(@Param('id', ParseUUIDPipe) id: string) {
+  get(@Param('id', ParseUUIDPipe) id: string): Promise<TenantDetailResponse> {
     return this.admin.getTenant(id);
   }
 
   @Audit('tenant.updated', 'tenant')
+  @ApiOkResponse({ type: TenantResponse })
   @ApiConflictResponse({ description: 'The tenant has been deleted' })
   @Patch(':id')
-  update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateTenantDto) {
+  update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateTenantDto): Promise<TenantResponse> {
     return this.admin.updateTenant(id, body);
   }
 
   @Audit('tenant.config_changed', 'tenant')
+  @ApiOkResponse({ type: TenantDetailResponse, description: 'The tenant with its new effective config' })
   @ApiConflictResponse({ description: 'The tenant has been deleted' })
   @Patch(':id/config')
-  patchConfig(@Param('id', ParseUUIDPipe) id: string, @Body() body: ConfigPatchDto) {
+  patchConfig(@Param('id', ParseUUIDPipe) id: string, @Body() body: ConfigPatchDto): Promise<TenantDetailResponse> {
     return this.admin.patchConfig(id, body.toPatch());
   }
 
   @Audit('tenant.suspended', 'tenant')
+  @ApiOkResponse({ type: TenantResponse })
   @ApiConflictResponse({ description: 'The tenant has been deleted' })
   @Post(':id/suspend')
   @HttpCode(200)
-  suspend(@Param('id', ParseUUIDPipe) id: string) {
+  suspend(@Param('id', ParseUUIDPipe) id: string): Promise<TenantResponse> {
     return this.admin.setSuspended(id, true);
   }
 
   @Audit('tenant.resumed', 'tenant')
+  @ApiOkResponse({ type: TenantResponse })
   @ApiConflictResponse({ description: 'The tenant has been deleted' })
   @Post(':id/resume')
   @HttpCode(200)
-  resume(@Param('id', ParseUUIDPipe) id: string) {
+  resume(@Param('id', ParseUUIDPipe) id: string): Promise<TenantResponse> {
     return this.admin.setSuspended(id, false);
   }
 
   @Audit('tenant.deleted', 'tenant')
   @Delete(':id')
   @HttpCode(202)
-  remove(@Param('id', ParseUUIDPipe) id: string) {
+  remove(@Param('id', ParseUUIDPipe) id: string): Promise<DeletedTenantResponse> {
     return this.admin.deleteTenant(id);
   }
 
   @Audit('tenant.export_requested', 'tenant')
+  @ApiAcceptedResponse({ type: ExportRequestedResponse })
   @ApiConflictResponse({ description: 'The tenant has been deleted' })
   @Post(':id/export')
   @HttpCode(202)
-  export(@Param('id', ParseUUIDPipe) id: string, @CurrentSystemAdmin() admin: SystemAdminPrincipal) {
+  export(@Param('id', ParseUUIDPipe) id: string, @CurrentSystemAdmin() admin: SystemAdminPrincipal): Promise<ExportRequestedResponse> {
     return this.admin.exportTenant(id, admin.adminId);
   }
 
   @Audit('tenant.impersonated', 'user')
+  @ApiOkResponse({ type: ImpersonationResponse })
   @ApiConflictResponse({ description: 'The tenant is not active' })
   @Post(':id/impersonate')
   @HttpCode(200)
-  impersonate(@Param('id', ParseUUIDPipe) id: string, @CurrentSystemAdmin() admin: SystemAdminPrincipal, @Body() body: ImpersonateDto) {
+  impersonate(
+    @Param('id', ParseUUIDPipe) id: string,
+    @CurrentSystemAdmin() admin: SystemAdminPrincipal,
+    @Body() body: ImpersonateDto,
+  ): Promise<ImpersonationResponse> {
     return this.admin.impersonate(id, admin.adminId, body);
   }
 }

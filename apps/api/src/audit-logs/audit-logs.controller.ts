@@ -3,6 +3,7 @@ import { Roles } from '@tenantry/auth';
 import { toPage } from '../pagination/cursor';
 import { auditPosition, presentAuditLog } from './audit-log-filter';
 import { AuditLogsRepository } from './audit-logs.repository';
+import { AuditLogPage } from './dto/audit-log.dto';
 import { AuditLogQuery } from './dto/audit-log-query.dto';
 
 @Roles('admin')
@@ -12,7 +13,7 @@ export class AuditLogsController {
 
   /** Newest first, filtered by action, actor, resource and time. */
   @Get()
-  async list(@Query() query: AuditLogQuery) {
+  async list(@Query() query: AuditLogQuery): Promise<AuditLogPage> {
     const rows = (await this.repository.list(query)).map(auditPosition);
     return toPage(rows, query.limit, presentAuditLog);
   }

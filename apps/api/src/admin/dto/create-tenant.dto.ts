@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   IsDefined,
@@ -11,44 +12,80 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsAcceptablePassword } from '@tenantry/auth';
-import { SLUG_PATTERN } from '@tenantry/db';
+import { SLUG_PATTERN, TenantRole } from '@tenantry/db';
+import { TenantResponse } from './admin-tenants.dto';
 
 export class FirstAdminDto {
+  /** @example "ada@acme.example" */
   @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
   @IsEmail()
   @MaxLength(254)
   email: string;
 
+  /**
+   * At least 10 characters, 4 of them distinct; without one a temporary password is generated and
+   * returned once.
+   * @example "correct horse battery"
+   */
   @IsOptional()
   @IsAcceptablePassword()
   password?: string;
 }
 
 export class CreateTenantDto {
+  /** One DNS label: the tenant's host is `<slug>.<BASE_DOMAIN>`. @example "acme" */
   @IsString()
   @Matches(SLUG_PATTERN, {
     message: 'slug must be a DNS label: 1-63 lowercase letters, digits or hyphens, not starting or ending with a hyphen',
   })
   slug: string;
 
+  /** @example "Acme Inc." */
   @IsString()
   @MinLength(1)
   @MaxLength(200)
   name: string;
 
+  @ApiPropertyOptional({ description: "A plan's key", default: 'free', example: 'pro' })
   @IsOptional()
   @IsString()
   @MaxLength(64)
-  plan = 'free';
+  plan: string = 'free';
 
+  /** The tenant's first owner. */
   @IsDefined()
   @IsObject()
   @ValidateNested()
   @Type(() => FirstAdminDto)
   admin: FirstAdminDto;
 
-  /** Initial overrides of the plan's features, limits and settings. */
+  /**
+   * Initial overrides of the plan's features, limits and settings.
+   * @example {"features": {"sso": true}, "limits": {"seats": 50}, "settings": {"locale": "de-CH"}}
+   */
   @IsOptional()
   @IsObject()
   config?: Record<string, unknown>;
+}
+
+/** The first owner of a new tenant. */
+export class ProvisionedAdmin {
+  /** @example "0b7e2c8a-4f49-4a55-9c0c-58f1a7c1d2e3" */
+  id: string;
+
+  /** @example "ada@acme.example" */
+  email: string;
+
+  /** @example "owner" */
+  role: TenantRole;
+
+  /** Only when no password was given: generated, shown this once, to be changed. @example "q7Xb2mZr9KpL4wTa" */
+  temporaryPassword?: string;
+}
+
+/** The answer of provisioning: the new tenant and its first owner. */
+export class ProvisionedTenantResponse {
+  tenant: TenantResponse;
+
+  admin: ProvisionedAdmin;
 }
