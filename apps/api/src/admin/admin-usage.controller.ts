@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { SystemAdminOnly } from '@tenantry/auth';
 import { Clock, CLOCK } from '@tenantry/metering';
 import { AdminUsageQuery } from '../usage/dto/usage-query.dto';
+import { AdminUsageReport } from '../usage/dto/usage.dto';
 import { resolveUsageWindow } from '../usage/usage-window';
 import { AdminUsageRepository, decodeUsageCursor, encodeUsageCursor } from './admin-usage.repository';
 
@@ -15,7 +16,7 @@ export class AdminUsageController {
 
   /** All tenants' usage (or one tenant's with `tenantId`), oldest bucket first, paged. */
   @Get()
-  async list(@Query() query: AdminUsageQuery) {
+  async list(@Query() query: AdminUsageQuery): Promise<AdminUsageReport> {
     const window = resolveUsageWindow(query, this.clock.now());
     const rows = await this.repository.list(window, { tenantId: query.tenantId, limit: query.limit, after: decodeUsageCursor(query.cursor) });
     const page = rows.slice(0, query.limit);

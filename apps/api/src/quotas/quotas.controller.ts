@@ -3,15 +3,8 @@ import type { Response } from 'express';
 import { API_CALLS_QUOTA, Clock, CLOCK, monthPeriod } from '@tenantry/metering';
 import { EffectiveConfigService, RateLimitDecision } from '@tenantry/plans';
 import { UsageRepository } from '../usage/usage.repository';
+import { QuotaResponse } from './dto/quota.dto';
 import { QuotasRepository } from './quotas.repository';
-
-export interface QuotaView {
-  metric: string;
-  limit: number | null;
-  used: number | null;
-  period: 'none' | 'minute' | 'month';
-  resetsAt: string | null;
-}
 
 @Controller('v1/quotas')
 export class QuotasController {
@@ -24,7 +17,7 @@ export class QuotasController {
 
   /** Each limit of the tenant's effective config with what is used of it. */
   @Get()
-  async list(@Res({ passthrough: true }) response: Response): Promise<QuotaView[]> {
+  async list(@Res({ passthrough: true }) response: Response): Promise<QuotaResponse[]> {
     const month = monthPeriod(this.clock.now());
     const [config, usage, apiCalls] = await Promise.all([
       this.effectiveConfig.current(),

@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { Roles } from '@tenantry/auth';
 import { Clock, CLOCK } from '@tenantry/metering';
 import { UsageQuery } from './dto/usage-query.dto';
+import { UsageReport } from './dto/usage.dto';
 import { UsageRepository } from './usage.repository';
 import { resolveUsageWindow } from './usage-window';
 
@@ -15,7 +16,7 @@ export class UsageController {
 
   /** This tenant's usage per metric and hour, day or month (UTC), oldest first. */
   @Get()
-  async list(@Query() query: UsageQuery) {
+  async list(@Query() query: UsageQuery): Promise<UsageReport> {
     const window = resolveUsageWindow(query, this.clock.now());
     const rows = await this.repository.list(window);
     return {
