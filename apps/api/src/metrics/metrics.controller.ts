@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Headers, NotFoundException, UnauthorizedException } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiProduces, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { timingSafeEqual } from 'node:crypto';
 import { AppConfig } from '@tenantry/config';
 import { Public } from '@tenantry/auth';
@@ -14,6 +14,7 @@ export class MetricsController {
   constructor(private readonly config: AppConfig) {}
 
   @ApiProduces('text/plain')
+  @ApiOkResponse({ description: 'Prometheus text exposition format', schema: { type: 'string' } })
   @ApiUnauthorizedResponse({ description: 'No `Authorization: Bearer <METRICS_TOKEN>`, or a wrong one' })
   @ApiNotFoundResponse({ description: 'METRICS_TOKEN is unset: metrics are off' })
   @Get()

@@ -65,8 +65,9 @@ function routeFacts(app: INestApplication): Map<string, RouteFacts> {
 
 /**
  * Completes every operation from what the guards read: its security scheme (none, `jwt` for
- * system admins, `jwt` or `apiKey` for tenants) and its error answers, all of the shared
- * ErrorResponse shape. 409 and the login throttle's 429 are declared on their routes.
+ * system admins, `jwt` or `apiKey` for tenants) and its error answers, of the shared
+ * ErrorResponse shape unless a route declares another body. 409 and the login throttle's 429 are
+ * declared on their routes.
  */
 function describeAccessAndErrors(document: OpenAPIObject, routes: Map<string, RouteFacts>): void {
   for (const [path, item] of Object.entries(document.paths)) {
@@ -89,7 +90,9 @@ function describeAccessAndErrors(document: OpenAPIObject, routes: Map<string, Ro
       if (kind === 'tenant') statuses.add(429);
       for (const status of statuses) {
         const [error, description, message] = REASONS[status] ?? ['Error', 'Error', 'Error'];
-        const declared = operation.responses[String(status)] as { description?: string } | undefined;
+        const declared = operation.responses[String(status)] as { description?: string; content?: unknown } | undefined;
+        // An answer that declares its own body keeps it: the health checks' 503 is their health report.
+        if (declared?.content) continue;
         operation.responses[String(status)] = {
           description: declared?.description || description,
           content: {

@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiProduces } from '@nestjs/swagger';
 import { Audit } from '@tenantry/audit';
 import { CurrentTenantPrincipal, Roles } from '@tenantry/auth';
 import { RequireFeature } from '@tenantry/plans';
@@ -18,6 +19,8 @@ export class ProjectsController {
 
   /** Every project as CSV: a plan feature (declared before `:id`, which it would otherwise match). */
   @RequireFeature('csv_export')
+  @ApiProduces('text/csv')
+  @ApiOkResponse({ description: 'A header row, then one row per project', schema: { type: 'string' } })
   @Get('export.csv')
   @Header('Content-Type', 'text/csv; charset=utf-8')
   @Header('Content-Disposition', 'attachment; filename="projects.csv"')
