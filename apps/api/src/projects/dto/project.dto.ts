@@ -19,6 +19,7 @@ export class CreateProjectDto {
 }
 
 export class UpdateProjectDto {
+  /** @example "Website relaunch 2.0" */
   @IsOptional()
   @Transform(trim)
   @IsString()
@@ -26,6 +27,7 @@ export class UpdateProjectDto {
   @MaxLength(200)
   name?: string;
 
+  /** `null` clears it. @example "Now with a blog" */
   @IsOptional()
   @IsString()
   @MaxLength(5000)

@@ -5,18 +5,21 @@ import { TASK_STATUSES, TaskStatus } from '@tenantry/db';
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class CreateTaskDto {
+  /** @example "Write the release notes" */
   @Transform(trim)
   @IsString()
   @MinLength(1)
   @MaxLength(500)
   title: string;
 
+  /** Defaults to `todo`. @example "todo" */
   @IsOptional()
   @IsIn(TASK_STATUSES)
   status?: TaskStatus;
 }
 
 export class UpdateTaskDto {
+  /** @example "Write and publish the release notes" */
   @IsOptional()
   @Transform(trim)
   @IsString()
@@ -24,6 +27,7 @@ export class UpdateTaskDto {
   @MaxLength(500)
   title?: string;
 
+  /** @example "done" */
   @IsOptional()
   @IsIn(TASK_STATUSES)
   status?: TaskStatus;
