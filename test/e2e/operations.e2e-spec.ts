@@ -48,8 +48,18 @@ function routesWithBody(t: TestApp): string[] {
   return routes.sort();
 }
 
+/** Success answers that are not JSON, with their media type: the only ones without a JSON schema. */
+const NON_JSON_SUCCESS: Record<string, string> = {
+  'GET /metrics': 'text/plain',
+  'GET /v1/projects/export.csv': 'text/csv',
+  'GET /v1/admin/jobs/{jobId}/download': 'application/x-ndjson',
+  'GET /v1/tenant/exports/{jobId}/download': 'application/x-ndjson',
+};
+
 /** Error answers with a body of their own rather than ErrorResponse: the health report. */
 const OWN_ERROR_BODIES = ['GET /health/live 503', 'GET /health/ready 503'];
+
+type SchemaObject = { $ref?: string; type?: string; items?: SchemaObject; properties?: Record<string, SchemaObject & { example?: unknown }>; allOf?: SchemaObject[] };
 
 describe('operations: OpenAPI, hardening, request ids', () => {
   let t: TestApp;
@@ -111,6 +121,75 @@ describe('operations: OpenAPI, hardening, request ids', () => {
     expect(document.paths['/v1/projects']!.get!.security).toEqual([{ jwt: [] }, { apiKey: [] }]);
     expect(Object.keys(document.paths['/v1/projects']!.get!.responses)).toEqual(expect.arrayContaining(['200', '401', '403', '429']));
     expect(document.components.schemas.CreateProjectDto!.properties!.name).toMatchObject({ type: 'string', maxLength: 200, example: expect.any(String) });
+  });
+
+  it('documents the body of every success answer: a JSON schema with properties, or the media type of a download', async () => {
+    const document = (await t.http().get('/docs-json')).body as {
+      paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema?: SchemaObject }> }> }>>;
+      components: { schemas: Record<string, SchemaObject> };
+    };
+    const resolve = (schema: SchemaObject | undefined): SchemaObject | undefined => {
+      if (schema?.$ref) return resolve(document.components.schemas[schema.$ref.replace('#/components/schemas/', '')]);
+      if (schema?.type === 'array') return resolve(schema.items);
+      return schema;
+    };
+    const problems: string[] = [];
+    const routes: string[] = [];
+    for (const [path, operations] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        const route = `${method.toUpperCase()} ${path}`;
+        routes.push(route);
+        for (const [status, answer] of Object.entries(operation.responses)) {
+          if (!status.startsWith('2')) continue;
+          const mediaTypes = Object.keys(answer.content ?? {});
+          if (status === '204') {
+            if (mediaTypes.length > 0) problems.push(`${route}: 204 with a body`);
+          } else if (route in NON_JSON_SUCCESS) {
+            if (mediaTypes.join() !== NON_JSON_SUCCESS[route]) problems.push(`${route}: ${status} is ${mediaTypes.join() || 'undocumented'}, not ${NON_JSON_SUCCESS[route]}`);
+          } else {
+            const schema = resolve(answer.content?.['application/json']?.schema);
+            if (!schema?.properties || Object.keys(schema.properties).length === 0) problems.push(`${route}: ${status} has no JSON response schema`);
+          }
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(Object.keys(NON_JSON_SUCCESS).filter((route) => !routes.includes(route))).toEqual([]);
+    // What a client most needs shows an example: the secret shown once, tokens, pages' cursors.
+    const schemas = document.components.schemas as Record<string, { properties: Record<string, { example?: unknown }> }>;
+    expect(schemas.CreatedApiKeyResponse!.properties.key!.example).toMatch(/^sk_/);
+    expect(schemas.TokenPairResponse!.properties.accessToken!.example).toEqual(expect.any(String));
+    expect(schemas.ProvisionedTenantResponse!.properties).toEqual(expect.objectContaining({ tenant: expect.anything(), admin: expect.anything() }));
+    expect(schemas.TenantDetailResponse!.properties).toEqual(expect.objectContaining({ effectiveConfig: expect.anything(), usage: expect.anything() }));
+    for (const page of ['ProjectPage', 'TaskPage', 'UserPage', 'ApiKeyPage', 'TenantPage', 'AuditLogPage', 'AdminUsageReport']) {
+      expect(Object.keys(schemas[page]!.properties)).toEqual(expect.arrayContaining(['data', 'nextCursor']));
+    }
+  });
+
+  it('gives an example for every field of every request body', async () => {
+    const document = (await t.http().get('/docs-json')).body as {
+      paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: SchemaObject }> } }>>;
+      components: { schemas: Record<string, SchemaObject> };
+    };
+    const missing = new Set<string>();
+    const visited = new Set<string>();
+    const visit = (name: string): void => {
+      if (visited.has(name)) return;
+      visited.add(name);
+      for (const [field, property] of Object.entries(document.components.schemas[name]?.properties ?? {})) {
+        const ref = property.$ref ?? property.allOf?.[0]?.$ref ?? property.items?.$ref;
+        if (ref) visit(ref.replace('#/components/schemas/', ''));
+        else if (property.example === undefined) missing.add(`${name}.${field}`);
+      }
+    };
+    for (const operations of Object.values(document.paths)) {
+      for (const operation of Object.values(operations)) {
+        const ref = operation.requestBody?.content['application/json']?.schema.$ref;
+        if (ref) visit(ref.replace('#/components/schemas/', ''));
+      }
+    }
+    expect(visited.size).toBeGreaterThan(15);
+    expect([...missing]).toEqual([]);
   });
 
   it('sends security headers, no X-Powered-By, and CORS only for configured origins', async () => {
