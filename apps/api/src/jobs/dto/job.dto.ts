@@ -45,7 +45,7 @@ export class JobResponse {
   @ApiProperty({ format: 'date-time', example: '2025-01-02T03:04:05.000Z' })
   createdAt: string;
 
-  @ApiProperty({ format: 'date-time', nullable: true, example: '2025-01-02T03:04:09.000Z' })
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: '2025-01-02T03:04:09.000Z' })
   finishedAt: string | null;
 
   /**

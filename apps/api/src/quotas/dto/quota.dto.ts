@@ -20,6 +20,6 @@ export class QuotaResponse {
   @ApiProperty({ enum: QUOTA_PERIODS, example: 'none', description: '`none` for counted resources (seats, projects), else the window that resets' })
   period: (typeof QUOTA_PERIODS)[number];
 
-  @ApiProperty({ format: 'date-time', nullable: true, example: null, description: 'When the window resets; null for `none`' })
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: null, description: 'When the window resets; null for `none`' })
   resetsAt: string | null;
 }
