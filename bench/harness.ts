@@ -1,0 +1,147 @@
+/**
+ * The programmatic load harness of every HTTP benchmark: autocannon in this process with a fixed
+ * number of keep-alive connections for a fixed duration, against a server running in another
+ * process, reporting throughput, latency percentiles and the CPU both sides used meanwhile, so a
+ * generator that starves the server (or the reverse) on a small machine shows in the figures.
+ */
+import { readFileSync } from 'node:fs';
+import autocannon from 'autocannon';
+
+export interface LoadTarget {
+  /** Path (with query) and headers of one request. */
+  path: string;
+  headers?: Record<string, string>;
+  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  body?: string;
+}
+
+export interface LoadOptions {
+  /** Origin of the server, e.g. http://127.0.0.1:3000. */
+  origin: string;
+  /** The requests to send, taken in turn (round robin over all connections). */
+  targets: readonly LoadTarget[];
+  connections: number;
+  seconds: number;
+  /** Process id of the server, to report its CPU; omit when it is not a local process. */
+  serverPid?: number;
+  /** Every response must have this status (default 200); any other counts as an error. */
+  expectStatus?: number;
+}
+
+export interface CpuShare {
+  /** CPU time used during the run over wall time, in percent of one core (200 = both cores). */
+  generator: number;
+  server?: number;
+  /** Every process of the machine (PostgreSQL, Redis, neighbours), same unit: shows saturation. */
+  machine?: number;
+}
+
+export interface LoadResult {
+  requests: number;
+  /** Completed requests per second over the run. */
+  perSecond: number;
+  p50: number;
+  p99: number;
+  /** Responses with another status than expected, plus connection errors and timeouts. */
+  errors: number;
+  cpu: CpuShare;
+}
+
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** user + system CPU seconds a local process has used so far (Linux /proc), or undefined elsewhere. */
+export function processCpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may contain spaces) start after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Busy CPU seconds of the whole machine so far (all cores, Linux /proc/stat), or undefined elsewhere. */
+export function machineBusySeconds(): number | undefined {
+  try {
+    const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).map(Number);
+    const total = ticks.slice(0, 8).reduce((sum, value) => sum + value, 0);
+    return (total - ticks[3]! - ticks[4]!) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Measures the CPU of this process and, optionally, of another one between start and stop. */
+export class CpuMeter {
+  private readonly ownStart = process.cpuUsage();
+  private readonly otherStart: number | undefined;
+  private readonly machineStart = machineBusySeconds();
+  private readonly wallStart = process.hrtime.bigint();
+
+  constructor(private readonly otherPid?: number) {
+    this.otherStart = otherPid === undefined ? undefined : processCpuSeconds(otherPid);
+  }
+
+  stop(): { self: number; other?: number; machine?: number } {
+    const wall = Number(process.hrtime.bigint() - this.wallStart) / 1e9;
+    const percent = (seconds: number) => Math.round((seconds / wall) * 100);
+    const own = process.cpuUsage(this.ownStart);
+    const otherNow = this.otherPid === undefined ? undefined : processCpuSeconds(this.otherPid);
+    const machineNow = machineBusySeconds();
+    return {
+      self: percent((own.user + own.system) / 1e6),
+      ...(otherNow !== undefined && this.otherStart !== undefined ? { other: percent(otherNow - this.otherStart) } : {}),
+      ...(machineNow !== undefined && this.machineStart !== undefined ? { machine: percent(machineNow - this.machineStart) } : {}),
+    };
+  }
+}
+
+/** Runs one closed-loop load and resolves with its figures. */
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  const expectStatus = options.expectStatus ?? 200;
+  const targets = options.targets;
+  if (targets.length === 0) throw new Error('runLoad: no targets');
+  let next = 0;
+  let unexpected = 0;
+  const meter = new CpuMeter(options.serverPid);
+  const result = await autocannon({
+    url: options.origin,
+    connections: options.connections,
+    duration: options.seconds,
+    pipelining: 1,
+    // The bench judges statuses itself, and a slow request must show in p99, not vanish.
+    timeout: 30,
+    requests: [
+      {
+        setupRequest: (request: autocannon.Request) => {
+          const target = targets[next]!;
+          next = next + 1 === targets.length ? 0 : next + 1;
+          request.path = target.path;
+          request.method = target.method ?? 'GET';
+          request.headers = { ...request.headers, ...target.headers };
+          if (target.body !== undefined) request.body = target.body;
+          return request;
+        },
+        onResponse: (status: number) => {
+          if (status !== expectStatus) unexpected += 1;
+        },
+      },
+    ],
+  });
+  const cpu = meter.stop();
+  return {
+    requests: result.requests.total,
+    perSecond: Math.round(result.requests.total / (result.duration || options.seconds)),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: unexpected + result.errors + result.timeouts,
+    cpu: { generator: cpu.self, server: cpu.other, machine: cpu.machine },
+  };
+}
+
+export const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
