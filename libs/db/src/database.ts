@@ -9,6 +9,15 @@ export type Database = PostgresJsDatabase<Schema>;
 /** A drizzle transaction handle: what repositories run their queries on. */
 export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 
+/**
+ * The postgres.js transaction under a drizzle transaction. A postgres.js query starts when
+ * `.execute()` is called, in call order, whereas a drizzle query starts only when awaited: this
+ * is how a statement is put on the wire ahead of the drizzle queries that follow it.
+ */
+export function transactionClient(tx: Transaction): postgres.TransactionSql {
+  return (tx as unknown as { session: { client: postgres.TransactionSql } }).session.client;
+}
+
 export interface DatabaseHandle {
   readonly db: Database;
   readonly client: postgres.Sql;
