@@ -6,12 +6,13 @@
  *   B  the same API as a BYPASSRLS role, explicit WHERE tenant_id (the repositories name it anyway)
  *   C  a bare node:http server doing the same transaction on postgres.js
  *   D  the select alone through postgres.js, no transaction and no HTTP (queries/s)
+ *   and A.live, the API's public GET /health/live (no auth, no database): the framework's floor
  *
  * Servers run as child processes; the load generator (autocannon) runs here, so the CPU of each
  * side is measured apart. Options: --large (also seed 10k tenants x 1000 projects in a second
  * database and repeat A and B on it), --smoke (tiny data and duration: proves the bench runs),
  * --seconds N, --rounds N, --connections N, --pool N, --targets N, --out DIR, --profile (CPU
- * profile of the RLS API into bench/profiles/).
+ * profile of the RLS API into bench/profiles/), --only A.get,C.get (a subset, while tuning).
  */
 import 'reflect-metadata';
 import { ChildProcess, fork } from 'node:child_process';
@@ -39,6 +40,7 @@ const { values: args } = parseArgs({
     pool: { type: 'string' },
     targets: { type: 'string' },
     out: { type: 'string' },
+    only: { type: 'string' },
   },
 });
 
@@ -55,7 +57,7 @@ const JWT = { secret: randomBytes(32).toString('hex'), issuer: 'tenantry', audie
 const ENTRY = (name: string) => join(__dirname, 'servers', name);
 const TS_NODE = ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register'];
 
-type Route = 'get' | 'list';
+type Route = 'get' | 'list' | 'live';
 interface Scenario {
   name: string;
   route: Route | 'select';
@@ -135,13 +137,13 @@ function appEnv(databaseUrl: string, dataset: Dataset, redisPrefix: string): Rec
 
 function httpTargets(dataset: Dataset, route: Route, auth: (target: BenchTarget) => Record<string, string>): LoadTarget[] {
   return dataset.targets.map((target) => ({
-    path: route === 'get' ? `/v1/projects/${target.projectId}` : '/v1/projects?limit=20',
+    path: route === 'get' ? `/v1/projects/${target.projectId}` : route === 'list' ? '/v1/projects?limit=20' : '/health/live',
     headers: auth(target),
   }));
 }
 
 /** The EXPLAIN of both queries as the app role inside a tenant transaction, as the API runs them. */
-async function explain(dataset: Dataset): Promise<Record<Route, string>> {
+async function explain(dataset: Dataset): Promise<Record<'get' | 'list', string>> {
   const app = postgres(dataset.database.appUrl, { max: 1, onnotice: () => undefined });
   try {
     const { tenantId, projectId } = dataset.targets[0]!;
@@ -214,6 +216,8 @@ async function main(): Promise<void> {
         scenarios.push(http('A', rls, route, bearer), http('B', bypass, route, bearer));
       }
       if (dataset.label !== 'default') continue;
+      // The floor of the stack: a public route of the same app with no database and no auth.
+      scenarios.push(http('A', rls, 'live', () => ({})));
       const bare = await start(ENTRY('bare-server.ts'), { DATABASE_URL: dataset.database.appUrl, DB_POOL_SIZE: String(POOL) });
       for (const route of ['get', 'list'] as const) scenarios.push(http('C', bare, route, tenantHeader));
       const loop = await start(ENTRY('select-loop.ts'), { DATABASE_URL: dataset.bypassUrl, DB_POOL_SIZE: String(POOL) });
@@ -232,12 +236,17 @@ async function main(): Promise<void> {
       });
     }
     // Keep the routes together (A, B, C of one route back to back), D last; reversed every other round.
-    const order = ['A.get', 'B.get', 'C.get', 'A.list', 'B.list', 'C.list', 'D.select'];
+    const order = ['A.get', 'B.get', 'C.get', 'A.list', 'B.list', 'C.list', 'A.live', 'D.select'];
     const rank = (name: string) => {
       const [base, label] = name.split('@');
       return order.indexOf(base!) + (label ? 0.5 : 0);
     };
     scenarios.sort((a, b) => rank(a.name) - rank(b.name));
+    if (args.only) {
+      // While tuning: run some scenarios only (ratios of those not run are left out).
+      const wanted = new Set(args.only.split(','));
+      scenarios.splice(0, scenarios.length, ...scenarios.filter((scenario) => wanted.has(scenario.name)));
+    }
 
     // A shorter run of each scenario first: JIT, prepared statements, pools, Redis scripts.
     console.log(`warming up ${scenarios.length} scenarios (${WARMUP_SECONDS} s each)`);
@@ -279,18 +288,19 @@ async function main(): Promise<void> {
         ];
       }),
     );
-    const rate = (name: string) => medians[name]!.perSecond!;
-    const ratio = (a: number, b: number) => Number((a / b).toFixed(3));
+    const rate = (name: string) => medians[name]?.perSecond ?? NaN;
+    const ratio = (a: number | undefined, b: number | undefined) => Number(((a ?? NaN) / (b ?? NaN)).toFixed(3));
     const ratios: Record<string, number> = {
       'A/B get': ratio(rate('A.get'), rate('B.get')),
       'A/B list': ratio(rate('A.list'), rate('B.list')),
       'A/C get': ratio(rate('A.get'), rate('C.get')),
       'A/C list': ratio(rate('A.list'), rate('C.list')),
       'C/D get': ratio(rate('C.get'), rate('D.select')),
+      'A.live/C get': ratio(rate('A.live'), rate('C.get')),
     };
     if (args.large) {
       for (const route of ['get', 'list']) {
-        ratios[`A ${route} p99 large/default`] = ratio(medians[`A.${route}@large`]!.p99!, medians[`A.${route}`]!.p99!);
+        ratios[`A ${route} p99 large/default`] = ratio(medians[`A.${route}@large`]?.p99, medians[`A.${route}`]?.p99);
         ratios[`A/B ${route}@large`] = ratio(rate(`A.${route}@large`), rate(`B.${route}@large`));
       }
     }
