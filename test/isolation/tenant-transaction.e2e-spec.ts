@@ -53,4 +53,30 @@ describe('TenantTransaction', () => {
       tenantTransaction.run({ tenantId: tenant.id }, () => tenantTransaction.run({ tenantId: tenant.id }, async () => 1)),
     ).rejects.toThrow(/already active/);
   });
+
+  it('runs at the asked isolation level, scoped from its first query, in one pipelined round trip', async () => {
+    const tenant = await createTenant(t);
+    const [row] = await tenantTransaction.run(
+      { tenantId: tenant.id },
+      (tx) =>
+        tx.execute<{ level: string; tenant: string }>(
+          sql`select current_setting('transaction_isolation') as level, current_setting('app.current_tenant_id', true) as tenant`,
+        ),
+      { isolationLevel: 'repeatable read' },
+    );
+    expect(row).toEqual({ level: 'repeatable read', tenant: tenant.id });
+  });
+
+  it('rolls back and returns its connection after a failed statement, many times over', async () => {
+    const tenant = await createTenant(t);
+    // More failures than the pool has connections: a connection kept, or left inside a failed
+    // transaction, would hang or fail the transaction after them.
+    for (let i = 0; i < 30; i += 1) {
+      await expect(tenantTransaction.run({ tenantId: tenant.id }, (tx) => tx.execute(sql`select 1/0`))).rejects.toThrow(/Failed query: select 1\/0/);
+    }
+    const [row] = await tenantTransaction.run({ tenantId: tenant.id }, (tx) =>
+      tx.execute<{ tenant: string }>(sql`select current_setting('app.current_tenant_id', true) as tenant`),
+    );
+    expect(row).toEqual({ tenant: tenant.id });
+  });
 });

@@ -1,4 +1,4 @@
-import { drizzle, PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import { drizzle, PostgresJsDatabase, PostgresJsSession, PostgresJsTransaction } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { watchPool } from '@tenantry/metrics';
 import { trackPoolUsage } from './pool-usage';
@@ -9,18 +9,25 @@ export type Database = PostgresJsDatabase<Schema>;
 /** A drizzle transaction handle: what repositories run their queries on. */
 export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 
-/**
- * The postgres.js transaction under a drizzle transaction. A postgres.js query starts when
- * `.execute()` is called, in call order, whereas a drizzle query starts only when awaited: this
- * is how a statement is put on the wire ahead of the drizzle queries that follow it.
- */
-export function transactionClient(tx: Transaction): postgres.TransactionSql {
-  return (tx as unknown as { session: { client: postgres.TransactionSql } }).session.client;
-}
+export type IsolationLevel = 'read committed' | 'repeatable read' | 'serializable';
+
+/** Statements a pipelined transaction sends right after BEGIN, on its own connection. */
+export type TransactionPrelude = (sql: postgres.Sql) => postgres.PendingQuery<postgres.Row[]>[];
 
 export interface DatabaseHandle {
   readonly db: Database;
   readonly client: postgres.Sql;
+  /**
+   * `db.transaction(work)` in fewer round trips: BEGIN, the prelude's statements and the work's
+   * first query leave in one write on a reserved connection (postgres.js pipelines them; its own
+   * `begin()` waits for BEGIN's answer first), and PostgreSQL runs them in that order. Commits
+   * when `work` resolves, rolls back when anything fails. No savepoints (`tx.transaction()`).
+   */
+  pipelinedTransaction<T>(
+    prelude: TransactionPrelude,
+    work: (tx: Transaction) => Promise<T>,
+    options?: { isolationLevel?: IsolationLevel },
+  ): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -32,6 +39,16 @@ export interface DatabaseOptions {
   /** The `pool` label of the pool metrics (`app`, `system`); unset: not reported. */
   metricsPool?: string;
 }
+
+type DrizzleSessionParts = ConstructorParameters<typeof PostgresJsSession> extends [unknown, infer D, infer S, infer O]
+  ? { dialect: D; schema: S; options: O }
+  : never;
+
+const ISOLATION_LEVELS: Record<IsolationLevel, string> = {
+  'read committed': 'read committed',
+  'repeatable read': 'repeatable read',
+  serializable: 'serializable',
+};
 
 /**
  * One postgres.js pool with drizzle on top. Prepared statements are reused per connection. Its use
@@ -53,9 +70,41 @@ export function createDatabase(url: string, options: DatabaseOptions): DatabaseH
   const tracked = trackPoolUsage(client, usage);
   const unwatch = options.metricsPool ? watchPool(options.metricsPool, usage) : () => undefined;
   const db = drizzle(tracked, { schema });
+  // What drizzle's own transaction() builds a transaction from, reused for a reserved connection.
+  const { dialect, schema: relations, options: sessionOptions } = (db as unknown as { session: DrizzleSessionParts }).session;
+  const pipelinedTransaction = async <T>(
+    prelude: TransactionPrelude,
+    work: (tx: Transaction) => Promise<T>,
+    { isolationLevel }: { isolationLevel?: IsolationLevel } = {},
+  ): Promise<T> => {
+    usage.inFlight += 1;
+    let reserved: postgres.ReservedSql | undefined;
+    try {
+      reserved = await client.reserve();
+      // A query starts when .execute() (or await) hands it to the connection, so the order of
+      // these calls is the order on the wire; the work's drizzle queries start later still.
+      const begun = reserved.unsafe(isolationLevel ? `begin isolation level ${ISOLATION_LEVELS[isolationLevel]}` : 'begin').execute();
+      const preluded = prelude(reserved).map((query) => query.execute());
+      // A reserved connection has no savepoint(): the one thing a drizzle transaction over it lacks.
+      const session = new PostgresJsSession(reserved as never, dialect, relations, sessionOptions);
+      const tx = new PostgresJsTransaction(dialect, session as never, relations) as unknown as Transaction;
+      try {
+        const [result] = await Promise.all([work(tx), begun, ...preluded]);
+        await reserved`commit`;
+        return result;
+      } catch (error) {
+        await reserved`rollback`.catch(() => undefined);
+        throw error;
+      }
+    } finally {
+      reserved?.release();
+      usage.inFlight -= 1;
+    }
+  };
   return {
     db,
     client: tracked,
+    pipelinedTransaction,
     close: () => {
       unwatch();
       return client.end({ timeout: 5 });

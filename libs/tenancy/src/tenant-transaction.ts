@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ClsService } from 'nestjs-cls';
-import { APP_DATABASE, DatabaseHandle, Transaction, transactionClient } from '@tenantry/db';
+import { APP_DATABASE, DatabaseHandle, IsolationLevel, Transaction } from '@tenantry/db';
 import { timeTenantTransaction } from '@tenantry/metrics';
 import { MissingTenantTransactionError, TenantScope, UUID_PATTERN } from './tenant-context';
 
@@ -28,7 +28,7 @@ export class TenantTransaction {
   run<T>(
     scope: TenantScope,
     work: (tx: Transaction) => Promise<T>,
-    options: { isolationLevel?: 'read committed' | 'repeatable read' | 'serializable' } = {},
+    options: { isolationLevel?: IsolationLevel } = {},
   ): Promise<T> {
     if (!UUID_PATTERN.test(scope.tenantId)) {
       throw new Error(`TenantTransaction.run: tenantId must be a uuid, got ${JSON.stringify(scope.tenantId)}`);
@@ -39,20 +39,25 @@ export class TenantTransaction {
     const afterCommit: (() => void)[] = [];
     return timeTenantTransaction(() =>
       this.cls.run({ ifNested: 'inherit' }, () =>
-        this.database.db.transaction(async (tx) => {
-          // Sent now and not awaited: the work's first query goes out pipelined behind set_config
-          // on this transaction's connection (one round trip fewer per request). PostgreSQL runs
-          // them in order, so that query already sees the tenant; should set_config fail, the
-          // transaction is aborted and every later query fails with it.
-          const scoped = transactionClient(tx)`select set_config('app.current_tenant_id', ${scope.tenantId}, true), set_config('app.current_user_id', ${scope.userId ?? ''}, true)`.execute();
-          this.cls.set<ActiveTenantTransaction>(ACTIVE, { tx, scope, afterCommit });
-          try {
-            const [, result] = await Promise.all([scoped, work(tx)]);
-            return result;
-          } finally {
-            this.cls.set(ACTIVE, undefined);
-          }
-        }, options.isolationLevel ? { isolationLevel: options.isolationLevel } : undefined),
+        // BEGIN, set_config and the work's first query (for a request: the tenant and user check)
+        // leave in one round trip. PostgreSQL runs them in order, so that query already sees the
+        // tenant. Should set_config fail, the aborted transaction fails every later query; should
+        // BEGIN fail, the error rolls the work back and any statement that ran saw no tenant,
+        // which the policies answer with no rows and refused writes.
+        this.database.pipelinedTransaction(
+          (sql) => [
+            sql`select set_config('app.current_tenant_id', ${scope.tenantId}, true), set_config('app.current_user_id', ${scope.userId ?? ''}, true)`,
+          ],
+          async (tx) => {
+            this.cls.set<ActiveTenantTransaction>(ACTIVE, { tx, scope, afterCommit });
+            try {
+              return await work(tx);
+            } finally {
+              this.cls.set(ACTIVE, undefined);
+            }
+          },
+          options,
+        ),
       ),
     ).then((result) => {
       for (const callback of afterCommit) callback();
