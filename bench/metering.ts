@@ -18,7 +18,7 @@ import postgres from 'postgres';
 import { hashPassword } from '@tenantry/auth';
 import { freePort } from '../test/support/own-redis';
 import { createScratchDatabase } from '../test/support/scratch-database';
-import { load, median } from './load';
+import { dropRedisKeys, median, runLoad } from './harness';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -62,6 +62,7 @@ async function main(): Promise<void> {
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
     await owner.end();
     await db.drop();
+    await dropRedisKeys(prefix);
   }
 }
 
@@ -121,7 +122,7 @@ async function requestCost(tenantId: string, owner: postgres.Sql, children: Chil
     const port = await freePort();
     const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/api/src/main.ts'], {
       cwd: root,
-      env: { ...process.env, NODE_ENV: 'production', PORT: String(port), LOG_LEVEL: 'warn', JWT_SECRET: jwtSecret, METERING_ENABLED: String(metering), SHUTDOWN_GRACE_MS: '0' },
+      env: { ...process.env, NODE_ENV: 'production', PORT: String(port), LOG_LEVEL: 'info', JWT_SECRET: jwtSecret, METERING_ENABLED: String(metering), SHUTDOWN_GRACE_MS: '0' },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     children.push(child);
@@ -130,30 +131,36 @@ async function requestCost(tenantId: string, owner: postgres.Sql, children: Chil
       if (attempt > 150) throw new Error('the API did not start');
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    return base;
+    return { base, pid: child.pid! };
   };
-  const on = await start(true);
-  const off = await start(false);
+  const servers = { on: await start(true), off: await start(false) };
+  const on = servers.on.base;
   const login = await fetch(`${on}/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ tenant: 'bench-1', email: 'bench@bench.test', password }),
   });
   const { accessToken } = (await login.json()) as { accessToken: string };
-  const request = (base: string) => () => ({ url: `${base}/v1/projects/${project!.id}`, init: { headers: { authorization: `Bearer ${accessToken}` } } });
+  const targets = [{ path: `/v1/projects/${project!.id}`, headers: { authorization: `Bearer ${accessToken}` } }];
+  const run = (name: 'on' | 'off', seconds: number) =>
+    runLoad({ origin: servers[name].base, targets, connections: CONNECTIONS, seconds, serverPid: servers[name].pid });
 
   const perSecond: Record<'on' | 'off', number[]> = { on: [], off: [] };
   const p99: Record<'on' | 'off', number[]> = { on: [], off: [] };
-  await load(request(on), { connections: CONNECTIONS, seconds: 1, expectStatus: 200 }); // warm-up
-  await load(request(off), { connections: CONNECTIONS, seconds: 1, expectStatus: 200 });
+  const serverCpu: Record<'on' | 'off', number[]> = { on: [], off: [] };
+  await run('on', 5); // warm-up
+  await run('off', 5);
   for (let round = 0; round < ROUNDS; round += 1) {
-    const order: ['on' | 'off', string][] = round % 2 === 0 ? [['on', on], ['off', off]] : [['off', off], ['on', on]];
-    for (const [name, base] of order) {
-      const result = await load(request(base), { connections: CONNECTIONS, seconds: SECONDS, expectStatus: 200 });
+    const order: ('on' | 'off')[] = round % 2 === 0 ? ['on', 'off'] : ['off', 'on'];
+    for (const name of order) {
+      const result = await run(name, SECONDS);
       if (result.errors > 0) throw new Error(`${name}: ${result.errors} unexpected statuses`);
       perSecond[name].push(result.perSecond);
       p99[name].push(result.p99);
-      console.error(`round ${round + 1} metering ${name}: ${result.perSecond} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms`);
+      serverCpu[name].push(result.cpu.server ?? NaN);
+      console.error(
+        `round ${round + 1} metering ${name}: ${result.perSecond} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, CPU generator ${result.cpu.generator}% server ${result.cpu.server}% machine ${result.cpu.machine}%`,
+      );
     }
   }
   return {
@@ -162,7 +169,10 @@ async function requestCost(tenantId: string, owner: postgres.Sql, children: Chil
     secondsPerRun: SECONDS,
     rounds: ROUNDS,
     perRound: { on: perSecond.on, off: perSecond.off },
-    medians: { on: { reqPerSecond: median(perSecond.on), p99Ms: median(p99.on) }, off: { reqPerSecond: median(perSecond.off), p99Ms: median(p99.off) } },
+    medians: {
+      on: { reqPerSecond: median(perSecond.on), p99Ms: median(p99.on), serverCpuPercent: median(serverCpu.on) },
+      off: { reqPerSecond: median(perSecond.off), p99Ms: median(p99.off), serverCpuPercent: median(serverCpu.off) },
+    },
     onOverOff: Number((median(perSecond.on) / median(perSecond.off)).toFixed(3)),
   };
 }

@@ -22,11 +22,10 @@ import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { JwtService } from '@nestjs/jwt';
-import Redis from 'ioredis';
 import postgres from 'postgres';
 import { createScratchDatabase, ScratchDatabase } from '../test/support/scratch-database';
 import { asRole, testServerUrl } from '../test/support/database-urls';
-import { LoadResult, LoadTarget, median, runLoad } from './harness';
+import { dropRedisKeys, LoadResult, LoadTarget, median, runLoad } from './harness';
 import { BenchTarget, DEFAULT_SIZE, LARGE_SIZE, sampleTargets, seed, SeedSize, SMOKE_SIZE } from './seed';
 
 const { values: args } = parseArgs({
@@ -339,21 +338,6 @@ async function main(): Promise<void> {
     await server.unsafe(`drop role if exists "${bypassRole}"`);
     await server.end();
     await dropRedisKeys(redisPrefix);
-  }
-}
-
-async function dropRedisKeys(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `*${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
   }
 }
 
