@@ -36,6 +36,8 @@ async function main(): Promise<void> {
     SYSTEM_DATABASE_URL: db.systemUrl,
     MIGRATION_DATABASE_URL: db.ownerUrl,
     REDIS_KEY_PREFIX: prefix,
+    // Phase 1 records faster than any API process would; hold all of it rather than drop the oldest.
+    METERING_MAX_BUFFERED: String(Math.max(200_000, EVENTS)),
   });
   const owner = postgres(db.ownerUrl, { max: 2, onnotice: () => undefined });
   const children: ChildProcess[] = [];
