@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { createScratchDatabase } from '../test/support/scratch-database';
-import { load, median } from './load';
+import { LoadResult, median, runLoad } from './harness';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -50,22 +50,22 @@ async function main(): Promise<void> {
     const limited = await tenantOn('bench_limited');
     const open = await tenantOn('bench_open');
 
-    const get = (tenant: { auth: string; projectId: string }) => () => ({ url: `${base}/v1/projects/${tenant.projectId}`, init: { headers: { authorization: tenant.auth } } });
-    const post = (tenant: { auth: string }) => (i: number) => ({
-      url: `${base}/v1/projects`,
-      init: { method: 'POST', headers: { authorization: tenant.auth, 'content-type': 'application/json' }, body: JSON.stringify({ name: `p${i}` }) },
-    });
+    const get = (tenant: { auth: string; projectId: string }) => [{ path: `/v1/projects/${tenant.projectId}`, headers: { authorization: tenant.auth } }];
+    const post = (tenant: { auth: string }) => [
+      { method: 'POST' as const, path: '/v1/projects', headers: { authorization: tenant.auth, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'p' }) },
+    ];
+    const load = (targets: ReturnType<typeof get>, expectStatus: number) =>
+      runLoad({ origin: base, targets, connections: CONNECTIONS, seconds: SECONDS, expectStatus });
 
     const results: Record<string, number[]> = { getWith: [], getWithout: [], postWith: [], postWithout: [] };
     const p99: Record<string, number[]> = { getWith: [], getWithout: [], postWith: [], postWithout: [] };
-    const options = (expectStatus: number) => ({ connections: CONNECTIONS, seconds: SECONDS, expectStatus });
     for (let round = 0; round < ROUNDS; round += 1) {
       // Alternate which variant runs first, so drift on a shared machine favours neither.
-      const order: [string, () => Promise<Awaited<ReturnType<typeof load>>>][] = [
-        ['getWith', () => load(get(limited), options(200))],
-        ['getWithout', () => load(get(open), options(200))],
-        ['postWith', () => load(post(limited), options(201))],
-        ['postWithout', () => load(post(open), options(201))],
+      const order: [string, () => Promise<LoadResult>][] = [
+        ['getWith', () => load(get(limited), 200)],
+        ['getWithout', () => load(get(open), 200)],
+        ['postWith', () => load(post(limited), 201)],
+        ['postWithout', () => load(post(open), 201)],
       ];
       if (round % 2 === 1) order.reverse();
       for (const [name, run] of order) {
@@ -80,7 +80,7 @@ async function main(): Promise<void> {
 
     const sqlResults = await compareCountedLimitStrategies(db.appUrl, owner);
     const summary = {
-      machine: 'shared 2-core machine; load generator and server in one process',
+      machine: 'shared 2-core machine; load generator (autocannon) and server in one process',
       connections: CONNECTIONS,
       secondsPerRun: SECONDS,
       rounds: ROUNDS,
