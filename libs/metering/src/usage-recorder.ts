@@ -17,6 +17,8 @@ export const USAGE_BATCH_JOB_OPTIONS = {
   removeOnFail: { count: 10000 },
 } as const;
 
+const MAX_BATCHES_PER_WRITE = 20;
+
 /**
  * Records usage events without touching the database or Redis on the request path: events go to
  * an in-memory buffer, and the buffer goes to the `usage-events` queue as batches (one BullMQ job
@@ -122,29 +124,32 @@ export class UsageRecorder implements OnModuleInit, BeforeApplicationShutdown {
 
   private async writePending(): Promise<void> {
     this.cutBatches();
-    if (this.pending.length === 0) return;
-    const batches = this.pending;
-    const events = this.pendingEvents;
-    const oldestAt = batches[0]!.events[0]!.at;
-    try {
-      await this.usageQueue().addBulk(
-        batches.map((batch) => ({ name: 'batch', data: batch, opts: { ...USAGE_BATCH_JOB_OPTIONS, jobId: batch.batchId } })),
-      );
-      // Batches cut while this write ran were appended behind the ones just written.
+    // Writes are serialised (see flush), so nothing else takes batches off `pending` meanwhile.
+    while (this.pending.length > 0) {
+      // After an outage the backlog goes out a bounded number of batches per round trip.
+      const batches = this.pending.slice(0, MAX_BATCHES_PER_WRITE);
+      const events = batches.reduce((sum, batch) => sum + batch.events.length, 0);
+      try {
+        await this.usageQueue().addBulk(
+          batches.map((batch) => ({ name: 'batch', data: batch, opts: { ...USAGE_BATCH_JOB_OPTIONS, jobId: batch.batchId } })),
+        );
+      } catch (error) {
+        if (!this.isFailing) {
+          this.logger.error(`usage events could not be queued (${error instanceof Error ? error.message : String(error)}); keeping up to ${this.maxBuffered} in memory`);
+        }
+        this.isFailing = true;
+        break;
+      } finally {
+        meteringBufferedEvents.set(this.bufferedEvents);
+      }
       this.pending = this.pending.slice(batches.length);
       this.pendingEvents -= events;
       meteringFlushSize.observe(events);
-      meteringFlushLag.observe(Math.max(0, this.clock.now() - oldestAt) / 1000);
+      meteringFlushLag.observe(Math.max(0, this.clock.now() - batches[0]!.events[0]!.at) / 1000);
       if (this.isFailing) this.logger.log('usage events reach the queue again');
       this.isFailing = false;
-    } catch (error) {
-      if (!this.isFailing) {
-        this.logger.error(`usage events could not be queued (${error instanceof Error ? error.message : String(error)}); keeping up to ${this.maxBuffered} in memory`);
-      }
-      this.isFailing = true;
-    } finally {
-      meteringBufferedEvents.set(this.bufferedEvents);
     }
+    meteringBufferedEvents.set(this.bufferedEvents);
   }
 
   /** Beyond the cap, whole oldest batches go first, then the oldest buffered events. */
