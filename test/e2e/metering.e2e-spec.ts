@@ -2,6 +2,7 @@ import type { TestingModule } from '@nestjs/testing';
 import type { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { CLOCK, UsageRecorder } from '@tenantry/metering';
+import { TenantTransaction } from '@tenantry/tenancy';
 import type { UsageEvent } from '@tenantry/queues';
 import { UsageRollupService } from '../../apps/worker/src/metering/usage-rollup.service';
 import { MonthlyQuotaEvaluator } from '../../apps/worker/src/metering/monthly-quota.evaluator';
@@ -68,7 +69,22 @@ describe('usage metering', () => {
       expect(usage.body).toMatchObject({ granularity: 'day', from: expect.any(String), to: expect.any(String) });
     });
 
-    it('does not count a domain event whose transaction rolled back', async () => {
+    it('records a domain event only when its tenant transaction commits', async () => {
+      const tenant = await createTenantWithUsers(t);
+      const recorder = t.app.get(UsageRecorder);
+      const tenantTransaction = t.app.get(TenantTransaction);
+      await expect(
+        tenantTransaction.run({ tenantId: tenant.id }, async () => {
+          recorder.recordInTransaction('reports.generated');
+          throw new Error('the report failed after it was counted');
+        }),
+      ).rejects.toThrow('the report failed');
+      await tenantTransaction.run({ tenantId: tenant.id }, async () => recorder.recordInTransaction('reports.generated'));
+      await settle();
+      expect(await rolledUp(t.owner, tenant.id, 'reports.generated')).toBe(1);
+    });
+
+    it('counts neither a project nor an event for a create the plan refused', async () => {
       const tenant = await createTenantWithUsers(t, { plan: 'free' });
       for (let i = 0; i < 3; i += 1) await createProject(t, tenant.member);
       const refused = await t.http().post('/v1/projects').set('authorization', tenant.member.auth).send({ name: 'fourth' });

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { projects } from '@tenantry/db';
+import { projects, TransactionRolledBackError } from '@tenantry/db';
 import { MissingTenantTransactionError, TenantTransaction } from '@tenantry/tenancy';
 import { ProjectsRepository } from '../../apps/api/src/projects/projects.repository';
 import { createTenant } from '../factories';
@@ -44,6 +44,39 @@ describe('TenantTransaction', () => {
     ).rejects.toThrow('fails after the write');
     const [row] = await t.owner`select count(*)::int as count from projects where tenant_id = ${tenant.id}`;
     expect(row!.count).toBe(0);
+  });
+
+  it('never passes off an aborted transaction as committed, even when the work caught the failure', async () => {
+    const tenant = await createTenant(t);
+    const committed: string[] = [];
+    await expect(
+      tenantTransaction.run({ tenantId: tenant.id }, async (tx) => {
+        tenantTransaction.afterCommit(() => committed.push('ran'));
+        await tx.insert(projects).values({ tenantId: tenant.id, name: 'lost' });
+        await tx.execute(sql`select 1 / 0`).catch(() => undefined); // aborts the transaction
+        return 'looks fine';
+      }),
+    ).rejects.toBeInstanceOf(TransactionRolledBackError);
+    expect(committed).toEqual([]);
+    const [row] = await t.owner`select count(*)::int as count from projects where tenant_id = ${tenant.id}`;
+    expect(row!.count).toBe(0);
+  });
+
+  it('runs afterCommit callbacks only once the transaction committed', async () => {
+    const tenant = await createTenant(t);
+    const seen: string[] = [];
+    await tenantTransaction.run({ tenantId: tenant.id }, async () => {
+      tenantTransaction.afterCommit(() => seen.push('committed'));
+      expect(seen).toEqual([]);
+    });
+    expect(seen).toEqual(['committed']);
+    await expect(
+      tenantTransaction.run({ tenantId: tenant.id }, async () => {
+        tenantTransaction.afterCommit(() => seen.push('rolled back'));
+        throw new Error('no');
+      }),
+    ).rejects.toThrow('no');
+    expect(seen).toEqual(['committed']);
   });
 
   it('refuses a tenant id that is not a uuid and a nested tenant transaction', async () => {

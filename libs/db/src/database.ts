@@ -44,6 +44,14 @@ type DrizzleSessionParts = ConstructorParameters<typeof PostgresJsSession> exten
   ? { dialect: D; schema: S; options: O }
   : never;
 
+/** COMMIT found the transaction aborted by an earlier failed statement, and rolled it back. */
+export class TransactionRolledBackError extends Error {
+  constructor() {
+    super('the transaction was rolled back: a statement in it failed');
+    this.name = 'TransactionRolledBackError';
+  }
+}
+
 const ISOLATION_LEVELS: Record<IsolationLevel, string> = {
   'read committed': 'read committed',
   'repeatable read': 'repeatable read',
@@ -88,14 +96,19 @@ export function createDatabase(url: string, options: DatabaseOptions): DatabaseH
       // A reserved connection has no savepoint(): the one thing a drizzle transaction over it lacks.
       const session = new PostgresJsSession(reserved as never, dialect, relations, sessionOptions);
       const tx = new PostgresJsTransaction(dialect, session as never, relations) as unknown as Transaction;
-      try {
-        const [result] = await Promise.all([work(tx), begun, ...preluded]);
-        await reserved`commit`;
-        return result;
-      } catch (error) {
+      // Everything sent on the connection settles before it is committed, rolled back or released:
+      // a query still in flight on a released connection would run in the next user's transaction.
+      const [worked, ...sent] = await Promise.allSettled([work(tx), begun, ...preluded]);
+      const failure = [worked!, ...sent].find((outcome) => outcome.status === 'rejected');
+      if (failure) {
         await reserved`rollback`.catch(() => undefined);
-        throw error;
+        throw failure.reason;
       }
+      // A statement that failed inside the work aborts the transaction even when the work caught its
+      // error; PostgreSQL then answers COMMIT with ROLLBACK, which must not pass for a commit.
+      const committed = await reserved`commit`;
+      if (committed.command !== 'COMMIT') throw new TransactionRolledBackError();
+      return (worked as PromiseFulfilledResult<T>).value;
     } finally {
       reserved?.release();
       usage.inFlight -= 1;

@@ -71,6 +71,7 @@ export class RateLimitInterceptor implements NestInterceptor {
     const decision = await this.limiter.consume(tenantId, perMinute, config.limits.requests_burst ?? perMinute ?? 0);
     response.locals.rateLimit = decision;
     if (decision.isFailOpen && this.limiter.isFailOpenExhausted) {
+      response.locals.isRefusedByLimits = true;
       throw new ServiceUnavailableException('Rate limiting is unavailable; retry shortly');
     }
     if (decision.isLimited) {
@@ -79,6 +80,7 @@ export class RateLimitInterceptor implements NestInterceptor {
       response.setHeader('RateLimit-Reset', String(decision.resetSeconds));
       if (!decision.isAllowed) {
         rateLimitRejections.inc();
+        response.locals.isRefusedByLimits = true;
         throw new RateLimitedException(decision.retryAfterSeconds);
       }
     }
@@ -89,6 +91,7 @@ export class RateLimitInterceptor implements NestInterceptor {
         response.setHeader('Quota-Warning', `${API_CALLS_QUOTA} exceeded; the quota resets at ${resetsAt}`);
       } else {
         quotaRejections.inc();
+        response.locals.isRefusedByLimits = true;
         throw new MonthlyQuotaExceededException(config.limits[API_CALLS_QUOTA]!, resetsAt, Math.ceil((decision.overQuotaUntil - now) / 1000));
       }
     }

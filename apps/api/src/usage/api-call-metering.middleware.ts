@@ -5,7 +5,9 @@ import type { Principal } from '@tenantry/tenancy';
 
 /**
  * Every authenticated tenant request becomes one `api_calls` event with its route template and
- * status, recorded when the response is finished: in memory, no I/O on the request path.
+ * status, recorded when the response is finished: in memory, no I/O on the request path. Requests
+ * the rate limit or the monthly quota refused are not calls: counting them would let a retrying
+ * client use up its month with refusals (and keep itself blocked).
  */
 @Injectable()
 export class ApiCallMetering implements NestMiddleware {
@@ -14,7 +16,7 @@ export class ApiCallMetering implements NestMiddleware {
   use(request: Request & { user?: Principal }, response: Response, next: NextFunction): void {
     response.once('finish', () => {
       const principal = request.user;
-      if (principal?.kind !== 'tenant') return;
+      if (principal?.kind !== 'tenant' || response.locals.isRefusedByLimits) return;
       const route = (request as Request & { route?: { path?: string } }).route?.path;
       this.recorder.record(principal.tenantId, API_CALLS_METRIC, {
         route: route ? `${request.method} ${request.baseUrl}${route}` : request.method,
