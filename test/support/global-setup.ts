@@ -17,5 +17,7 @@ export default async function globalSetup(): Promise<void> {
     JWT_SECRET: randomBytes(32).toString('hex'),
     // Every test logs in from 127.0.0.1; the throttle's own suite sets real limits.
     LOGIN_MAX_FAILURES_PER_IP: '100000',
+    // Tests run the monthly-quota evaluation themselves, when their scenario needs it.
+    QUOTA_EVALUATION_INTERVAL_MS: '3600000',
   });
 }

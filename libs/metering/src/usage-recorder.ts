@@ -9,13 +9,19 @@ import { TenantTransaction } from '@tenantry/tenancy';
 import { Clock, CLOCK } from './clock';
 import { METRIC_NAME } from './usage-rollup';
 
-/** Retried with backoff; replays are harmless (the worker's ledger), so retries are generous. */
+/**
+ * Replays are harmless (the worker's ledger), so a batch is retried every 5 s for a day: a database
+ * outage or failover delays usage, it does not lose it. The ledger outlives this window.
+ */
 export const USAGE_BATCH_JOB_OPTIONS = {
-  attempts: 10,
-  backoff: { type: 'exponential', delay: 1000 },
+  attempts: 17280,
+  backoff: { type: 'fixed', delay: 5000 },
   removeOnComplete: true,
-  removeOnFail: { count: 10000 },
+  removeOnFail: { count: 100000 },
 } as const;
+
+/** How long a write to the queue may take before the flush counts as failed (its batches are kept). */
+const WRITE_TIMEOUT_MS = 5000;
 
 const MAX_BATCHES_PER_WRITE = 20;
 
@@ -44,6 +50,8 @@ export class UsageRecorder implements OnModuleInit, BeforeApplicationShutdown {
   private queue: Queue<UsageBatchJobData> | undefined;
   private isFailing = false;
   private isClosed = false;
+  private lastDropWarningAt = 0;
+  private droppedSinceWarning = 0;
 
   constructor(
     private readonly config: AppConfig,
@@ -66,7 +74,11 @@ export class UsageRecorder implements OnModuleInit, BeforeApplicationShutdown {
    * for the commit: a rolled-back `projects.created` was never a project.
    */
   record(tenantId: string, metric: string, details: { route?: string; status?: number } = {}): void {
-    if (!this.isEnabled || this.isClosed) return;
+    if (!this.isEnabled) return;
+    if (this.isClosed) {
+      meteringDroppedEvents.inc({ reason: 'shutdown' });
+      return;
+    }
     if (!METRIC_NAME.test(metric)) throw new Error(`UsageRecorder.record: ${JSON.stringify(metric)} is not a metric name`);
     const event: UsageEvent = { eventId: randomUUID(), tenantId, metric, at: this.clock.now(), ...details };
     if (this.tenantTransaction.isActive && this.tenantTransaction.tenantId === tenantId) {
@@ -102,15 +114,19 @@ export class UsageRecorder implements OnModuleInit, BeforeApplicationShutdown {
     if (this.timer) clearInterval(this.timer);
     // A graceful stop loses nothing: the last flush is tried before the connection closes.
     await Promise.race([this.flush(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
-    if (this.bufferedEvents > 0) this.logger.error(`${this.bufferedEvents} usage events could not be written before shutdown`);
+    if (this.bufferedEvents > 0) {
+      meteringDroppedEvents.inc({ reason: 'shutdown' }, this.bufferedEvents);
+      this.logger.error(`${this.bufferedEvents} usage events could not be written before shutdown`);
+    }
     if (this.queue) await Promise.race([this.queue.close(), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
     this.client?.disconnect();
   }
 
   private push(event: UsageEvent): void {
     this.buffer.push(event);
-    if (this.buffer.length >= this.batchSize && !this.flushing) void this.flush();
+    // Dropped before a flush starts, so the oldest waiting batches can still go.
     this.dropBeyondLimit();
+    if (this.buffer.length >= this.batchSize && !this.flushing) void this.flush();
     meteringBufferedEvents.set(this.bufferedEvents);
   }
 
@@ -130,8 +146,13 @@ export class UsageRecorder implements OnModuleInit, BeforeApplicationShutdown {
       const batches = this.pending.slice(0, MAX_BATCHES_PER_WRITE);
       const events = batches.reduce((sum, batch) => sum + batch.events.length, 0);
       try {
-        await this.usageQueue().addBulk(
-          batches.map((batch) => ({ name: 'batch', data: batch, opts: { ...USAGE_BATCH_JOB_OPTIONS, jobId: batch.batchId } })),
+        // A write that times out may still land; its batches keep their ids, so a second write of
+        // them is either ignored by the queue (same job id) or by the worker's ledger.
+        await withTimeout(
+          this.usageQueue().addBulk(
+            batches.map((batch) => ({ name: 'batch', data: batch, opts: { ...USAGE_BATCH_JOB_OPTIONS, jobId: batch.batchId } })),
+          ),
+          WRITE_TIMEOUT_MS,
         );
       } catch (error) {
         if (!this.isFailing) {
@@ -165,7 +186,13 @@ export class UsageRecorder implements OnModuleInit, BeforeApplicationShutdown {
     }
     if (excess > 0) dropped += this.buffer.splice(0, excess).length;
     meteringDroppedEvents.inc({ reason: 'buffer_full' }, dropped);
-    this.logger.warn(`usage buffer full: dropped the ${dropped} oldest events`);
+    this.droppedSinceWarning += dropped;
+    // One line per ten seconds at most: during an outage this runs on every request.
+    if (Date.now() - this.lastDropWarningAt >= 10_000) {
+      this.logger.warn(`usage buffer full: dropped the ${this.droppedSinceWarning} oldest events`);
+      this.lastDropWarningAt = Date.now();
+      this.droppedSinceWarning = 0;
+    }
   }
 
   private usageQueue(): Queue<UsageBatchJobData> {
@@ -177,4 +204,12 @@ export class UsageRecorder implements OnModuleInit, BeforeApplicationShutdown {
     }
     return this.queue;
   }
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the queue did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

@@ -56,6 +56,7 @@ describe('rollUp', () => {
     expect(isValidEvent({ ...event(TENANT_A, 'api_calls', '2026-11-30T23:10:00Z'), tenantId: 'x' })).toBe(false);
     expect(isValidEvent({ ...event(TENANT_A, 'API Calls', '2026-11-30T23:10:00Z') })).toBe(false);
     expect(isValidEvent({ ...event(TENANT_A, 'api_calls', '2026-11-30T23:10:00Z'), at: 'yesterday' })).toBe(false);
+    expect(isValidEvent({ ...event(TENANT_A, 'api_calls', '2026-11-30T23:10:00Z'), at: 8.65e15 })).toBe(false);
     expect(isValidEvent(null)).toBe(false);
   });
 });

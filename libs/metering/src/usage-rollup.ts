@@ -7,6 +7,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** `api_calls`, `projects.created`: lower case, digits, `_` and `.`. */
 export const METRIC_NAME = /^[a-z][a-z0-9_.]{0,63}$/;
 
+/** 9999-12-31T23:59:59.999Z: PostgreSQL's timestamps end there; a later `at` is not ours. */
+const LATEST_EVENT_AT = 253402300799999;
+
 export interface RollupRow {
   metric: string;
   granularity: UsageGranularity;
@@ -33,7 +36,8 @@ export function isValidEvent(event: unknown): event is UsageEvent {
     METRIC_NAME.test(candidate.metric) &&
     typeof candidate.at === 'number' &&
     Number.isFinite(candidate.at) &&
-    candidate.at > 0
+    candidate.at > 0 &&
+    candidate.at < LATEST_EVENT_AT
   );
 }
 

@@ -1,8 +1,10 @@
 import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
 import { DatabaseHandle, usageRollups } from '@tenantry/db';
+import { METRIC_NAME } from '@tenantry/metering';
 import { SYSTEM_DATABASE } from '@tenantry/system-db';
 import { UUID_PATTERN } from '@tenantry/tenancy';
+import { EARLIEST_USAGE_DATE, LATEST_USAGE_DATE } from '../usage/dto/usage-query.dto';
 import type { UsageWindow } from '../usage/usage-window';
 
 /** Position after the last row of a page of cross-tenant usage: (bucket_start, tenant_id, metric). */
@@ -20,7 +22,9 @@ export function decodeUsageCursor(cursor: string | undefined): UsagePosition | u
   try {
     const [at, tenantId, metric] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
     const bucketStart = typeof at === 'string' ? new Date(at) : new Date(NaN);
-    if (!Number.isNaN(bucketStart.getTime()) && typeof tenantId === 'string' && UUID_PATTERN.test(tenantId) && typeof metric === 'string') {
+    const time = bucketStart.getTime();
+    const isInRange = time >= EARLIEST_USAGE_DATE.getTime() && time < LATEST_USAGE_DATE.getTime();
+    if (isInRange && typeof tenantId === 'string' && UUID_PATTERN.test(tenantId) && typeof metric === 'string' && METRIC_NAME.test(metric)) {
       return { bucketStart, tenantId, metric };
     }
   } catch {

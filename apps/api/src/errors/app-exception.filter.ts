@@ -48,6 +48,8 @@ export class AppExceptionFilter extends BaseExceptionFilter {
       case '22P02':
       case '22007':
       case '22008':
+      case '22009':
+      case '22021':
       case '22003':
       case '22001':
       case '23502':

@@ -5,8 +5,11 @@ import { API_CALLS_METRIC, API_CALLS_QUOTA, Clock, CLOCK, monthPeriod, OverQuota
 import { mergeEffectiveConfig } from '@tenantry/plans';
 import { SYSTEM_DATABASE } from '@tenantry/system-db';
 
-/** Replays older than this cannot happen (jobs are long gone), so their ledger rows can go. */
-const LEDGER_RETENTION_DAYS = 35;
+/**
+ * A batch can come back for at most a day (its retries, see USAGE_BATCH_JOB_OPTIONS), so ledger
+ * rows older than three days can never stop a replay; keeping them longer only grows the table.
+ */
+const LEDGER_RETENTION_DAYS = 3;
 const LEDGER_DELETE_BATCH = 5000;
 
 /**

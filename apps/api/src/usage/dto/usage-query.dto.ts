@@ -1,10 +1,14 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDate, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsDate, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxDate, MaxLength, Min, MinDate } from 'class-validator';
 import { METRIC_NAME } from '@tenantry/metering';
 
 export const QUERY_GRANULARITIES = ['hour', 'day', 'month'] as const;
 export type QueryGranularity = (typeof QUERY_GRANULARITIES)[number];
+
+/** Dates a usage window may name: PostgreSQL's timestamps end at year 9999. */
+export const EARLIEST_USAGE_DATE = new Date('1970-01-01T00:00:00.000Z');
+export const LATEST_USAGE_DATE = new Date('9999-01-01T00:00:00.000Z');
 
 /** `?from&to&granularity&metric` of the usage APIs; from inclusive, to exclusive. */
 export class UsageQuery {
@@ -12,12 +16,16 @@ export class UsageQuery {
   @IsOptional()
   @Type(() => Date)
   @IsDate({ message: 'from must be an ISO-8601 date' })
+  @MinDate(EARLIEST_USAGE_DATE, { message: 'from must not be before 1970' })
+  @MaxDate(LATEST_USAGE_DATE, { message: 'from must be before the year 9999' })
   from?: Date;
 
   /** Exclusive; by default now. @example "2025-02-01T00:00:00Z" */
   @IsOptional()
   @Type(() => Date)
   @IsDate({ message: 'to must be an ISO-8601 date' })
+  @MinDate(EARLIEST_USAGE_DATE, { message: 'to must not be before 1970' })
+  @MaxDate(LATEST_USAGE_DATE, { message: 'to must be before the year 9999' })
   to?: Date;
 
   @ApiPropertyOptional({
