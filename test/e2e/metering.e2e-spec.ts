@@ -253,6 +253,10 @@ describe('usage metering', () => {
       expect(refused.headers['retry-after']).toBe('60');
       expect(refused.body.message).toContain('quota_exceeded');
       expect(refused.body.message).toContain('2026-12-01T00:00:00.000Z');
+      // Refusals are not calls: retrying does not dig the tenant deeper into its quota.
+      for (let i = 0; i < 3; i += 1) expect((await get('/v1/projects', tenant.viewer)).status).toBe(429);
+      await settle();
+      expect(await rolledUp(t.owner, tenant.id, 'api_calls')).toBe(5);
 
       clock.at = Date.parse('2026-12-01T00:00:01.000Z');
       expect((await get('/v1/projects', tenant.viewer)).status).toBe(200);
