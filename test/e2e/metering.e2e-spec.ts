@@ -1,7 +1,7 @@
 import type { TestingModule } from '@nestjs/testing';
 import type { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
-import { CLOCK, UsageRecorder } from '@tenantry/metering';
+import { CLOCK, OverQuotaFlags, UsageRecorder } from '@tenantry/metering';
 import { TenantTransaction } from '@tenantry/tenancy';
 import type { UsageEvent } from '@tenantry/queues';
 import { UsageRollupService } from '../../apps/worker/src/metering/usage-rollup.service';
@@ -264,6 +264,17 @@ describe('usage metering', () => {
       const monthly = quotas.body.find((quota: { metric: string }) => quota.metric === 'api_calls_per_month');
       expect(monthly).toMatchObject({ limit: 5, period: 'month', resetsAt: '2027-01-01T00:00:00.000Z' });
       expect(monthly.used).toBeLessThanOrEqual(1); // December's count: at most the one call just made
+    });
+
+    it('leaves alone a flag set after the periodic evaluation read its snapshot', async () => {
+      const flags = worker.get(OverQuotaFlags);
+      const tenant = await createTenantWithUsers(t);
+      const readBefore = Date.now() - 1000;
+      await flags.apply([{ tenantId: tenant.id, resetsAt: clock.at + 3_600_000 }]);
+      await flags.apply([], [tenant.id], readBefore); // an evaluation that read usage before the flag was set
+      expect(await flags.overQuotaUntil(tenant.id)).toBe(clock.at + 3_600_000);
+      await flags.apply([], [tenant.id], Date.now() + 1);
+      expect(await flags.overQuotaUntil(tenant.id)).toBeUndefined();
     });
 
     it('only warns a tenant with the api_calls_overage feature', async () => {

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import Redis from 'ioredis';
 import { AppConfig } from '@tenantry/config';
 import { rateLimitFailOpen } from '@tenantry/metrics';
-import { overQuotaKey } from '@tenantry/metering';
+import { overQuotaKey, overQuotaResetsAt } from '@tenantry/metering';
 import { REDIS } from '@tenantry/redis';
 
 /**
@@ -83,7 +83,7 @@ export class TenantRateLimiter {
       );
       if (this.outageSince !== undefined) this.logger.log('rate limiting is back: Redis answers again');
       this.outageSince = undefined;
-      const overQuotaUntil = overQuota === null ? NaN : Number(overQuota);
+      const overQuotaUntil = overQuotaResetsAt(overQuota);
       return {
         isAllowed: allowed === 1,
         limit: capacity,

@@ -30,6 +30,8 @@ export class MonthlyQuotaEvaluator {
 
   async evaluate(): Promise<{ tenants: number; overQuota: number }> {
     const period = monthPeriod(this.clock.now());
+    // Flags set after this instant (by a batch that committed meanwhile) are newer than what we read.
+    const readAt = Date.now();
     const rows = await this.database.db.execute<{
       id: string;
       config: TenantConfigOverrides;
@@ -49,7 +51,7 @@ export class MonthlyQuotaEvaluator {
       if (quota !== undefined && Number(row.used ?? 0) >= quota) overQuota.push({ tenantId: row.id, resetsAt: period.end });
       else withinQuota.push(row.id);
     }
-    await this.flags.apply(overQuota, withinQuota);
+    await this.flags.apply(overQuota, withinQuota, readAt);
     return { tenants: rows.length, overQuota: overQuota.length };
   }
 
