@@ -8,11 +8,11 @@ import { TenantTransaction } from '@tenantry/tenancy';
 import { createSystemAdmin, createTenant, createTenantWithUsers } from '../factories';
 import { createTestApp, TestApp } from '../support/test-app';
 
-/** The routes the Nest router serves, as "METHOD /path/{param}". */
-function routerRoutes(t: TestApp): string[] {
+/** Every route the Nest router serves: "METHOD /path/{param}", and whether its handler takes a @Body(). */
+function routerEntries(t: TestApp): { route: string; hasBody: boolean }[] {
   const discovery = t.app.get(DiscoveryService);
   const scanner = t.app.get(MetadataScanner);
-  const routes: string[] = [];
+  const entries: { route: string; hasBody: boolean }[] = [];
   for (const wrapper of discovery.getControllers()) {
     const prototype = Object.getPrototypeOf(wrapper.instance as object);
     const prefix = String(Reflect.getMetadata(PATH_METADATA, wrapper.metatype as object) ?? '');
@@ -21,32 +21,15 @@ function routerRoutes(t: TestApp): string[] {
       if (method === undefined) continue;
       const path = `/${[prefix, String(Reflect.getMetadata(PATH_METADATA, prototype[name]) ?? '')].filter((part) => part && part !== '/').join('/')}`
         .replace(/:([A-Za-z]+)/g, '{$1}');
-      routes.push(`${RequestMethod[method]} ${path}`);
+      const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, wrapper.metatype as object, name) ?? {}) as Record<string, unknown>;
+      entries.push({ route: `${RequestMethod[method]} ${path}`, hasBody: Object.keys(args).some((key) => key.startsWith(`${RouteParamtypes.BODY}:`)) });
     }
   }
-  return routes.sort();
+  return entries;
 }
 
-/** The routes whose handler takes a @Body(), as "METHOD /path/{param}". */
-function routesWithBody(t: TestApp): string[] {
-  const discovery = t.app.get(DiscoveryService);
-  const scanner = t.app.get(MetadataScanner);
-  const routes: string[] = [];
-  for (const wrapper of discovery.getControllers()) {
-    const prototype = Object.getPrototypeOf(wrapper.instance as object);
-    const prefix = String(Reflect.getMetadata(PATH_METADATA, wrapper.metatype as object) ?? '');
-    for (const name of scanner.getAllMethodNames(prototype)) {
-      const method = Reflect.getMetadata(METHOD_METADATA, prototype[name]) as RequestMethod | undefined;
-      if (method === undefined) continue;
-      const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, wrapper.metatype as object, name) ?? {}) as Record<string, unknown>;
-      if (!Object.keys(args).some((key) => key.startsWith(`${RouteParamtypes.BODY}:`))) continue;
-      const path = `/${[prefix, String(Reflect.getMetadata(PATH_METADATA, prototype[name]) ?? '')].filter((part) => part && part !== '/').join('/')}`
-        .replace(/:([A-Za-z]+)/g, '{$1}');
-      routes.push(`${RequestMethod[method]} ${path}`);
-    }
-  }
-  return routes.sort();
-}
+const routerRoutes = (t: TestApp): string[] => routerEntries(t).map((entry) => entry.route).sort();
+const routesWithBody = (t: TestApp): string[] => routerEntries(t).filter((entry) => entry.hasBody).map((entry) => entry.route).sort();
 
 /** Success answers that are not JSON, with their media type: the only ones without a JSON schema. */
 const NON_JSON_SUCCESS: Record<string, string> = {

@@ -13,8 +13,8 @@ export class UsageBucket {
   value: number;
 }
 
-/** A tenant's rollups in the window, oldest bucket first; behind live traffic by the metering lag (seconds). */
-export class UsageReport {
+/** The window an answer covers. */
+class UsageWindowReport {
   @ApiProperty({ enum: QUERY_GRANULARITIES, example: 'day' })
   granularity: QueryGranularity;
 
@@ -23,7 +23,10 @@ export class UsageReport {
 
   @ApiProperty({ format: 'date-time', example: '2025-02-01T00:00:00.000Z', description: 'The window, exclusive' })
   to: string;
+}
 
+/** A tenant's rollups in the window, oldest bucket first; behind live traffic by the metering lag (seconds). */
+export class UsageReport extends UsageWindowReport {
   data: UsageBucket[];
 }
 
@@ -34,16 +37,7 @@ export class TenantUsageBucket extends UsageBucket {
 }
 
 /** All tenants' rollups (or one tenant's), oldest bucket first, paged. */
-export class AdminUsageReport {
-  @ApiProperty({ enum: QUERY_GRANULARITIES, example: 'day' })
-  granularity: QueryGranularity;
-
-  @ApiProperty({ format: 'date-time', example: '2025-01-01T00:00:00.000Z', description: 'The window, inclusive' })
-  from: string;
-
-  @ApiProperty({ format: 'date-time', example: '2025-02-01T00:00:00.000Z', description: 'The window, exclusive' })
-  to: string;
-
+export class AdminUsageReport extends UsageWindowReport {
   data: TenantUsageBucket[];
 
   /** Null on the last page. @example "WyIyMDI1LTAxLTAyVDAwOjAwOjAwLjAwMFoiLCI1YTBjOGY3ZSJd" */
