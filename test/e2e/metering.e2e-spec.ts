@@ -2,6 +2,7 @@ import type { TestingModule } from '@nestjs/testing';
 import type { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { CLOCK, OverQuotaFlags, UsageRecorder } from '@tenantry/metering';
+import { TenantConfigEvents } from '@tenantry/plans';
 import { TenantTransaction } from '@tenantry/tenancy';
 import type { UsageEvent } from '@tenantry/queues';
 import { UsageRollupService } from '../../apps/worker/src/metering/usage-rollup.service';
@@ -235,6 +236,7 @@ describe('usage metering', () => {
     async function tenantWithQuota(limit: number, features: Record<string, boolean> = {}) {
       const tenant = await createTenantWithUsers(t, { plan: 'pro' });
       await t.owner`update tenants set config = ${t.owner.json({ limits: { api_calls_per_month: limit }, features })} where id = ${tenant.id}`;
+      await t.app.get(TenantConfigEvents).publishChanged(tenant.id);
       return tenant;
     }
 
@@ -295,13 +297,14 @@ describe('usage metering', () => {
       expect((await get('/v1/projects', tenant.viewer)).status).toBe(200);
 
       await t.owner`update tenants set config = ${t.owner.json({ limits: { api_calls_per_month: 3 } })} where id = ${tenant.id}`;
+      await t.app.get(TenantConfigEvents).publishChanged(tenant.id);
       await worker.get(MonthlyQuotaEvaluator).evaluate();
-      await new Promise((resolve) => setTimeout(resolve, 1100)); // the API's limits cache lives one second
       expect((await get('/v1/projects', tenant.viewer)).status).toBe(429);
       const quotas = await t.http().get('/v1/quotas').set('authorization', tenant.viewer.auth);
       expect(quotas.status).toBe(429);
 
       await t.owner`update tenants set config = ${t.owner.json({ limits: { api_calls_per_month: 100 } })} where id = ${tenant.id}`;
+      await t.app.get(TenantConfigEvents).publishChanged(tenant.id);
       await worker.get(MonthlyQuotaEvaluator).evaluate();
       expect((await get('/v1/projects', tenant.viewer)).status).toBe(200);
     });

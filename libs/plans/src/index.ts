@@ -6,4 +6,5 @@ export * from './feature.guard';
 export * from './plans.module';
 export * from './rate-limit.interceptor';
 export * from './rate-limiter';
+export * from './tenant-config-events';
 export * from './tenant-limits.cache';

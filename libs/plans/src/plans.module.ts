@@ -4,11 +4,12 @@ import { EffectiveConfigService } from './effective-config.service';
 import { FeatureGuard } from './feature.guard';
 import { RateLimitInterceptor } from './rate-limit.interceptor';
 import { TenantRateLimiter } from './rate-limiter';
+import { TenantConfigEvents } from './tenant-config-events';
 import { TenantLimitsCache } from './tenant-limits.cache';
 
 @Global()
 @Module({
-  providers: [EffectiveConfigService, CountedLimits, TenantLimitsCache, TenantRateLimiter, RateLimitInterceptor, FeatureGuard],
-  exports: [EffectiveConfigService, CountedLimits, TenantLimitsCache, TenantRateLimiter, RateLimitInterceptor, FeatureGuard],
+  providers: [EffectiveConfigService, CountedLimits, TenantLimitsCache, TenantConfigEvents, TenantRateLimiter, RateLimitInterceptor, FeatureGuard],
+  exports: [EffectiveConfigService, CountedLimits, TenantLimitsCache, TenantConfigEvents, TenantRateLimiter, RateLimitInterceptor, FeatureGuard],
 })
 export class PlansModule {}

@@ -5,7 +5,7 @@ import { AppConfig } from '@tenantry/config';
 import { hashPassword, TokenPair, TokenService, verifyPassword } from '@tenantry/auth';
 import type { Plan, Tenant } from '@tenantry/db';
 import { API_CALLS_METRIC, API_CALLS_QUOTA, Clock, CLOCK, monthPeriod } from '@tenantry/metering';
-import { mergeEffectiveConfig } from '@tenantry/plans';
+import { mergeEffectiveConfig, TenantConfigEvents } from '@tenantry/plans';
 import { LifecycleQueues } from '@tenantry/queues';
 import { LoginThrottle } from '../auth/login-throttle';
 import { decodeCursor, PageQuery, toPage } from '../pagination/cursor';
@@ -51,6 +51,7 @@ export class AdminService {
     private readonly config: AppConfig,
     private readonly audit: AuditWriter,
     private readonly usage: AdminUsageRepository,
+    private readonly configEvents: TenantConfigEvents,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -86,6 +87,7 @@ export class AdminService {
           changes: { after: { slug: created.slug, name: created.name, plan: created.plan, ownerEmail: input.admin.email } },
         }),
     );
+    await this.configEvents.publishChanged(tenant.id);
     return {
       tenant: presentTenant(tenant),
       admin: { id: owner.id, email: owner.email, role: owner.role, ...(temporaryPassword ? { temporaryPassword } : {}) },
@@ -159,7 +161,7 @@ export class AdminService {
     action: string,
     changesOf: (current: Tenant) => Partial<Pick<Tenant, 'name' | 'plan' | 'status' | 'config'>>,
   ): Promise<Tenant> {
-    return this.repository.transaction(async (tx) => {
+    const updated = await this.repository.transaction(async (tx) => {
       const current = await this.repository.findTenantForUpdate(tx, id);
       if (!current) throw new NotFoundException('Tenant not found');
       if (current.status === 'deleted') throw new ConflictException('Tenant has been deleted');
@@ -178,6 +180,9 @@ export class AdminService {
       });
       return updated;
     });
+    // Committed: every API process drops its cached effective config of the tenant.
+    await this.configEvents.publishChanged(id);
+    return updated;
   }
 
   /** A short-lived tenant token naming the admin in `act`; no refresh token, ever. */
@@ -210,21 +215,26 @@ export class AdminService {
 
   async createPlan(input: CreatePlanDto) {
     this.assertLimits(input.limits);
-    return this.repository.transaction(async (tx) => {
+    const created = await this.repository.transaction(async (tx) => {
       const plan = await this.repository.createPlan(tx, { ...input, features: [...new Set(input.features)] });
       await this.audit.writeSystem(tx, { action: 'plan.created', details: presentPlan(plan) });
       return presentPlan(plan);
     });
+    await this.configEvents.publishAllChanged();
+    return created;
   }
 
   async updatePlan(id: string, input: UpdatePlanDto) {
     if (input.limits) this.assertLimits(input.limits);
-    return this.repository.transaction(async (tx) => {
+    const updated = await this.repository.transaction(async (tx) => {
       const plan = await this.repository.updatePlan(tx, id, { ...input, ...(input.features ? { features: [...new Set(input.features)] } : {}) });
       if (!plan) throw new NotFoundException('Plan not found');
       await this.audit.writeSystem(tx, { action: 'plan.updated', details: { id, ...input } });
       return presentPlan(plan);
     });
+    // Tenants on the plan are any tenants: every process drops every cached config.
+    await this.configEvents.publishAllChanged();
+    return updated;
   }
 
   private assertLimits(limits: Record<string, unknown>): void {

@@ -1,8 +1,8 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { AuditTrail } from '@tenantry/audit';
-import { deepMerge, EffectiveConfigService } from '@tenantry/plans';
+import { deepMerge, EffectiveConfigService, TenantConfigEvents } from '@tenantry/plans';
 import { LifecycleQueues, LifecycleJob } from '@tenantry/queues';
-import { TenantDirectoryRepository, TenantPrincipal } from '@tenantry/tenancy';
+import { TenantDirectoryRepository, TenantPrincipal, TenantTransaction } from '@tenantry/tenancy';
 import { settingsProblems } from './tenant-settings';
 import { TenantRepository } from './tenant.repository';
 
@@ -14,6 +14,8 @@ export class TenantService {
     private readonly repository: TenantRepository,
     private readonly queues: LifecycleQueues,
     private readonly trail: AuditTrail,
+    private readonly tenantTransaction: TenantTransaction,
+    private readonly configEvents: TenantConfigEvents,
   ) {}
 
   /** The tenant's profile with its effective features, limits and settings. */
@@ -29,6 +31,9 @@ export class TenantService {
     const current = await this.repository.settingsForUpdate();
     this.trail.recordBefore(current);
     await this.repository.saveSettings(deepMerge(current, patch));
+    // Settings are part of the effective config: once committed, every API process drops its copy.
+    const tenantId = this.tenantTransaction.tenantId;
+    this.tenantTransaction.afterCommit(() => void this.configEvents.publishChanged(tenantId));
     return this.profile();
   }
 

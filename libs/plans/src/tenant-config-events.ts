@@ -1,0 +1,46 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { AppConfig } from '@tenantry/config';
+import { REDIS } from '@tenantry/redis';
+import { TenantLimitsCache, tenantConfigChannel } from './tenant-limits.cache';
+
+const PUBLISH_TIMEOUT_MS = 1000;
+
+/**
+ * Says that a tenant's effective config changed (or every tenant's, `*`, when a plan changed), so
+ * that every API process drops its cached copy. Call it after the change has committed. This
+ * process's entry is dropped at once; the others hear it through Redis. Never throws: should Redis
+ * be down the change is logged and the cache's bounded lifetime holds.
+ */
+@Injectable()
+export class TenantConfigEvents {
+  private readonly logger = new Logger(TenantConfigEvents.name);
+
+  constructor(
+    private readonly cache: TenantLimitsCache,
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly config: AppConfig,
+  ) {}
+
+  async publishChanged(tenantId: string | '*'): Promise<void> {
+    this.cache.invalidate(tenantId);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.redis.publish(tenantConfigChannel(this.config), tenantId),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer within ${PUBLISH_TIMEOUT_MS} ms`)), PUBLISH_TIMEOUT_MS);
+        }),
+      ]);
+    } catch (error) {
+      this.logger.warn(`could not publish the config change of ${tenantId} (${(error as Error).message}); other processes see it within their cache lifetime`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The same, for every tenant: a plan in the catalogue changed. */
+  publishAllChanged(): Promise<void> {
+    return this.publishChanged('*');
+  }
+}
