@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { AppConfig } from '@tenantry/config';
 import { meteringBufferedEvents, meteringDroppedEvents, meteringFlushLag, meteringFlushSize } from '@tenantry/metrics';
 import { bullConnection, bullPrefix, USAGE_EVENTS_QUEUE, UsageBatchJobData, UsageEvent } from '@tenantry/queues';
+import { withTimeout } from '@tenantry/redis';
 import { TenantTransaction } from '@tenantry/tenancy';
 import { Clock, CLOCK } from './clock';
 import { METRIC_NAME } from './usage-rollup';
@@ -153,6 +154,7 @@ export class UsageRecorder implements OnModuleInit, BeforeApplicationShutdown {
             batches.map((batch) => ({ name: 'batch', data: batch, opts: { ...USAGE_BATCH_JOB_OPTIONS, jobId: batch.batchId } })),
           ),
           WRITE_TIMEOUT_MS,
+          'the usage queue',
         );
       } catch (error) {
         if (!this.isFailing) {
@@ -204,12 +206,4 @@ export class UsageRecorder implements OnModuleInit, BeforeApplicationShutdown {
     }
     return this.queue;
   }
-}
-
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`the queue did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

@@ -3,7 +3,7 @@ import Redis from 'ioredis';
 import { AppConfig } from '@tenantry/config';
 import { rateLimitFailOpen } from '@tenantry/metrics';
 import { overQuotaKey, overQuotaResetsAt } from '@tenantry/metering';
-import { REDIS } from '@tenantry/redis';
+import { REDIS, withTimeout } from '@tenantry/redis';
 
 /**
  * A token bucket in one atomic round trip (EVALSHA): `capacity` tokens (the burst), refilled at
@@ -73,13 +73,15 @@ export class TenantRateLimiter {
     const capacity = perMinute === undefined ? 0 : Math.max(1, burst);
     const prefix = this.config.get('REDIS_KEY_PREFIX');
     try {
-      const [allowed, tokens, toFullMs, toNextMs, overQuota] = await this.withTimeout(
+      const [allowed, tokens, toFullMs, toNextMs, overQuota] = await withTimeout(
         (this.redis as Redis & { tenantryTokenBucket(...args: (string | number)[]): Promise<[number, number, number, number, string | null]> }).tenantryTokenBucket(
           `${prefix}:t:{${tenantId}}:rate`,
           overQuotaKey(prefix, tenantId),
           capacity,
           perMinute ?? 0,
         ),
+        100,
+        'Redis',
       );
       if (this.outageSince !== undefined) this.logger.log('rate limiting is back: Redis answers again');
       this.outageSince = undefined;
@@ -112,13 +114,5 @@ export class TenantRateLimiter {
     this.failOpenCount += 1;
     rateLimitFailOpen.inc();
     return { isAllowed: true, limit: capacity, remaining: capacity, resetSeconds: 0, retryAfterSeconds: 1, isFailOpen: true, isLimited: capacity > 0 };
-  }
-
-  private withTimeout<T>(work: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('Redis took longer than 100 ms')), 100);
-    });
-    return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
   }
 }

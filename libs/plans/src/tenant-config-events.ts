@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { AppConfig } from '@tenantry/config';
-import { REDIS } from '@tenantry/redis';
+import { REDIS, withTimeout } from '@tenantry/redis';
 import { TenantLimitsCache, tenantConfigChannel } from './tenant-limits.cache';
 
 const PUBLISH_TIMEOUT_MS = 1000;
@@ -24,18 +24,10 @@ export class TenantConfigEvents {
 
   async publishChanged(tenantId: string | '*'): Promise<void> {
     this.cache.invalidate(tenantId);
-    let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([
-        this.redis.publish(tenantConfigChannel(this.config), tenantId),
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`no answer within ${PUBLISH_TIMEOUT_MS} ms`)), PUBLISH_TIMEOUT_MS);
-        }),
-      ]);
+      await withTimeout(this.redis.publish(tenantConfigChannel(this.config), tenantId), PUBLISH_TIMEOUT_MS, 'Redis');
     } catch (error) {
       this.logger.warn(`could not publish the config change of ${tenantId} (${(error as Error).message}); other processes see it within their cache lifetime`);
-    } finally {
-      clearTimeout(timer);
     }
   }
 

@@ -1,2 +1,3 @@
-/** The shared Redis client (REDIS) and the plain message that says how to start Redis. */
+/** The shared Redis client (REDIS), the plain message that says how to start Redis, and call timeouts. */
 export * from './redis.module';
+export * from './with-timeout';

@@ -3,7 +3,7 @@ import { SystemAdminOnly } from '@tenantry/auth';
 import { Clock, CLOCK } from '@tenantry/metering';
 import { AdminUsageQuery } from '../usage/dto/usage-query.dto';
 import { AdminUsageReport } from '../usage/dto/usage.dto';
-import { resolveUsageWindow } from '../usage/usage-window';
+import { presentWindow, resolveUsageWindow } from '../usage/usage-window';
 import { AdminUsageRepository, decodeUsageCursor, encodeUsageCursor } from './admin-usage.repository';
 
 @SystemAdminOnly()
@@ -22,9 +22,7 @@ export class AdminUsageController {
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
     return {
-      granularity: window.granularity,
-      from: window.from.toISOString(),
-      to: window.to.toISOString(),
+      ...presentWindow(window),
       data: page.map((row) => ({ tenantId: row.tenantId, metric: row.metric, bucketStart: row.bucketStart.toISOString(), value: row.value })),
       nextCursor: rows.length > query.limit && last ? encodeUsageCursor(last) : null,
     };

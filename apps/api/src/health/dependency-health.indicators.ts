@@ -2,17 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import Redis from 'ioredis';
 import { APP_DATABASE, DatabaseHandle } from '@tenantry/db';
-import { REDIS } from '@tenantry/redis';
+import { REDIS, withTimeout } from '@tenantry/redis';
 
 const PROBE_TIMEOUT_MS = 2000;
-
-function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
 
 const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -27,7 +19,7 @@ export class DependencyHealthIndicators {
   async postgres() {
     const indicator = this.health.check('postgres');
     try {
-      await withTimeout(this.database.client`select 1`, 'PostgreSQL');
+      await withTimeout(this.database.client`select 1`, PROBE_TIMEOUT_MS, 'PostgreSQL');
       return indicator.up();
     } catch (error) {
       return indicator.down({ message: reason(error) });
@@ -37,7 +29,7 @@ export class DependencyHealthIndicators {
   async redis() {
     const indicator = this.health.check('redis');
     try {
-      await withTimeout(this.redisClient.ping(), 'Redis');
+      await withTimeout(this.redisClient.ping(), PROBE_TIMEOUT_MS, 'Redis');
       return indicator.up();
     } catch (error) {
       return indicator.down({ message: reason(error) });

@@ -29,3 +29,10 @@ export function resolveUsageWindow(query: { from?: Date; to?: Date; granularity:
   }
   return { from, to, granularity: query.granularity, ...(query.metric ? { metric: query.metric } : {}) };
 }
+
+/** The window as the usage answers state it. */
+export const presentWindow = (window: UsageWindow) => ({
+  granularity: window.granularity,
+  from: window.from.toISOString(),
+  to: window.to.toISOString(),
+});

@@ -4,7 +4,7 @@ import { Clock, CLOCK } from '@tenantry/metering';
 import { UsageQuery } from './dto/usage-query.dto';
 import { UsageReport } from './dto/usage.dto';
 import { UsageRepository } from './usage.repository';
-import { resolveUsageWindow } from './usage-window';
+import { presentWindow, resolveUsageWindow } from './usage-window';
 
 @Roles('admin')
 @Controller('v1/usage')
@@ -20,9 +20,7 @@ export class UsageController {
     const window = resolveUsageWindow(query, this.clock.now());
     const rows = await this.repository.list(window);
     return {
-      granularity: window.granularity,
-      from: window.from.toISOString(),
-      to: window.to.toISOString(),
+      ...presentWindow(window),
       data: rows.map((row) => ({ metric: row.metric, bucketStart: row.bucketStart.toISOString(), value: row.value })),
     };
   }
