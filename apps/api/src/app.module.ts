@@ -17,7 +17,7 @@ import { AuditLogsModule } from './audit-logs/audit-logs.module';
 import { AuthApiModule } from './auth/auth-api.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
-import { exposeRequestId, requestIdOf } from './request-context/request-id';
+import { requestIdOf } from './request-context/request-id';
 import { requestLogging } from './request-context/request-logging';
 import { OpenApiModule } from './openapi/openapi.module';
 import { ProjectsModule } from './projects/projects.module';
@@ -33,7 +33,8 @@ import { UsersModule } from './users/users.module';
     AppConfigModule.forRoot(),
     ClsModule.forRoot({
       global: true,
-      middleware: { mount: true, generateId: true, idGenerator: requestIdOf, setup: exposeRequestId },
+      // The id was assigned (and sent back) by the request edge, before any parser or guard.
+      middleware: { mount: true, generateId: true, idGenerator: requestIdOf },
     }),
     AuditModule,
     LoggerModule.forRootAsync({ inject: [AppConfig], useFactory: requestLogging }),

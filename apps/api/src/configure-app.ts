@@ -5,8 +5,11 @@ import { SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { AppConfig } from '@tenantry/config';
 import { AppExceptionFilter } from './errors/app-exception.filter';
+import { answerClientErrors, collectHeaders } from './http-edge/client-errors';
+import { jsonBodiesOnly, refuseHostileInput } from './http-edge/request-edge';
 import { openApiDocument } from './openapi/openapi-document';
 import { mountQueueDashboard } from './queue-dashboard/mount-queue-dashboard';
+import { assignRequestId } from './request-context/request-id';
 
 /** `trust proxy` from config: so audit IPs and throttles see the client, not the proxy. */
 function trustProxy(value: string): boolean | number | string {
@@ -20,8 +23,17 @@ export function configureApp(app: INestApplication): INestApplication {
   const config = app.get(AppConfig);
   express.disable('x-powered-by');
   express.set('trust proxy', trustProxy(config.get('TRUST_PROXY')));
+  // The request edge, in order, ahead of every route (the docs and the queue dashboard too): a
+  // request id and the security headers first, so even a refusal of the parser carries them;
+  // JSON only (415); the parser; then the shape rules no route may skip (400). Refusals reach
+  // the exception filter, which answers in the shared error shape.
+  const securityHeaders = helmet();
+  app.use(assignRequestId);
+  app.use(securityHeaders);
+  app.use(jsonBodiesOnly);
   express.useBodyParser('json', { limit: config.get('BODY_LIMIT') });
-  app.use(helmet());
+  app.use(refuseHostileInput);
+  answerClientErrors(express.getHttpServer(), collectHeaders(securityHeaders));
   const origins = config.get('CORS_ORIGINS')?.split(',').map((origin) => origin.trim()).filter(Boolean) ?? [];
   if (origins.length > 0) app.enableCors({ origin: origins, exposedHeaders: ['X-Request-Id', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After', 'Quota-Warning'] });
   app.useGlobalPipes(

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, Header, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { NoAudit } from '@tenantry/audit';
@@ -21,6 +21,7 @@ export class AdminAuthController {
   @ApiOkResponse({ type: TokenPairResponse })
   @ApiTooManyRequestsResponse({ description: 'Too many failed logins for this account or IP; `Retry-After` says when to retry' })
   @Post('login')
+  @Header('Cache-Control', 'no-store')
   @HttpCode(200)
   login(@Body() body: AdminLoginDto, @Req() request: Request): Promise<TokenPairResponse> {
     return this.admin.login(body, request.ip ?? 'unknown');
@@ -29,6 +30,7 @@ export class AdminAuthController {
   @Public()
   @NoAudit('system-admin sessions change no tenant data')
   @Post('refresh')
+  @Header('Cache-Control', 'no-store')
   @HttpCode(200)
   refresh(@Body() body: RefreshTokenDto): Promise<TokenPairResponse> {
     return this.sessions.refresh(body.refreshToken);

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
 import { Audit } from '@tenantry/audit';
 import { CurrentSystemAdmin, SystemAdminOnly } from '@tenantry/auth';
@@ -27,6 +27,7 @@ export class AdminTenantsController {
   @ApiCreatedResponse({ type: ProvisionedTenantResponse })
   @ApiConflictResponse({ description: 'The slug is taken' })
   @Post()
+  @Header('Cache-Control', 'no-store')
   create(@Body() body: CreateTenantDto): Promise<ProvisionedTenantResponse> {
     return this.admin.provisionTenant(body);
   }
@@ -95,6 +96,7 @@ export class AdminTenantsController {
   @ApiOkResponse({ type: ImpersonationResponse })
   @ApiConflictResponse({ description: 'The tenant is not active' })
   @Post(':id/impersonate')
+  @Header('Cache-Control', 'no-store')
   @HttpCode(200)
   impersonate(
     @Param('id', ParseUUIDPipe) id: string,

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { Audit } from '@tenantry/audit';
 import { CurrentTenantPrincipal, Roles } from '@tenantry/auth';
 import type { TenantPrincipal } from '@tenantry/tenancy';
@@ -18,6 +18,7 @@ export class ApiKeysController {
 
   @Audit('api_key.created')
   @Post()
+  @Header('Cache-Control', 'no-store')
   create(@CurrentTenantPrincipal() actor: TenantPrincipal, @Body() body: CreateApiKeyDto): Promise<CreatedApiKeyResponse> {
     return this.apiKeys.create(actor, body);
   }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { NoAudit } from '@tenantry/audit';
@@ -23,6 +23,7 @@ export class AuthController {
   @ApiOkResponse({ type: TokenPairResponse })
   @ApiTooManyRequestsResponse({ description: 'Too many failed logins for this account or IP; `Retry-After` says when to retry' })
   @Post('auth/login')
+  @Header('Cache-Control', 'no-store')
   @HttpCode(200)
   login(@Body() body: LoginDto, @Req() request: Request): Promise<TokenPairResponse> {
     return this.auth.login(body, { host: request.headers.host, ip: request.ip ?? 'unknown' });
@@ -31,6 +32,7 @@ export class AuthController {
   @Public()
   @NoAudit('refresh-token reuse is recorded by TenantSessionsService as a security event')
   @Post('auth/refresh')
+  @Header('Cache-Control', 'no-store')
   @HttpCode(200)
   refresh(@Body() body: RefreshTokenDto): Promise<TokenPairResponse> {
     return this.sessions.refresh(body.refreshToken);

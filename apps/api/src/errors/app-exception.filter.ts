@@ -5,6 +5,7 @@ import {
   ConflictException,
   ForbiddenException,
   HttpException,
+  HttpStatus,
   Logger,
   NotFoundException,
   ServiceUnavailableException,
@@ -12,10 +13,13 @@ import {
 import { BaseExceptionFilter } from '@nestjs/core';
 import type { Response } from 'express';
 import { asPgError, PgError } from '@tenantry/db';
+import { errorBody, reasonPhrase } from './error-body';
 
 /**
- * Maps PostgreSQL errors to HTTP answers once, for every route: nothing SQL reaches a client,
- * and bad input never turns into a 500.
+ * Every error answer of the process, once: HTTP exceptions of any layer (guards, pipes, the
+ * request edge, handlers), body-parser's refusals and PostgreSQL errors all leave in the shared
+ * shape `{statusCode, error, message}`. Nothing SQL reaches a client, and bad input never turns
+ * into a 500; what is left (a bug) is logged and answered 500 in the same shape.
  */
 @Catch()
 export class AppExceptionFilter extends BaseExceptionFilter {
@@ -26,17 +30,40 @@ export class AppExceptionFilter extends BaseExceptionFilter {
     if (exception instanceof HttpException && typeof retryAfter === 'number' && host.getType() === 'http') {
       host.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(retryAfter));
     }
-    if (exception instanceof HttpException) return super.catch(exception, host);
-    // body-parser's own errors (malformed JSON, body too large) carry a 4xx status of their own.
-    const bodyError = exception as { status?: unknown; type?: unknown; message?: string } | null;
-    if (typeof bodyError?.status === 'number' && bodyError.status >= 400 && bodyError.status < 500 && typeof bodyError.type === 'string') {
-      return super.catch(new HttpException(bodyError.message ?? 'Bad request', bodyError.status), host);
+    return super.catch(this.inSharedShape(this.toHttpException(exception)), host);
+  }
+
+  private toHttpException(exception: unknown): HttpException {
+    if (exception instanceof HttpException) return exception;
+    // body-parser's own errors (malformed JSON or encoding, unknown charset, body too large) carry
+    // a 4xx status and are http-errors marked `expose` (their messages name no internals).
+    const bodyError = exception as { status?: unknown; type?: unknown; expose?: unknown; message?: string } | null;
+    const isExposed = typeof bodyError?.type === 'string' || bodyError?.expose === true;
+    if (typeof bodyError?.status === 'number' && bodyError.status >= 400 && bodyError.status < 500 && isExposed) {
+      return new HttpException(bodyError.message || reasonPhrase(bodyError.status), bodyError.status);
     }
     const pgError = asPgError(exception);
     const mapped = pgError && this.fromPostgres(pgError);
-    if (mapped) return super.catch(mapped, host);
+    if (mapped) return mapped;
     this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
-    return super.catch(exception, host);
+    return new HttpException('Internal server error', HttpStatus.INTERNAL_SERVER_ERROR);
+  }
+
+  /** Passport's bare 401, a string response, a custom object: all get `error` and `message`. */
+  private inSharedShape(exception: HttpException): HttpException {
+    const status = exception.getStatus();
+    const response = exception.getResponse();
+    const fields = typeof response === 'object' && response !== null ? (response as { error?: unknown; message?: unknown }) : {};
+    const message =
+      typeof fields.message === 'string' || (Array.isArray(fields.message) && fields.message.every((entry) => typeof entry === 'string'))
+        ? (fields.message as string | string[])
+        : typeof response === 'string'
+          ? response
+          : exception.message;
+    // A 4xx's `error` is its reason phrase (Nest's exceptions set one); a custom one is kept.
+    const error = typeof fields.error === 'string' ? fields.error : reasonPhrase(status);
+    const shaped = new HttpException(errorBody(status, message, error), status, { cause: exception.cause });
+    return Object.assign(shaped, { retryAfterSeconds: (exception as { retryAfterSeconds?: number }).retryAfterSeconds });
   }
 
   private fromPostgres(error: PgError): HttpException | undefined {

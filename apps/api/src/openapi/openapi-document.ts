@@ -21,6 +21,7 @@ const REASONS: Record<number, [error: string, description: string, message: stri
   404: ['Not Found', 'No such resource in this tenant (another tenant\'s id answers the same)', 'Not Found'],
   409: ['Conflict', 'Conflicts with the current state: a taken unique value or a forbidden transition', 'A resource with this slug already exists'],
   413: ['Payload Too Large', 'The body exceeds BODY_LIMIT', 'request entity too large'],
+  415: ['Unsupported Media Type', 'The body is not application/json (or its encoding or charset is unknown)', 'Request bodies must be application/json'],
   429: ['Too Many Requests', 'Rate limit or login throttle; `Retry-After` says when to retry', 'rate_limited: retry after 2 seconds'],
   503: ['Service Unavailable', 'A dependency is down or busy; retry shortly', 'The database is busy; retry shortly'],
 };
@@ -81,7 +82,10 @@ function describeAccessAndErrors(document: OpenAPIObject, routes: Map<string, Ro
       const hasInput = Boolean(operation.requestBody) || (operation.parameters ?? []).length > 0;
       const statuses = new Set(Object.keys(operation.responses).map(Number).filter((status) => status >= 400));
       if (hasInput) statuses.add(400);
-      if (operation.requestBody) statuses.add(413);
+      if (operation.requestBody) {
+        statuses.add(413);
+        statuses.add(415);
+      }
       if (kind !== 'public') {
         statuses.add(401);
         statuses.add(403);

@@ -1,16 +1,26 @@
 import { randomUUID } from 'node:crypto';
-import type { Request, Response } from 'express';
-import type { ClsService } from 'nestjs-cls';
+import type { NextFunction, Request, Response } from 'express';
 
 const ACCEPTABLE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const REQUEST_ID = Symbol('requestId');
 
-/** Honours a sane incoming X-Request-Id (a proxy's), else makes one. */
+type WithRequestId = Request & { [REQUEST_ID]?: string };
+
+export const newRequestId = (): string => randomUUID();
+
+/** Honours a sane incoming X-Request-Id (a proxy's), else makes one; the same one all along a request. */
 export const requestIdOf = (request: Request): string => {
+  const carrier = request as WithRequestId;
+  if (carrier[REQUEST_ID]) return carrier[REQUEST_ID];
   const incoming = request.headers['x-request-id'];
-  return typeof incoming === 'string' && ACCEPTABLE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  return (carrier[REQUEST_ID] = typeof incoming === 'string' && ACCEPTABLE_REQUEST_ID.test(incoming) ? incoming : newRequestId());
 };
 
-/** Every response says which request it answers. */
-export const exposeRequestId = (cls: ClsService, _request: Request, response: Response): void => {
-  response.setHeader('X-Request-Id', cls.getId());
+/**
+ * First middleware of all: every response says which request it answers, including those
+ * refused before routing (body-parser, the request edge) and routes mounted on Express itself.
+ */
+export const assignRequestId = (request: Request, response: Response, next: NextFunction): void => {
+  response.setHeader('X-Request-Id', requestIdOf(request));
+  next();
 };

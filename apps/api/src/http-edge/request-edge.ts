@@ -1,0 +1,32 @@
+import { BadRequestException, UnsupportedMediaTypeException } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { hostileInputProblem } from './hostile-input';
+
+/** True when the request carries a body (a length above 0, or a chunked one). */
+const hasBody = (request: Request): boolean =>
+  request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
+
+const JSON_MEDIA_TYPE = /^application\/json\s*(;|$)/i;
+
+/**
+ * The API speaks JSON only: a body of any other media type (a form, text, multipart, XML) is 415
+ * before any parser reads it, so no route can be reached by a form a browser posts cross-site.
+ */
+export function jsonBodiesOnly(request: Request, _response: Response, next: NextFunction): void {
+  if (!hasBody(request) || JSON_MEDIA_TYPE.test(request.headers['content-type'] ?? '')) return next();
+  next(new UnsupportedMediaTypeException('Request bodies must be application/json'));
+}
+
+/**
+ * After the JSON parser, before routing and validation: a body must be a JSON object, and body
+ * and query may hold no nesting deeper than the bound, no prototype keys, no NUL and no lone
+ * surrogate (see hostileInputProblem). One rule for every route, present and future.
+ */
+export function refuseHostileInput(request: Request, _response: Response, next: NextFunction): void {
+  const body: unknown = request.body;
+  if (hasBody(request) && (typeof body !== 'object' || body === null || Array.isArray(body))) {
+    return next(new BadRequestException('The request body must be a JSON object'));
+  }
+  const problem = hostileInputProblem(body) ?? hostileInputProblem(request.query);
+  next(problem ? new BadRequestException(problem) : undefined);
+}
