@@ -303,7 +303,7 @@ describe('admin: tenants, plans, config, lifecycle', () => {
       await waitForJob(queues, started.body.jobId);
       const own = await t.http().get(`/v1/tenant/exports/${started.body.jobId}`).set('authorization', mine.owner.auth);
       expect(own.body).toMatchObject({ state: 'completed', download: `/v1/tenant/exports/${started.body.jobId}/download` });
-      const file = readFileSync(resolve('.data', 'exports', `${started.body.jobId}.ndjson`), 'utf8');
+      const file = readFileSync(resolve('.data', 'exports', mine.id, `${started.body.jobId}.ndjson`), 'utf8');
       expect(file).toContain(mine.id);
       expect((await t.http().get(`/v1/tenant/exports/${started.body.jobId}`).set('authorization', other.owner.auth)).status).toBe(404);
       expect((await t.http().get(`/v1/tenant/exports/${started.body.jobId}/download`).set('authorization', other.owner.auth)).status).toBe(404);
@@ -328,11 +328,126 @@ describe('admin: tenants, plans, config, lifecycle', () => {
       expect(owner.body.user.role).toBe('owner');
     });
 
+    it('looks and acts as the user but never mints lasting credentials; each refusal is audited with both identities', async () => {
+      const tenant = await createTenantWithUsers(t);
+      const issued = await as('post', `/v1/admin/tenants/${tenant.id}/impersonate`).send({ reason: 'support case 7' });
+      expect(issued.body.user.role).toBe('owner');
+      const impersonating = (method: 'post' | 'patch', path: string) => t.http()[method](path).set('authorization', `Bearer ${issued.body.accessToken}`);
+      const refusals: [string, string, object][] = [
+        ['post', '/v1/api-keys', { name: 'forever', role: 'owner' }],
+        ['post', '/v1/api-keys', { name: 'viewer key', role: 'viewer' }],
+        ['post', '/v1/users', { email: 'new-owner@x.test', role: 'owner', password: 'chosen by the admin' }],
+        ['post', '/v1/users', { email: 'new-owner2@x.test', role: 'owner' }],
+        ['post', '/v1/users', { email: 'pw-member@x.test', role: 'member', password: 'chosen by the admin' }],
+        ['patch', `/v1/users/${tenant.member.id}`, { role: 'owner' }],
+      ];
+      for (const [method, path, body] of refusals) {
+        const response = await impersonating(method as 'post', path).send(body);
+        expect({ path, body, status: response.status, message: response.body.message }).toEqual({
+          path,
+          body,
+          status: 403,
+          message: expect.stringMatching(/impersonat/),
+        });
+      }
+      expect(await t.owner`select 1 from api_keys where tenant_id = ${tenant.id}`).toEqual([]);
+      expect(await t.owner`select 1 from users where tenant_id = ${tenant.id} and email like '%@x.test'`).toEqual([]);
+      const [member] = await t.owner`select role from users where id = ${tenant.member.id}`;
+      expect(member!.role).toBe('member');
+      const refused = await t.owner`
+        select actor_type, actor_id, impersonator_id, action from audit_logs where tenant_id = ${tenant.id} and action = 'impersonation.refused'`;
+      expect(refused).toHaveLength(refusals.length);
+      for (const row of refused) expect(row).toMatchObject({ actor_type: 'user', actor_id: tenant.owner.id, impersonator_id: admin.id });
+
+      // Looking and ordinary acting still work, and carry the impersonator.
+      expect((await t.http().get('/v1/users').set('authorization', `Bearer ${issued.body.accessToken}`)).status).toBe(200);
+      const invited = await impersonating('post', '/v1/users').send({ email: 'invited@y.test', role: 'viewer' });
+      expect(invited.status).toBe(201);
+      const [created] = await t.owner`select impersonator_id from audit_logs where tenant_id = ${tenant.id} and action = 'user.created'`;
+      expect(created!.impersonator_id).toBe(admin.id);
+    });
+
     it('validates the request', async () => {
       const tenant = await createTenantWithUsers(t);
       expect((await as('post', `/v1/admin/tenants/${tenant.id}/impersonate`).send({ userId: tenant.member.id })).status).toBe(400);
       const stranger = await createTenantWithUsers(t);
       expect((await as('post', `/v1/admin/tenants/${tenant.id}/impersonate`).send({ userId: stranger.member.id, reason: 'x y z' })).status).toBe(404);
+    });
+  });
+
+  describe('refusals an attacker found', () => {
+    it('provisions with "config": null as with no config, never a 500', async () => {
+      const slug = `nullcfg-${Date.now().toString(36)}`;
+      const response = await as('post', '/v1/admin/tenants').send({ slug, name: 'Null config', admin: { email: 'n@n.test' }, config: null });
+      expect(response.status).toBe(201);
+      expect(response.body.tenant.config).toEqual({});
+      for (const config of [[], 'x', 7]) {
+        const refused = await as('post', '/v1/admin/tenants').send({ slug: `${slug}-x`, name: 'x', admin: { email: 'n@n.test' }, config });
+        expect({ config, status: refused.status }).toEqual({ config, status: 400 });
+      }
+    });
+
+    it('answers 404 on every admin route with the id of an unknown or purged tenant', async () => {
+      const doomed = await createTenantWithUsers(t);
+      const deletion = await as('delete', `/v1/admin/tenants/${doomed.id}`);
+      await waitForJob(queues, deletion.body.jobId);
+      for (const id of ['00000000-0000-4000-8000-000000000000', doomed.id]) {
+        for (const [method, path, body] of [
+          ['get', `/v1/admin/tenants/${id}`, undefined],
+          ['get', `/v1/admin/tenants/${id}/audit-logs`, undefined],
+          ['patch', `/v1/admin/tenants/${id}`, { name: 'x' }],
+          ['patch', `/v1/admin/tenants/${id}/config`, { limits: { seats: 3 } }],
+          ['post', `/v1/admin/tenants/${id}/suspend`, undefined],
+          ['post', `/v1/admin/tenants/${id}/resume`, undefined],
+          ['delete', `/v1/admin/tenants/${id}`, undefined],
+          ['post', `/v1/admin/tenants/${id}/export`, undefined],
+          ['post', `/v1/admin/tenants/${id}/impersonate`, { reason: 'look' }],
+        ] as const) {
+          const call = as(method, path);
+          const response = await (body ? call.send(body) : call);
+          expect({ path, method, status: response.status, error: response.body.error }).toEqual({ path, method, status: 404, error: 'Not Found' });
+        }
+      }
+    });
+
+    it('stops serving an export the moment its tenant is deleted, and the purge removes the file', async () => {
+      const tenant = await createTenantWithUsers(t);
+      const started = await as('post', `/v1/admin/tenants/${tenant.id}/export`);
+      await waitForJob(queues, started.body.jobId);
+      const file = resolve('.data', 'exports', tenant.id, `${started.body.jobId}.ndjson`);
+      expect(readFileSync(file, 'utf8')).toContain(tenant.owner.email);
+      expect((await as('get', `/v1/admin/jobs/${started.body.jobId}/download`)).status).toBe(200);
+
+      const deletion = await as('delete', `/v1/admin/tenants/${tenant.id}`);
+      const afterDelete = await as('get', `/v1/admin/jobs/${started.body.jobId}/download`);
+      expect({ status: afterDelete.status, text: afterDelete.text }).toEqual({ status: 404, text: expect.not.stringContaining(tenant.owner.email) });
+      await waitForJob(queues, deletion.body.jobId);
+      expect(() => readFileSync(file)).toThrow(/ENOENT/);
+      expect((await as('get', `/v1/admin/jobs/${started.body.jobId}/download`)).status).toBe(404);
+    });
+
+    it('refuses a cursor it did not issue on the failed-jobs list', async () => {
+      expect((await as('get', '/v1/admin/jobs/failed')).status).toBe(200);
+      const response = await as('get', '/v1/admin/jobs/failed?cursor=not-a-cursor');
+      expect({ status: response.status, message: response.body.message }).toEqual({ status: 400, message: ['property cursor should not exist'] });
+    });
+
+    it('refuses an unknown feature name in a config override, as it does an unknown limit', async () => {
+      const tenant = await createTenantWithUsers(t);
+      const response = await as('patch', `/v1/admin/tenants/${tenant.id}/config`).send({ features: { does_not_exist: true } });
+      expect(response.status).toBe(400);
+      expect(response.body.message).toEqual([expect.stringMatching(/config.features.does_not_exist is not a known feature/)]);
+      const [row] = await t.owner`select config from tenants where id = ${tenant.id}`;
+      expect(row!.config).toEqual({});
+      expect((await as('patch', `/v1/admin/tenants/${tenant.id}/config`).send({ features: { sso: true } })).status).toBe(200);
+    });
+
+    it('refuses a correctly signed system-admin token whose admin no longer exists', async () => {
+      const gone = await createSystemAdmin(t);
+      expect((await as('get', '/v1/admin/tenants', gone.auth)).status).toBe(200);
+      await t.owner`delete from system_admins where id = ${gone.id}`;
+      const response = await as('get', '/v1/admin/tenants', gone.auth);
+      expect({ status: response.status, error: response.body.error }).toEqual({ status: 401, error: 'Unauthorized' });
     });
   });
 

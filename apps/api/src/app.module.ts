@@ -12,9 +12,11 @@ import { ObservedQueuesModule, QueuesModule } from '@tenantry/queues';
 import { RedisModule } from '@tenantry/redis';
 import { TenancyModule, TenantRequestInterceptor } from '@tenantry/tenancy';
 import { AdminModule } from './admin/admin.module';
+import { SystemAdminPresenceGuard } from './admin/system-admin-presence.guard';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuditLogsModule } from './audit-logs/audit-logs.module';
 import { AuthApiModule } from './auth/auth-api.module';
+import { ImpersonationGuard } from './auth/impersonation.guard';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { requestIdOf } from './request-context/request-id';
@@ -62,10 +64,13 @@ import { UsersModule } from './users/users.module';
     OpenApiModule,
   ],
   providers: [
-    // Order matters: authenticate, decide access, check the plan's features, limit the rate,
+    // Order matters: authenticate (and re-check a system admin), decide access, refuse what an
+    // impersonation token may not mint, check the plan's features, limit the rate,
     // then open the tenant transaction.
     { provide: APP_GUARD, useExisting: AuthenticationGuard },
+    { provide: APP_GUARD, useExisting: SystemAdminPresenceGuard },
     { provide: APP_GUARD, useExisting: AccessGuard },
+    { provide: APP_GUARD, useExisting: ImpersonationGuard },
     { provide: APP_GUARD, useExisting: FeatureGuard },
     // The rate limit is spent before the tenant transaction opens: a limited request holds no connection.
     { provide: APP_INTERCEPTOR, useExisting: RateLimitInterceptor },

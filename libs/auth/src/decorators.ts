@@ -5,6 +5,14 @@ import type { Principal, SystemAdminPrincipal, TenantPrincipal } from '@tenantry
 export const IS_PUBLIC = 'tenantry:isPublic';
 export const MIN_ROLE = 'tenantry:minRole';
 export const SYSTEM_ADMIN_ROUTE = 'tenantry:systemAdminRoute';
+export const IMPERSONATION_REFUSED = 'tenantry:impersonationRefused';
+
+export interface ImpersonationRefusal {
+  /** Why, said to the caller: what would outlive the impersonation. */
+  reason: string;
+  /** When only some requests mint a credential (e.g. `role: "owner"`): decided on the JSON body. */
+  when?: (body: Record<string, unknown>) => boolean;
+}
 
 /** No credentials needed (login, health). */
 export const Public = () => SetMetadata(IS_PUBLIC, true);
@@ -14,6 +22,14 @@ export const Roles = (minimum: TenantRole) => SetMetadata(MIN_ROLE, minimum);
 
 /** System-admin routes: a tenant token is 403 here, as a system token is on tenant routes. */
 export const SystemAdminOnly = () => SetMetadata(SYSTEM_ADMIN_ROUTE, true);
+
+/**
+ * An impersonation token is for looking and acting as the user, never for minting what outlives
+ * it (an API key, an owner, a password or another credential): such a request is 403 and audited
+ * with both identities. Every route that creates or changes a credential carries this.
+ */
+export const RefuseImpersonation = (reason: string, when?: ImpersonationRefusal['when']) =>
+  SetMetadata<string, ImpersonationRefusal>(IMPERSONATION_REFUSED, { reason, ...(when ? { when } : {}) });
 
 const principalOf = (ctx: ExecutionContext): Principal | undefined =>
   ctx.switchToHttp().getRequest<{ user?: Principal }>().user;

@@ -2,6 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
 import Redis, { RedisOptions } from 'ioredis';
 import { randomUUID } from 'node:crypto';
+import { join, resolve } from 'node:path';
 import { AppConfig } from '@tenantry/config';
 import { bullConnection, bullPrefix } from './bull-connection';
 
@@ -20,6 +21,13 @@ export interface ExportJobData {
 }
 
 export type LifecycleJob = Job<PurgeJobData | ExportJobData>;
+
+/** A tenant's exports live in a folder of their own, so the purge removes them in one step. */
+export const tenantExportDir = (exportDir: string, tenantId: string): string => resolve(join(exportDir, tenantId));
+
+/** Where the worker writes an export and the API reads it. */
+export const exportFilePath = (exportDir: string, tenantId: string, jobId: string): string =>
+  join(tenantExportDir(exportDir, tenantId), `${jobId}.ndjson`);
 
 /** Failed jobs are retried with exponential backoff, then kept (failed set) for admins to see. */
 const JOB_OPTIONS = {

@@ -5,7 +5,8 @@ import { SystemAdminOnly } from '@tenantry/auth';
 import { LifecycleQueues } from '@tenantry/queues';
 import { FailedJobList, JobResponse } from '../jobs/dto/job.dto';
 import { exportDownload, presentJob } from '../jobs/job-view';
-import { PageQuery } from '../pagination/cursor';
+import { LimitQuery } from '../pagination/cursor';
+import { AdminRepository } from './admin.repository';
 
 @SystemAdminOnly()
 @Controller('v1/admin/jobs')
@@ -13,11 +14,12 @@ export class AdminJobsController {
   constructor(
     private readonly queues: LifecycleQueues,
     private readonly config: AppConfig,
+    private readonly repository: AdminRepository,
   ) {}
 
   /** Jobs that exhausted their retries: what an operator must look at. */
   @Get('failed')
-  async failed(@Query() query: PageQuery): Promise<FailedJobList> {
+  async failed(@Query() query: LimitQuery): Promise<FailedJobList> {
     const jobs = await this.queues.failedJobs(query.limit);
     return { data: await Promise.all(jobs.map((job) => presentJob(job, `/v1/admin/jobs/${job.id}/download`))) };
   }
@@ -35,6 +37,10 @@ export class AdminJobsController {
   async download(@Param('jobId') jobId: string) {
     const job = await this.queues.findJob(jobId);
     if (!job) throw new NotFoundException('Job not found');
+    // A deleted tenant's data is gone for everyone from the moment of deletion (the purge then
+    // removes the files); the tenant row is locked for that in changeTenant, read here.
+    const tenant = await this.repository.findTenant(job.data.tenantId);
+    if (!tenant || tenant.status === 'deleted') throw new NotFoundException('The export is not available');
     return exportDownload(job, this.config);
   }
 }

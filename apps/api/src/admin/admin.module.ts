@@ -12,11 +12,13 @@ import { AdminPlansController } from './admin-plans.controller';
 import { AdminTenantsController } from './admin-tenants.controller';
 import { AdminUsageController } from './admin-usage.controller';
 import { AdminUsageRepository } from './admin-usage.repository';
+import { SystemAdminPresenceGuard } from './system-admin-presence.guard';
 
 /** The operator's console API: the one module of the API that uses the system (BYPASSRLS) pool. */
 @Module({
   imports: [SystemDbModule, AuthApiModule],
   controllers: [AdminAuthController, AdminTenantsController, AdminPlansController, AdminJobsController, AdminAuditLogsController, AdminUsageController],
-  providers: [AdminRepository, AdminUsageRepository, AdminService, AdminSessionsRepository, AdminSessionsService],
+  providers: [AdminRepository, AdminUsageRepository, AdminService, AdminSessionsRepository, AdminSessionsService, SystemAdminPresenceGuard],
+  exports: [SystemAdminPresenceGuard],
 })
 export class AdminModule {}

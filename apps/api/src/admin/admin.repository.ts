@@ -42,6 +42,11 @@ export class AdminRepository {
     return rows[0];
   }
 
+  async adminExists(id: string): Promise<boolean> {
+    const rows = await this.database.db.select({ id: systemAdmins.id }).from(systemAdmins).where(eq(systemAdmins.id, id));
+    return rows.length > 0;
+  }
+
   async findPlanByKey(key: string): Promise<Plan | undefined> {
     const rows = await this.database.db.select().from(plans).where(eq(plans.key, key));
     return rows[0];

@@ -12,7 +12,7 @@ import { decodeCursor, PageQuery, toPage } from '../pagination/cursor';
 import { AdminSessionsService } from './admin-sessions.service';
 import { AdminRepository } from './admin.repository';
 import { AdminUsageRepository } from './admin-usage.repository';
-import { limitsProblems, mergeOverrides, parseConfigOverrides } from './config-overrides';
+import { featureProblem, limitsProblems, mergeOverrides, parseConfigOverrides } from './config-overrides';
 import { AdminLoginDto } from './dto/admin-login.dto';
 import { ImpersonateDto, ListTenantsQuery, UpdateTenantDto } from './dto/admin-tenants.dto';
 import { CreateTenantDto } from './dto/create-tenant.dto';
@@ -214,7 +214,7 @@ export class AdminService {
   }
 
   async createPlan(input: CreatePlanDto) {
-    this.assertLimits(input.limits);
+    this.assertCatalogueEntry(input.limits, input.features);
     const created = await this.repository.transaction(async (tx) => {
       const plan = await this.repository.createPlan(tx, { ...input, features: [...new Set(input.features)] });
       await this.audit.writeSystem(tx, { action: 'plan.created', details: presentPlan(plan) });
@@ -225,7 +225,7 @@ export class AdminService {
   }
 
   async updatePlan(id: string, input: UpdatePlanDto) {
-    if (input.limits) this.assertLimits(input.limits);
+    this.assertCatalogueEntry(input.limits, input.features);
     const updated = await this.repository.transaction(async (tx) => {
       const plan = await this.repository.updatePlan(tx, id, { ...input, ...(input.features ? { features: [...new Set(input.features)] } : {}) });
       if (!plan) throw new NotFoundException('Plan not found');
@@ -237,8 +237,11 @@ export class AdminService {
     return updated;
   }
 
-  private assertLimits(limits: Record<string, unknown>): void {
-    const problems = limitsProblems(limits, 'limits', false);
+  private assertCatalogueEntry(limits: Record<string, unknown> | undefined, features: string[] | undefined): void {
+    const problems = [
+      ...(limits ? limitsProblems(limits, 'limits', false) : []),
+      ...(features ?? []).map((name) => featureProblem(name, 'features')).filter((problem): problem is string => problem !== undefined),
+    ];
     if (problems.length > 0) throw new BadRequestException(problems);
   }
 

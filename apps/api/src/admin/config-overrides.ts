@@ -5,7 +5,15 @@ import { settingsProblems } from '../tenant/tenant-settings';
 
 /** The limits a plan or an override may name. */
 export const LIMIT_NAMES = ['seats', 'projects', 'api_calls_per_month', 'requests_per_minute', 'requests_burst', 'audit_retention_days'] as const;
-const FEATURE_NAME = /^[a-z][a-z0-9_]{0,63}$/;
+/**
+ * The features a plan or an override may name: those some code gates on. A capability that adds
+ * a feature gate (`@RequireFeature('x')`) adds its name here.
+ */
+export const FEATURE_NAMES = ['csv_export', 'sso', 'audit_export', 'api_calls_overage'] as const;
+
+export function featureProblem(name: string, path: string): string | undefined {
+  return (FEATURE_NAMES as readonly string[]).includes(name) ? undefined : `${path}.${name} is not a known feature (${FEATURE_NAMES.join(', ')})`;
+}
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -31,7 +39,7 @@ export function overrideProblems(patch: Record<string, unknown>): string[] {
       case 'features':
         if (!isPlainObject(value)) return ['config.features must be an object of booleans'];
         return Object.entries(value).flatMap(([name, flag]) => [
-          ...(FEATURE_NAME.test(name) ? [] : [`config.features.${name} is not a valid feature name`]),
+          ...[featureProblem(name, 'config.features')].filter((problem): problem is string => problem !== undefined),
           ...(flag === null || typeof flag === 'boolean' ? [] : [`config.features.${name} must be a boolean`]),
         ]);
       case 'limits':
@@ -44,8 +52,9 @@ export function overrideProblems(patch: Record<string, unknown>): string[] {
   });
 }
 
-export function parseConfigOverrides(input: Record<string, unknown> | undefined): TenantConfigOverrides {
-  if (input === undefined) return {};
+export function parseConfigOverrides(input: Record<string, unknown> | null | undefined): TenantConfigOverrides {
+  // `"config": null` means no overrides, as does leaving it out.
+  if (input === undefined || input === null) return {};
   const problems = overrideProblems(input);
   if (problems.length > 0) throw new BadRequestException(problems);
   return deepMerge({}, input) as TenantConfigOverrides;

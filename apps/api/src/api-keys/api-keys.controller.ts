@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { Audit } from '@tenantry/audit';
-import { CurrentTenantPrincipal, Roles } from '@tenantry/auth';
+import { CurrentTenantPrincipal, RefuseImpersonation, Roles } from '@tenantry/auth';
 import type { TenantPrincipal } from '@tenantry/tenancy';
 import { PageQuery } from '../pagination/cursor';
 import { ApiKeysService } from './api-keys.service';
@@ -17,6 +17,7 @@ export class ApiKeysController {
   }
 
   @Audit('api_key.created')
+  @RefuseImpersonation('an API key outlives the impersonation')
   @Post()
   @Header('Cache-Control', 'no-store')
   create(@CurrentTenantPrincipal() actor: TenantPrincipal, @Body() body: CreateApiKeyDto): Promise<CreatedApiKeyResponse> {

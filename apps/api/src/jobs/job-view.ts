@@ -1,8 +1,7 @@
 import { NotFoundException, StreamableFile } from '@nestjs/common';
 import { createReadStream, existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import type { AppConfig } from '@tenantry/config';
-import type { LifecycleJob } from '@tenantry/queues';
+import { exportFilePath, type LifecycleJob } from '@tenantry/queues';
 import type { JobResponse } from './dto/job.dto';
 
 /** What an admin (or a tenant owner, for its own exports) sees of a background job. */
@@ -28,7 +27,7 @@ export async function presentJob(job: LifecycleJob, downloadPath: string): Promi
 
 /** The NDJSON of a completed export, streamed from EXPORT_DIR (shared with the worker). */
 export async function exportDownload(job: LifecycleJob, config: AppConfig): Promise<StreamableFile> {
-  const file = resolve(join(config.get('EXPORT_DIR'), `${job.id}.ndjson`));
+  const file = exportFilePath(config.get('EXPORT_DIR'), job.data.tenantId, job.id!);
   if ((await job.getState()) !== 'completed' || !existsSync(file)) throw new NotFoundException('The export is not ready');
   return new StreamableFile(createReadStream(file), {
     type: 'application/x-ndjson',

@@ -6,8 +6,8 @@ import { SQL, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { UUID_PATTERN } from '@tenantry/tenancy';
 
-/** `?limit=1..100&cursor=` of every list. */
-export class PageQuery {
+/** `?limit=1..100` of a list that is not paged (a cursor is refused, not ignored). */
+export class LimitQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20, description: 'Rows per page' })
   @IsOptional()
   @Type(() => Number)
@@ -15,7 +15,10 @@ export class PageQuery {
   @Min(1)
   @Max(100)
   limit = 20;
+}
 
+/** `?limit=1..100&cursor=` of every paged list. */
+export class PageQuery extends LimitQuery {
   @ApiPropertyOptional({ maxLength: 200, description: 'The `nextCursor` of the previous page' })
   @IsOptional()
   @IsString()

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
 import { Audit } from '@tenantry/audit';
-import { CurrentTenantPrincipal, Roles } from '@tenantry/auth';
+import { CurrentTenantPrincipal, RefuseImpersonation, Roles } from '@tenantry/auth';
 import type { TenantPrincipal } from '@tenantry/tenancy';
 import { PageQuery } from '../pagination/cursor';
 import { CreateUserDto, UpdateUserDto, UserPage, UserResponse } from './dto/user.dto';
@@ -18,6 +18,7 @@ export class UsersController {
   }
 
   @Audit('user.created')
+  @RefuseImpersonation('an owner or a password set by an impersonator outlives the impersonation', (body) => body.role === 'owner' || body.password !== undefined)
   @ApiCreatedResponse({ type: UserResponse })
   @ApiConflictResponse({ description: 'A user with this email exists' })
   @Post()
@@ -26,6 +27,7 @@ export class UsersController {
   }
 
   @Audit('user.role_changed')
+  @RefuseImpersonation('an owner made by an impersonator outlives the impersonation', (body) => body.role === 'owner')
   @ApiOkResponse({ type: UserResponse })
   @ApiConflictResponse({ description: 'The last owner cannot be demoted' })
   @Patch(':id')

@@ -1,6 +1,5 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Job, UnrecoverableError, Worker } from 'bullmq';
-import { join, resolve } from 'node:path';
 import { AppConfig } from '@tenantry/config';
 import {
   AUDIT_RETENTION_QUEUE,
@@ -8,6 +7,7 @@ import {
   bullPrefix,
   EXPORT_QUEUE,
   ExportJobData,
+  exportFilePath,
   logWorkerFailures,
   PURGE_QUEUE,
   PurgeJobData,
@@ -27,7 +27,6 @@ function requireTenantId(job: Job<{ tenantId?: unknown }>): string {
   return tenantId;
 }
 
-export const exportFile = (config: AppConfig, jobId: string) => resolve(join(config.get('EXPORT_DIR'), `${jobId}.ndjson`));
 
 /** Consumers of the purge, export and audit-retention queues. SIGTERM closes them: the current job finishes first. */
 @Injectable()
@@ -61,7 +60,7 @@ export class LifecycleProcessors implements OnModuleInit, OnApplicationShutdown 
         EXPORT_QUEUE,
         async (job) => {
           const tenantId = requireTenantId(job);
-          const file = exportFile(this.config, job.id!);
+          const file = exportFilePath(this.config.get('EXPORT_DIR'), tenantId, job.id!);
           const result = await this.exporter.export(tenantId, file, (percent) => job.updateProgress(percent));
           return { ...result, file };
         },

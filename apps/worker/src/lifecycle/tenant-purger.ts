@@ -1,8 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { rm } from 'node:fs/promises';
 import { sql } from 'drizzle-orm';
 import { AuditWriter } from '@tenantry/audit';
 import { AppConfig } from '@tenantry/config';
 import { DatabaseHandle } from '@tenantry/db';
+import { tenantExportDir } from '@tenantry/queues';
 import { SYSTEM_DATABASE } from '@tenantry/system-db';
 import { tenantTablesChildrenFirst } from './tenant-catalog';
 
@@ -35,6 +37,8 @@ export class TenantPurger {
     if (tenant && tenant.status !== 'deleted') {
       throw new PurgeRefusedError(`tenant ${tenantId} is ${tenant.status}, not deleted: refusing to purge`);
     }
+    // Its export files hold its users, projects and audit rows: they go first, with the rows.
+    await rm(tenantExportDir(this.config.get('EXPORT_DIR'), tenantId), { recursive: true, force: true });
     const batchSize = this.config.get('PURGE_BATCH_SIZE');
     const deleted: Record<string, number> = {};
     for (const table of await tenantTablesChildrenFirst(db)) {

@@ -65,7 +65,7 @@ export class CreateTenantDto {
    */
   @IsOptional()
   @IsObject()
-  config?: Record<string, unknown>;
+  config?: Record<string, unknown> | null;
 }
 
 /** The first owner of a new tenant. */
