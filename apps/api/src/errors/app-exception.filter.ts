@@ -49,11 +49,16 @@ export class AppExceptionFilter extends BaseExceptionFilter {
     return new HttpException('Internal server error', HttpStatus.INTERNAL_SERVER_ERROR);
   }
 
-  /** Passport's bare 401, a string response, a custom object: all get `error` and `message`. */
+  /**
+   * Passport's bare 401, a string response, a custom object: all get `error` and `message`. An
+   * object with neither `statusCode` nor `message` is a body of its own, kept as it is: the
+   * health checks' 503 is their health report.
+   */
   private inSharedShape(exception: HttpException): HttpException {
     const status = exception.getStatus();
     const response = exception.getResponse();
-    const fields = typeof response === 'object' && response !== null ? (response as { error?: unknown; message?: unknown }) : {};
+    const fields = typeof response === 'object' && response !== null ? (response as { error?: unknown; message?: unknown; statusCode?: unknown }) : {};
+    if (typeof response === 'object' && response !== null && fields.message === undefined && fields.statusCode === undefined) return exception;
     const message =
       typeof fields.message === 'string' || (Array.isArray(fields.message) && fields.message.every((entry) => typeof entry === 'string'))
         ? (fields.message as string | string[])
