@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiProduces } from '@nestjs/swagger';
 import { AppConfig } from '@tenantry/config';
 import { SystemAdminOnly } from '@tenantry/auth';
 import { LifecycleQueues } from '@tenantry/queues';
+import { SystemTransaction } from '@tenantry/system-db';
 import { FailedJobList, JobResponse } from '../jobs/dto/job.dto';
 import { exportDownload, presentJob } from '../jobs/job-view';
 import { LimitQuery } from '../pagination/cursor';
@@ -15,6 +16,7 @@ export class AdminJobsController {
     private readonly queues: LifecycleQueues,
     private readonly config: AppConfig,
     private readonly repository: AdminRepository,
+    private readonly system: SystemTransaction,
   ) {}
 
   /** Jobs that exhausted their retries: what an operator must look at. */
@@ -38,8 +40,8 @@ export class AdminJobsController {
     const job = await this.queues.findJob(jobId);
     if (!job) throw new NotFoundException('Job not found');
     // A deleted tenant's data is gone for everyone from the moment of deletion (the purge then
-    // removes the files); the tenant row is locked for that in changeTenant, read here.
-    const tenant = await this.repository.findTenant(job.data.tenantId);
+    // removes the files).
+    const tenant = await this.system.run(() => this.repository.findTenant(job.data.tenantId));
     if (!tenant || tenant.status === 'deleted') throw new NotFoundException('The export is not available');
     return exportDownload(job, this.config);
   }

@@ -1,4 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import { SystemTransaction } from '@tenantry/system-db';
 import type { Principal } from '@tenantry/tenancy';
 import { AdminRepository } from './admin.repository';
 
@@ -9,12 +10,15 @@ import { AdminRepository } from './admin.repository';
  */
 @Injectable()
 export class SystemAdminPresenceGuard implements CanActivate {
-  constructor(private readonly repository: AdminRepository) {}
+  constructor(
+    private readonly system: SystemTransaction,
+    private readonly repository: AdminRepository,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const principal = context.switchToHttp().getRequest<{ user?: Principal }>().user;
     if (principal?.kind !== 'system_admin') return true;
-    if (!(await this.repository.adminExists(principal.adminId))) throw new UnauthorizedException('This system admin no longer exists');
+    if (!(await this.system.run(() => this.repository.adminExists(principal.adminId)))) throw new UnauthorizedException('This system admin no longer exists');
     return true;
   }
 }
