@@ -1,9 +1,8 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
-import { ClsModule } from 'nestjs-cls';
 import { AuditInterceptor, AuditModule } from '@tenantry/audit';
 import { AccessGuard, AuthenticationGuard, AuthModule } from '@tenantry/auth';
-import { AppConfig, AppConfigModule } from '@tenantry/config';
+import { AppConfigModule } from '@tenantry/config';
 import { LoggerModule } from 'nestjs-pino';
 import { DbModule } from '@tenantry/db';
 import { MeteringModule } from '@tenantry/metering';
@@ -17,8 +16,8 @@ import { AuditLogsModule } from './audit-logs/audit-logs.module';
 import { AuthApiModule } from './auth/auth-api.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
-import { exposeRequestId, requestIdOf } from './request-context/request-id';
-import { requestLogging } from './request-context/request-logging';
+import { APP_LOGGER, RequestContextModule } from './request-context/request-context.module';
+import { nestLoggerParams } from './request-context/request-logging';
 import { OpenApiModule } from './openapi/openapi.module';
 import { ProjectsModule } from './projects/projects.module';
 import { QueueDashboardModule } from './queue-dashboard/queue-dashboard.module';
@@ -31,12 +30,9 @@ import { UsersModule } from './users/users.module';
 @Module({
   imports: [
     AppConfigModule.forRoot(),
-    ClsModule.forRoot({
-      global: true,
-      middleware: { mount: true, generateId: true, idGenerator: requestIdOf, setup: exposeRequestId },
-    }),
+    RequestContextModule,
     AuditModule,
-    LoggerModule.forRootAsync({ inject: [AppConfig], useFactory: requestLogging }),
+    LoggerModule.forRootAsync({ inject: [APP_LOGGER], useFactory: nestLoggerParams }),
     DbModule,
     RedisModule,
     TenancyModule,
