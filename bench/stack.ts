@@ -25,7 +25,7 @@ import 'reflect-metadata';
 import { ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { JwtService } from '@nestjs/jwt';
@@ -84,7 +84,8 @@ function build(root: string): void {
  */
 function prepareBaseline(ref: string): string {
   const commit = execFileSync('git', ['rev-parse', '--verify', `${ref}^{commit}`], { cwd: ROOT, encoding: 'utf8' }).trim();
-  const root = join(__dirname, '.baseline', commit.slice(0, 12));
+  // Outside the checkout, so neither jest nor tsc ever picks up its copies of the sources.
+  const root = join(tmpdir(), 'tenantry-bench-baseline', commit.slice(0, 12));
   if (!existsSync(join(root, 'dist', 'apps', 'api', 'src', 'app.module.js')) || !args['skip-build']) {
     rmSync(root, { recursive: true, force: true });
     mkdirSync(root, { recursive: true });
