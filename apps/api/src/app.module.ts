@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
-import { AuditInterceptor, AuditModule } from '@tenantry/audit';
+import { AuditModule } from '@tenantry/audit';
 import { AccessGuard, AuthenticationGuard, AuthModule } from '@tenantry/auth';
 import { AppConfigModule } from '@tenantry/config';
 import { LoggerModule } from 'nestjs-pino';
 import { DbModule } from '@tenantry/db';
 import { MeteringModule } from '@tenantry/metering';
-import { FeatureGuard, PlansModule, RateLimitInterceptor } from '@tenantry/plans';
+import { FeatureGuard, PlansModule, RateLimitGuard } from '@tenantry/plans';
 import { ObservedQueuesModule, QueuesModule } from '@tenantry/queues';
 import { RedisModule } from '@tenantry/redis';
 import { TenancyModule, TenantRequestInterceptor } from '@tenantry/tenancy';
@@ -41,10 +41,9 @@ import { UsersModule } from './users/users.module';
     QueuesModule,
     ObservedQueuesModule,
     AuthModule,
+    // Routes are matched in the order their modules come here: the probes and the tenant API
+    // first, ahead of the sign-in, admin and dashboard routes a tenant request never takes.
     HealthModule,
-    MetricsModule,
-    AuthApiModule,
-    AdminModule,
     ProjectsModule,
     TasksModule,
     UsersModule,
@@ -53,6 +52,9 @@ import { UsersModule } from './users/users.module';
     AuditLogsModule,
     QuotasModule,
     UsageModule,
+    MetricsModule,
+    AuthApiModule,
+    AdminModule,
     QueueDashboardModule,
     OpenApiModule,
   ],
@@ -63,10 +65,10 @@ import { UsersModule } from './users/users.module';
     { provide: APP_GUARD, useExisting: AccessGuard },
     { provide: APP_GUARD, useExisting: FeatureGuard },
     // The rate limit is spent before the tenant transaction opens: a limited request holds no connection.
-    { provide: APP_INTERCEPTOR, useExisting: RateLimitInterceptor },
+    { provide: APP_GUARD, useExisting: RateLimitGuard },
+    // The one global interceptor. @Audit binds the audit interceptor to its routes, inside this one,
+    // so the audit row commits with the change or not at all.
     { provide: APP_INTERCEPTOR, useExisting: TenantRequestInterceptor },
-    // Inside the tenant transaction: the audit row commits with the change or not at all.
-    { provide: APP_INTERCEPTOR, useExisting: AuditInterceptor },
   ],
 })
 export class AppModule {}
