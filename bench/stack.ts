@@ -17,8 +17,8 @@
  * on it), --smoke (tiny data and duration: proves the bench runs), --seconds N, --rounds N,
  * --connections N, --pool N, --targets N, --out DIR, --profile (V8 CPU profile of the RLS API into
  * bench/profiles/), --perf (on-CPU samples of the RLS API with `perf record -e cpu-clock` after the
- * rounds, into bench/profiles/), --only A.get,C.get (a subset, while tuning), --baseline REF (also
- * run the API of git revision REF, built apart, as scenario A0, side by side: before/after in one
+ * rounds, into bench/profiles/), --only A.get,C.get (a subset, while tuning), --baseline REF[,REF...]
+ * (also run the API of each git revision, built apart, as scenarios A0, A1, ...: before/after in one
  * run), --skip-build (reuse dist/).
  */
 import 'reflect-metadata';
@@ -93,7 +93,6 @@ function prepareBaseline(ref: string): string {
     symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'));
     build(root);
   }
-  console.log(`baseline A0: ${ref} (${commit.slice(0, 12)})`);
   return root;
 }
 interface Scenario {
@@ -212,7 +211,12 @@ async function main(): Promise<void> {
   const datasets: Dataset[] = [];
   try {
     if (!args['skip-build'] || !existsSync(join(ROOT, 'dist', 'apps', 'api', 'src', 'app.module.js'))) build(ROOT);
-    const baselineRoot = args.baseline ? prepareBaseline(args.baseline) : undefined;
+    // Scenarios A0, A1, ...: the API of each revision given, in that order (the oldest first, say).
+    const baselines = (args.baseline?.split(',') ?? []).map((ref, index) => {
+      const root = prepareBaseline(ref);
+      console.log(`A${index}: ${ref} (${root})`);
+      return { name: `A${index}`, ref, root };
+    });
     const size = SMOKE ? SMOKE_SIZE : DEFAULT_SIZE;
     datasets.push(await prepareDataset('default', size, bypassRole));
     // Scenario B's role exists only while the bench runs: BYPASSRLS, with the app role's grants
@@ -248,7 +252,13 @@ async function main(): Promise<void> {
       ];
       const rls = await start(ENTRY('app-server.ts'), appEnv(dataset.database.appUrl, dataset, redisPrefix), profile);
       const bypass = await start(ENTRY('app-server.ts'), appEnv(dataset.bypassUrl, dataset, redisPrefix));
-      const before = baselineRoot && isDefault ? await start(ENTRY('app-server.ts'), appEnv(dataset.database.appUrl, dataset, redisPrefix, baselineRoot), [], baselineRoot) : undefined;
+      const before: { name: string; server: Child }[] = [];
+      if (isDefault) {
+        for (const baseline of baselines) {
+          const server = await start(ENTRY('app-server.ts'), appEnv(dataset.database.appUrl, dataset, redisPrefix, baseline.root), [], baseline.root);
+          before.push({ name: baseline.name, server });
+        }
+      }
       const http = (name: string, child: Child, route: Route, auth: (target: BenchTarget) => Record<string, string>): Scenario => ({
         name: `${name}.${route}${suffix}`,
         route,
@@ -263,13 +273,13 @@ async function main(): Promise<void> {
       });
       for (const route of ['get', 'list'] as const) {
         scenarios.push(http('A', rls, route, bearer), http('B', bypass, route, bearer));
-        if (before) scenarios.push(http('A0', before, route, bearer));
+        for (const { name, server } of before) scenarios.push(http(name, server, route, bearer));
       }
       if (!isDefault) continue;
       perfTarget = { pid: rls.process.pid!, run: http('A', rls, 'get', bearer) };
       // The floor of the stack: a public route of the same app with no database and no auth.
       scenarios.push(http('A', rls, 'live', () => ({})));
-      if (before) scenarios.push(http('A0', before, 'live', () => ({})));
+      for (const { name, server } of before) scenarios.push(http(name, server, 'live', () => ({})));
       // ...and what Nest on Express alone costs for the same answer.
       const minimal = await start(ENTRY('nest-minimal.ts'), {});
       scenarios.push(http('E', minimal, 'live', () => ({})));
@@ -291,9 +301,12 @@ async function main(): Promise<void> {
       });
     }
     // Keep the routes together (A, B, C of one route back to back), D last; reversed every other round.
-    const order = ['A0.get', 'A.get', 'B.get', 'C.get', 'A0.list', 'A.list', 'B.list', 'C.list', 'A0.live', 'A.live', 'E.live', 'D.select'];
+    const order = ['A*.get', 'A.get', 'B.get', 'C.get', 'A*.list', 'A.list', 'B.list', 'C.list', 'A*.live', 'A.live', 'E.live', 'D.select'];
     const rank = (name: string) => {
       const [base, label] = name.split('@');
+      const baseline = /^A(\d+)\.(\w+)$/.exec(base!);
+      // A0, A1, ... of a route just before A of the same route, in their order.
+      if (baseline) return order.indexOf(`A*.${baseline[2]}`) + Number(baseline[1]) / 100;
       return order.indexOf(base!) + (label ? 0.5 : 0);
     };
     scenarios.sort((a, b) => rank(a.name) - rank(b.name));
@@ -364,8 +377,8 @@ async function main(): Promise<void> {
       'req/s C/D get': ratio(rate('C.get'), rate('D.select')),
       'req/s A.live/C get': ratio(rate('A.live'), rate('C.get')),
     };
-    if (baselineRoot) {
-      for (const route of ['get', 'list', 'live']) ratios[`CPU/req A/A0 ${route} (the change)`] = ratio(cost(`A.${route}`), cost(`A0.${route}`));
+    for (const { name } of baselines) {
+      for (const route of ['get', 'list', 'live']) ratios[`CPU/req A/${name} ${route}`] = ratio(cost(`A.${route}`), cost(`${name}.${route}`));
     }
     if (args.large) {
       for (const route of ['get', 'list']) {
@@ -393,6 +406,7 @@ async function main(): Promise<void> {
         loadavgBefore: loadBefore.map((v) => Number(v.toFixed(2))),
         loadavgAfter: loadavg().map((v) => Number(v.toFixed(2))),
       },
+      baselines: baselines.map(({ name, ref }) => ({ name, ref })),
       options: { seconds: SECONDS, rounds: ROUNDS, connections: CONNECTIONS, pool: POOL, targets: TARGETS, sizes: datasets.map((d) => ({ label: d.label, ...d.size })) },
       medians,
       ratios,
