@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EventData, events, Transaction } from '@tenantry/db';
+import { SystemTransaction } from '@tenantry/system-db';
 import { TenantTransaction } from '@tenantry/tenancy';
 import { EventType } from './event-types';
 
@@ -14,16 +15,19 @@ const toJson = (value: Record<string, unknown>): Record<string, unknown> => JSON
  */
 @Injectable()
 export class EventLog {
-  constructor(private readonly tenantTransaction: TenantTransaction) {}
+  constructor(
+    private readonly tenantTransaction: TenantTransaction,
+    private readonly systemTransaction: SystemTransaction,
+  ) {}
 
   /** Into the current tenant's log, in the current tenant transaction (throws outside one). */
   async record(type: EventType, data: EventData): Promise<void> {
     await this.insert(this.tenantTransaction.tx, this.tenantTransaction.tenantId, type, data);
   }
 
-  /** Into a tenant's log from a system transaction (the admin module's changes to a tenant). */
-  async recordFor(tx: Transaction, tenantId: string, type: EventType, data: EventData): Promise<void> {
-    await this.insert(tx, tenantId, type, data);
+  /** Into a tenant's log, in the active system transaction (the admin module's changes to a tenant). */
+  async recordFor(tenantId: string, type: EventType, data: EventData): Promise<void> {
+    await this.insert(this.systemTransaction.tx, tenantId, type, data);
   }
 
   private async insert(tx: Transaction, tenantId: string, type: EventType, data: EventData): Promise<void> {

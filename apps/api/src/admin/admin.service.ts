@@ -205,7 +205,7 @@ export class AdminService {
       // The tenant's own event log hears of what it cares about, in the same transaction.
       const eventType = TENANT_EVENTS[action];
       if (eventType && keys.some((key) => current[key] !== updated[key])) {
-        await this.events.recordFor(tx, id, eventType, { object: presentTenantToTenant(updated), previous: presentTenantToTenant(current) });
+        await this.events.recordFor(id, eventType, { object: presentTenantToTenant(updated), previous: presentTenantToTenant(current) });
       }
       return updated;
     });

@@ -1,19 +1,19 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { sql } from 'drizzle-orm';
 import { AppConfig } from '@tenantry/config';
-import { DatabaseHandle } from '@tenantry/db';
-import { SYSTEM_DATABASE } from '@tenantry/system-db';
+import { SystemTransaction } from '@tenantry/system-db';
 
 /**
  * Deletes events older than each tenant's `event_retention_days` (its override, else its plan's;
- * a tenant with neither keeps its events), across tenants, in bounded statements.
+ * a tenant with neither keeps its events), across tenants, in bounded statements (each its own
+ * short system transaction).
  */
 @Injectable()
 export class EventRetention {
   private readonly logger = new Logger(EventRetention.name);
 
   constructor(
-    @Inject(SYSTEM_DATABASE) private readonly database: DatabaseHandle,
+    private readonly system: SystemTransaction,
     private readonly config: AppConfig,
   ) {}
 
@@ -21,7 +21,7 @@ export class EventRetention {
     const batchSize = this.config.get('PURGE_BATCH_SIZE');
     let deleted = 0;
     for (;;) {
-      const result = await this.database.db.execute(sql`
+      const result = await this.system.run((tx) => tx.execute(sql`
         delete from events where ctid = any(array(
           select e.ctid from events e
           join tenants t on t.id = e.tenant_id
@@ -29,7 +29,7 @@ export class EventRetention {
           where e.occurred_at < now() - make_interval(days => coalesce(
             (t.config -> 'limits' ->> 'event_retention_days')::int,
             (p.limits ->> 'event_retention_days')::int))
-          limit ${batchSize}))`);
+          limit ${batchSize}))`));
       deleted += result.count;
       if (result.count < batchSize) break;
     }
