@@ -5,6 +5,7 @@ import { AccessGuard, AuthenticationGuard, AuthModule } from '@tenantry/auth';
 import { AppConfigModule } from '@tenantry/config';
 import { LoggerModule } from 'nestjs-pino';
 import { DbModule } from '@tenantry/db';
+import { EventsModule } from '@tenantry/events';
 import { MeteringModule } from '@tenantry/metering';
 import { FeatureGuard, PlansModule, RateLimitGuard } from '@tenantry/plans';
 import { ObservedQueuesModule, QueuesModule } from '@tenantry/queues';
@@ -14,6 +15,7 @@ import { AdminModule } from './admin/admin.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuditLogsModule } from './audit-logs/audit-logs.module';
 import { AuthApiModule } from './auth/auth-api.module';
+import { EventsApiModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { APP_LOGGER, RequestContextModule } from './request-context/request-context.module';
@@ -37,6 +39,7 @@ import { UsersModule } from './users/users.module';
     RedisModule,
     TenancyModule,
     MeteringModule,
+    EventsModule,
     PlansModule,
     QueuesModule,
     ObservedQueuesModule,
@@ -50,6 +53,7 @@ import { UsersModule } from './users/users.module';
     ApiKeysModule,
     TenantModule,
     AuditLogsModule,
+    EventsApiModule,
     QuotasModule,
     UsageModule,
     MetricsModule,
