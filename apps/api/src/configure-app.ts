@@ -22,6 +22,9 @@ export function configureApp(app: INestApplication): INestApplication {
   const express = app as NestExpressApplication;
   const config = app.get(AppConfig);
   express.disable('x-powered-by');
+  // No ETag: the API's answers are per-tenant JSON that clients do not revalidate, and Express
+  // would hash every body (SHA-1) to make one.
+  express.set('etag', false);
   express.set('trust proxy', trustProxy(config.get('TRUST_PROXY')));
   // The request edge, in order, ahead of every route (the docs and the queue dashboard too): a
   // request id and the security headers first, so even a refusal of the parser carries them;
