@@ -1,81 +1,121 @@
-import { createProject, createTask, createTenantWithUsers, TestTenantWithUsers } from '../factories';
+import { Census, CatalogRoute, fillPath, routeCatalog } from '../routes/catalog';
+import { databaseFingerprint } from '../routes/fingerprint';
+import { ROUTE_FIXTURES } from '../routes/fixtures';
+import { createWorld, markersOf, World, WorldTenant } from '../routes/world';
 import { createTestApp, TestApp } from '../support/test-app';
 
-/** Tenant A's credentials against tenant B's ids: 404 exactly like a missing id, never data. */
-describe('cross-tenant HTTP access', () => {
+/** Every way to fill a route's parameters with at least one of the other tenant's values. */
+function mixes(names: string[], own: Record<string, string>, foreign: Record<string, string>): Record<string, string>[] {
+  const result: Record<string, string>[] = [];
+  for (let mask = 1; mask < 2 ** names.length; mask += 1) {
+    result.push(Object.fromEntries(names.map((name, index) => [name, (mask >> index) & 1 ? foreign[name]! : own[name]!])));
+  }
+  return result;
+}
+
+/**
+ * Generated from the router: tenant A's credentials (its owner's token and its owner API key) on
+ * tenant B's ids answer 404 exactly like a missing id, hold none of B's data and change none of
+ * B's rows; no list of A's holds a row of B's. A tenant route with a path parameter and no entry
+ * in ROUTE_FIXTURES (test/routes/fixtures.ts) fails the first test, which names the entry to add.
+ */
+describe('cross-tenant HTTP access, generated from the router', () => {
   let t: TestApp;
-  let a: TestTenantWithUsers;
-  let b: TestTenantWithUsers;
-  let projectA: { id: string };
-  let projectB: { id: string };
-  let taskB: { id: string };
+  let world: World;
+  let routes: CatalogRoute[];
+  /** Markers of B's data: ids, emails, key prefixes, everything its fixtures made. */
+  const foreignMarkers: string[] = [];
+  const census = new Census('cross-tenant');
 
   beforeAll(async () => {
     t = await createTestApp();
-    [a, b] = await Promise.all([createTenantWithUsers(t), createTenantWithUsers(t)]);
-    projectA = await createProject(t, a.owner, 'A project');
-    projectB = await createProject(t, b.owner, 'B project');
-    taskB = await createTask(t, b.owner, projectB.id, 'B task');
+    world = await createWorld(t);
+    routes = routeCatalog(t);
+    foreignMarkers.push(...markersOf(world.b));
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    census.print();
+    await t.close();
+  });
 
-  const cases = (): [string, string, object | undefined][] => [
-    ['GET', `/v1/projects/${projectB.id}`, undefined],
-    ['PATCH', `/v1/projects/${projectB.id}`, { name: 'hijacked' }],
-    ['DELETE', `/v1/projects/${projectB.id}`, undefined],
-    ['GET', `/v1/projects/${projectB.id}/tasks`, undefined],
-    ['POST', `/v1/projects/${projectB.id}/tasks`, { title: 'planted' }],
-    ['GET', `/v1/projects/${projectB.id}/tasks/${taskB.id}`, undefined],
-    ['PATCH', `/v1/projects/${projectB.id}/tasks/${taskB.id}`, { title: 'hijacked' }],
-    ['DELETE', `/v1/projects/${projectB.id}/tasks/${taskB.id}`, undefined],
-    // B's task under A's own project id
-    ['GET', `/v1/projects/${projectA.id}/tasks/${taskB.id}`, undefined],
-    ['PATCH', `/v1/projects/${projectA.id}/tasks/${taskB.id}`, { title: 'hijacked' }],
-    ['DELETE', `/v1/projects/${projectA.id}/tasks/${taskB.id}`, undefined],
-  ];
+  const withIds = () => routes.filter((route) => route.access === 'tenant' && route.pathParams.length > 0);
+  const callers = (tenant: WorldTenant) => [
+    ['its owner', tenant.owner.auth],
+    ['its owner API key', tenant.keys.owner.auth],
+  ] as const;
 
-  it("answers 404 for every route on the other tenant's ids, as for an id that does not exist", async () => {
-    for (const [method, path, body] of cases()) {
-      const call = t.http()[method.toLowerCase() as 'get'](path).set('authorization', a.owner.auth);
-      const response = await (body ? call.send(body) : call);
-      expect({ method, path, status: response.status, body: response.body }).toEqual({
-        method,
-        path,
-        status: 404,
-        body: { statusCode: 404, error: 'Not Found', message: expect.stringMatching(/not found/) },
-      });
+  it('has a fixture for every tenant route with a path id', () => {
+    const missing = withIds()
+      .filter((route) => !ROUTE_FIXTURES[route.key])
+      .map(
+        (route) =>
+          `${route.key} has no cross-tenant fixture: add to ROUTE_FIXTURES in test/routes/fixtures.ts ` +
+          `'${route.key}': { params: async ({ t, tenant }) => ({ ${route.pathParams.map((name) => `${name}: <id of a new row of tenant>`).join(', ')} })${route.hasBody ? ', body: () => ({ <a body the route accepts> })' : ''} }`,
+      );
+    const stale = Object.keys(ROUTE_FIXTURES)
+      .filter((key) => !withIds().some((route) => route.key === key))
+      .map((key) => `${key} is in ROUTE_FIXTURES but the router has no such tenant route with a path id: remove it`);
+    expect([...missing, ...stale]).toEqual([]);
+  });
+
+  it("answers 404 for every route on the other tenant's ids, as for an id that does not exist, and changes none of its rows", async () => {
+    const cases: { route: CatalogRoute; params: Record<string, string>; body?: object }[] = [];
+    for (const route of withIds()) {
+      const fixture = ROUTE_FIXTURES[route.key];
+      if (!fixture) continue;
+      const own = await fixture.params({ t, tenant: world.a });
+      const foreign = await fixture.params({ t, tenant: world.b });
+      foreignMarkers.push(...Object.values(foreign));
+      for (const params of mixes(route.pathParams, own, foreign)) cases.push({ route, params, body: fixture.body?.() });
     }
+    expect(cases.length).toBeGreaterThan(withIds().length);
+    const before = await databaseFingerprint(t.owner, world.b.id);
+    const problems: string[] = [];
+    for (const { route, params, body } of cases) {
+      for (const [who, authorization] of callers(world.a)) {
+        const request = t.http()[route.method](fillPath(route.template, params)).set('authorization', authorization);
+        const response = await (body ? request.send(body) : request);
+        census.count(route.key, response.status);
+        const text = response.text ?? '';
+        const leaked = foreignMarkers.filter((marker) => text.includes(marker));
+        const isShared404 = response.status === 404 && response.body?.statusCode === 404 && response.body?.error === 'Not Found';
+        if (!isShared404 || leaked.length > 0) {
+          problems.push(`${route.key} ${JSON.stringify(params)} as A's ${who}: ${response.status} ${text.slice(0, 200)}${leaked.length ? ` (holds ${leaked.join(', ')})` : ''}`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(await databaseFingerprint(t.owner, world.b.id)).toEqual(before);
   });
 
-  it("leaves the other tenant's rows untouched", async () => {
-    const [project] = await t.owner`select name from projects where id = ${projectB.id}`;
-    expect(project!.name).toBe('B project');
-    const tasks = await t.owner`select title from tasks where tenant_id = ${b.id}`;
-    expect(tasks.map((row) => row.title)).toEqual(['B task']);
-  });
-
-  it("never lists the other tenant's rows", async () => {
-    const list = await t.http().get('/v1/projects?limit=100').set('authorization', a.viewer.auth);
-    expect(list.status).toBe(200);
-    const ids = list.body.data.map((p: { id: string }) => p.id);
-    expect(ids).toContain(projectA.id);
-    expect(ids).not.toContain(projectB.id);
-  });
-
-  it("never shows the other tenant's usage", async () => {
+  it("never lists or shows the other tenant's rows on any tenant GET route", async () => {
     const month = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), 1));
+    const secretMetric = `b.secret.${world.b.id.slice(0, 8)}`;
     await t.owner`insert into usage_rollups (tenant_id, metric, granularity, bucket_start, value)
-      values (${b.id}, 'b.secret', 'month', ${month}, 4242), (${a.id}, 'a.own', 'month', ${month}, 7)`;
-    const mine = await t.http().get('/v1/usage?granularity=month').set('authorization', a.admin.auth);
-    expect(mine.status).toBe(200);
-    expect(mine.body.data.map((row: { metric: string }) => row.metric)).toContain('a.own');
-    expect(JSON.stringify(mine.body)).not.toContain('b.secret');
-    const theirs = await t.http().get('/v1/usage?granularity=month&metric=b.secret').set('authorization', b.admin.auth);
-    expect(theirs.body.data).toEqual([{ metric: 'b.secret', bucketStart: month.toISOString(), value: 4242 }]);
+      values (${world.b.id}, ${secretMetric}, 'month', ${month}, 4242), (${world.a.id}, 'a.own', 'month', ${month}, 7)`;
+    foreignMarkers.push(secretMetric);
+    const problems: string[] = [];
+    let lists = 0;
+    for (const route of routes.filter((candidate) => candidate.access === 'tenant' && candidate.method === 'get' && candidate.pathParams.length === 0)) {
+      for (const [who, authorization] of callers(world.a)) {
+        const query = route.key === 'GET /v1/usage' ? '?granularity=month' : route.key.endsWith('s') ? '?limit=100' : '';
+        const response = await t.http().get(`${route.template}${query}`).set('authorization', authorization);
+        census.count(route.key, response.status);
+        const text = response.text ?? '';
+        const leaked = foreignMarkers.filter((marker) => text.includes(marker));
+        if (response.status >= 500 || leaked.length > 0) problems.push(`${route.key} as A's ${who}: ${response.status} holds ${leaked.join(', ')}`);
+        if (response.status === 200) lists += 1;
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(lists).toBeGreaterThan(10);
+    // B sees its own row where A saw none: the marker was there to be leaked.
+    const theirs = await t.http().get(`/v1/usage?granularity=month&metric=${secretMetric}`).set('authorization', world.b.admin.auth);
+    expect(theirs.body.data).toEqual([{ metric: secretMetric, bucketStart: month.toISOString(), value: 4242 }]);
   });
 
   it('answers /v1/me with the caller and its own tenant only', async () => {
-    const me = await t.http().get('/v1/me').set('authorization', a.member.auth);
-    expect(me.body).toMatchObject({ user: { id: a.member.id, role: 'member' }, tenant: { id: a.id, slug: a.slug } });
+    const me = await t.http().get('/v1/me').set('authorization', world.a.member.auth);
+    expect(me.body).toMatchObject({ user: { id: world.a.member.id, role: 'member' }, tenant: { id: world.a.id, slug: world.a.slug } });
   });
 });

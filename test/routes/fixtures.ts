@@ -1,0 +1,70 @@
+/**
+ * What the generated suites need to know about a route that the router cannot tell them. Each
+ * entry is keyed "METHOD /path/{param}" exactly as the OpenAPI document writes it; a suite that
+ * finds a route without what it needs fails and names the entry to add here.
+ *
+ * - ROUTE_FIXTURES: for every tenant route with a path parameter, `params` creates the resource
+ *   in the given tenant and returns the path values (the cross-tenant suite calls it for tenant A
+ *   and tenant B, then calls the route with A's credentials on B's values: 404); `body`, for
+ *   routes that take one, is a body the route accepts, so that the ids, not validation, decide.
+ * - PUBLIC_ROUTES: every @Public() route, with why it needs no credentials.
+ */
+import { LifecycleQueues } from '@tenantry/queues';
+import { createProject, createTask, createUser } from '../factories';
+import type { TestApp } from '../support/test-app';
+import { unique, type WorldTenant } from './world';
+
+export interface FixtureContext {
+  t: TestApp;
+  tenant: WorldTenant;
+}
+
+export interface RouteFixture {
+  /** Creates what the path names, inside `tenant`, and returns the value of each path parameter. */
+  params: (context: FixtureContext) => Promise<Record<string, string>>;
+  /** A body the route accepts. */
+  body?: () => object;
+}
+
+const project = async ({ t, tenant }: FixtureContext) => ({ id: (await createProject(t, tenant.owner, unique('project'))).id });
+const projectTasks = async ({ t, tenant }: FixtureContext) => ({ projectId: (await createProject(t, tenant.owner, unique('project'))).id });
+const task = async ({ t, tenant }: FixtureContext) => {
+  const parent = await createProject(t, tenant.owner, unique('project'));
+  return { projectId: parent.id, id: (await createTask(t, tenant.owner, parent.id, unique('task'))).id };
+};
+const member = async ({ t, tenant }: FixtureContext) => ({ id: (await createUser(t, tenant, 'member')).id });
+const apiKey = async ({ t, tenant }: FixtureContext) => {
+  const response = await t.http().post('/v1/api-keys').set('authorization', tenant.owner.auth).send({ name: unique('key'), role: 'viewer' });
+  return { id: response.body.id as string };
+};
+const exportJob = async ({ t, tenant }: FixtureContext) => ({
+  jobId: await t.app.get(LifecycleQueues).enqueueExport({ tenantId: tenant.id, requestedBy: { type: 'user', id: tenant.owner.id } }),
+});
+
+export const ROUTE_FIXTURES: Record<string, RouteFixture> = {
+  'GET /v1/projects/{id}': { params: project },
+  'PATCH /v1/projects/{id}': { params: project, body: () => ({ name: 'renamed' }) },
+  'DELETE /v1/projects/{id}': { params: project },
+  'GET /v1/projects/{projectId}/tasks': { params: projectTasks },
+  'POST /v1/projects/{projectId}/tasks': { params: projectTasks, body: () => ({ title: 'planted' }) },
+  'GET /v1/projects/{projectId}/tasks/{id}': { params: task },
+  'PATCH /v1/projects/{projectId}/tasks/{id}': { params: task, body: () => ({ title: 'renamed' }) },
+  'DELETE /v1/projects/{projectId}/tasks/{id}': { params: task },
+  'PATCH /v1/users/{id}': { params: member, body: () => ({ role: 'viewer' }) },
+  'DELETE /v1/users/{id}': { params: member },
+  'DELETE /v1/api-keys/{id}': { params: apiKey },
+  'GET /v1/tenant/exports/{jobId}': { params: exportJob },
+  'GET /v1/tenant/exports/{jobId}/download': { params: exportJob },
+};
+
+export const PUBLIC_ROUTES: Record<string, string> = {
+  'POST /v1/auth/login': 'signing in is how a tenant user gets credentials',
+  'POST /v1/auth/refresh': 'the refresh token in the body is the credential',
+  'POST /v1/auth/logout': 'the refresh token in the body is the credential',
+  'POST /v1/admin/auth/login': 'signing in is how a system admin gets credentials',
+  'POST /v1/admin/auth/refresh': 'the refresh token in the body is the credential',
+  'POST /v1/admin/auth/logout': 'the refresh token in the body is the credential',
+  'GET /health/live': 'probes of the orchestrator carry no credentials',
+  'GET /health/ready': 'probes of the orchestrator carry no credentials',
+  'GET /metrics': 'the scraper presents METRICS_TOKEN, checked by the route itself (401 without it)',
+};
