@@ -25,6 +25,7 @@ import { QueueDashboardModule } from './queue-dashboard/queue-dashboard.module';
 import { QuotasModule } from './quotas/quotas.module';
 import { TasksModule } from './tasks/tasks.module';
 import { TenantModule } from './tenant/tenant.module';
+import { TenantSecretsModule } from './tenant-secrets/tenant-secrets.module';
 import { UsageModule } from './usage/usage.module';
 import { UsersModule } from './users/users.module';
 
@@ -54,6 +55,7 @@ import { UsersModule } from './users/users.module';
     UsersModule,
     ApiKeysModule,
     TenantModule,
+    TenantSecretsModule,
     AuditLogsModule,
     QuotasModule,
     UsageModule,

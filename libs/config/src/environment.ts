@@ -78,6 +78,16 @@ export class Environment {
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
   JWT_SECRET = DEV_JWT_SECRET;
 
+  /**
+   * The master key ring of tenant secrets: `v2:<base64 of 32 bytes>,v1:<...>`; the first wraps new
+   * data keys, every one unwraps. Unset outside production: a development key in .data/master-keys.
+   */
+  @IsOptional()
+  @Matches(/^v[0-9]{1,6}:[A-Za-z0-9+/]{43}=(,v[0-9]{1,6}:[A-Za-z0-9+/]{43}=)*$/, {
+    message: 'MASTER_KEYS must be v<number>:<base64 of 32 bytes>, comma-separated, newest first',
+  })
+  MASTER_KEYS?: string;
+
   @IsString()
   @MinLength(1)
   JWT_ISSUER = 'tenantry';
@@ -276,7 +286,7 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
     if (env.JWT_SECRET === DEV_JWT_SECRET) {
       problems.push('JWT_SECRET: the development default is refused in production; set a secret of 32+ random characters');
     }
-    for (const key of ['DATABASE_URL', 'SYSTEM_DATABASE_URL'] as const) {
+    for (const key of ['DATABASE_URL', 'SYSTEM_DATABASE_URL', 'MASTER_KEYS'] as const) {
       if (!env[key]) problems.push(`${key}: required in production`);
     }
   }
