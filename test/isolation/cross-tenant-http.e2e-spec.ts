@@ -9,6 +9,7 @@ describe('cross-tenant HTTP access', () => {
   let projectA: { id: string };
   let projectB: { id: string };
   let taskB: { id: string };
+  let domainB: { id: string };
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -16,6 +17,7 @@ describe('cross-tenant HTTP access', () => {
     projectA = await createProject(t, a.owner, 'A project');
     projectB = await createProject(t, b.owner, 'B project');
     taskB = await createTask(t, b.owner, projectB.id, 'B task');
+    domainB = (await t.http().post('/v1/tenant/domains').set('authorization', b.owner.auth).send({ domain: `${b.slug}.example` })).body;
     expect((await t.http().put('/v1/tenant/secrets/b.only').set('authorization', b.owner.auth).send({ value: 'b value' })).status).toBe(204);
   });
   afterAll(() => t.close());
@@ -34,6 +36,9 @@ describe('cross-tenant HTTP access', () => {
     ['PATCH', `/v1/projects/${projectA.id}/tasks/${taskB.id}`, { title: 'hijacked' }],
     ['DELETE', `/v1/projects/${projectA.id}/tasks/${taskB.id}`, undefined],
     ['DELETE', '/v1/tenant/secrets/b.only', undefined],
+    ['GET', `/v1/tenant/domains/${domainB.id}`, undefined],
+    ['POST', `/v1/tenant/domains/${domainB.id}/verify`, undefined],
+    ['DELETE', `/v1/tenant/domains/${domainB.id}`, undefined],
   ];
 
   it("answers 404 for every route on the other tenant's ids, as for an id that does not exist", async () => {

@@ -26,6 +26,7 @@ import { QuotasModule } from './quotas/quotas.module';
 import { TasksModule } from './tasks/tasks.module';
 import { TenantModule } from './tenant/tenant.module';
 import { TenantSecretsModule } from './tenant-secrets/tenant-secrets.module';
+import { DomainsModule } from './domains/domains.module';
 import { UsageModule } from './usage/usage.module';
 import { UsersModule } from './users/users.module';
 
@@ -56,6 +57,7 @@ import { UsersModule } from './users/users.module';
     ApiKeysModule,
     TenantModule,
     TenantSecretsModule,
+    DomainsModule,
     AuditLogsModule,
     QuotasModule,
     UsageModule,

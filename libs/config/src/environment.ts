@@ -195,6 +195,13 @@ export class Environment {
   @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
   METRICS_TOKEN?: string;
 
+  /** Resolvers for domain verification, e.g. `1.1.1.1,8.8.8.8:53`; unset: the system's. */
+  @IsOptional()
+  @Matches(/^(\[[0-9a-f:.]+\](:[0-9]{1,5})?|[0-9a-f:.]+)(,(\[[0-9a-f:.]+\](:[0-9]{1,5})?|[0-9a-f:.]+))*$/i, {
+    message: 'DNS_SERVERS must be comma-separated IP addresses, each optionally with :port ([::1]:53 for IPv6)',
+  })
+  DNS_SERVERS?: string;
+
   /** When set, `<slug>.<BASE_DOMAIN>` names the tenant of a request. */
   @IsOptional()
   @Matches(/^[a-z0-9.-]+$/i, { message: 'BASE_DOMAIN must be a host name such as example.com' })

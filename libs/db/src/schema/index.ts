@@ -10,3 +10,4 @@ export * from './api-keys';
 export * from './audit-logs';
 export * from './usage';
 export * from './tenant-secrets';
+export * from './tenant-domains';
