@@ -1,6 +1,7 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { AuditWriter } from '@tenantry/audit';
 import { TenantSecrets } from '@tenantry/secrets';
+import { SystemTransaction } from '@tenantry/system-db';
 import { TenantTransaction } from '@tenantry/tenancy';
 import { AdminRepository } from './admin.repository';
 
@@ -9,6 +10,7 @@ import { AdminRepository } from './admin.repository';
 export class AdminTenantKeysService {
   constructor(
     private readonly repository: AdminRepository,
+    private readonly system: SystemTransaction,
     private readonly tenantTransaction: TenantTransaction,
     private readonly secrets: TenantSecrets,
     private readonly audit: AuditWriter,
@@ -16,7 +18,7 @@ export class AdminTenantKeysService {
 
   /** A new data key; every secret re-encrypted with it, in the tenant's own transaction (RLS applies). */
   async rotate(tenantId: string): Promise<{ tenantId: string; dataKeyId: string; reencrypted: number }> {
-    const tenant = await this.repository.findTenant(tenantId);
+    const tenant = await this.system.run(() => this.repository.findTenant(tenantId));
     if (!tenant) throw new NotFoundException('Tenant not found');
     if (tenant.status === 'deleted') throw new ConflictException('The tenant has been deleted');
     return this.tenantTransaction.run({ tenantId }, async () => {

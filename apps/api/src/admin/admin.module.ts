@@ -9,6 +9,7 @@ import { AdminRepository } from './admin.repository';
 import { AdminService } from './admin.service';
 import { AdminTenantKeysService } from './admin-tenant-keys.service';
 import { AdminAuditLogsController } from './admin-audit-logs.controller';
+import { AdminAuditLogsRepository } from './admin-audit-logs.repository';
 import { AdminJobsController } from './admin-jobs.controller';
 import { AdminPlansController } from './admin-plans.controller';
 import { AdminTenantsController } from './admin-tenants.controller';
@@ -19,6 +20,6 @@ import { AdminUsageRepository } from './admin-usage.repository';
 @Module({
   imports: [SystemDbModule, AuthApiModule, SecretsModule],
   controllers: [AdminAuthController, AdminTenantsController, AdminPlansController, AdminJobsController, AdminAuditLogsController, AdminUsageController],
-  providers: [AdminTenantKeysService, AdminRepository, AdminUsageRepository, AdminService, AdminSessionsRepository, AdminSessionsService],
+  providers: [AdminTenantKeysService, AdminRepository, AdminUsageRepository, AdminAuditLogsRepository, AdminService, AdminSessionsRepository, AdminSessionsService],
 })
 export class AdminModule {}
