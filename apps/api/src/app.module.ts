@@ -6,6 +6,7 @@ import { AccessGuard, AuthenticationGuard, AuthModule } from '@tenantry/auth';
 import { AppConfig, AppConfigModule } from '@tenantry/config';
 import { LoggerModule } from 'nestjs-pino';
 import { DbModule } from '@tenantry/db';
+import { EventsModule } from '@tenantry/events';
 import { MeteringModule } from '@tenantry/metering';
 import { FeatureGuard, PlansModule, RateLimitInterceptor } from '@tenantry/plans';
 import { ObservedQueuesModule, QueuesModule } from '@tenantry/queues';
@@ -15,6 +16,7 @@ import { AdminModule } from './admin/admin.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuditLogsModule } from './audit-logs/audit-logs.module';
 import { AuthApiModule } from './auth/auth-api.module';
+import { EventsApiModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { exposeRequestId, requestIdOf } from './request-context/request-id';
@@ -43,6 +45,7 @@ import { UsersModule } from './users/users.module';
     RedisModule,
     TenancyModule,
     MeteringModule,
+    EventsModule,
     PlansModule,
     QueuesModule,
     ObservedQueuesModule,
@@ -59,6 +62,7 @@ import { UsersModule } from './users/users.module';
     TenantSecretsModule,
     DomainsModule,
     AuditLogsModule,
+    EventsApiModule,
     QuotasModule,
     UsageModule,
     QueueDashboardModule,
