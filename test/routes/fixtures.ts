@@ -24,6 +24,8 @@ export interface RouteFixture {
   params: (context: FixtureContext) => Promise<Record<string, string>>;
   /** A body the route accepts. */
   body?: () => object;
+  /** Why A's credentials on B's values rightly do not answer 404 (the route then only must not touch B's rows). */
+  notFoundExempt?: string;
 }
 
 const project = async ({ t, tenant }: FixtureContext) => ({ id: (await createProject(t, tenant.owner, unique('project'))).id });
@@ -36,6 +38,15 @@ const member = async ({ t, tenant }: FixtureContext) => ({ id: (await createUser
 const apiKey = async ({ t, tenant }: FixtureContext) => {
   const response = await t.http().post('/v1/api-keys').set('authorization', tenant.owner.auth).send({ name: unique('key'), role: 'viewer' });
   return { id: response.body.id as string };
+};
+const domain = async ({ t, tenant }: FixtureContext) => {
+  const response = await t.http().post('/v1/tenant/domains').set('authorization', tenant.owner.auth).send({ domain: `${unique('d')}.example` });
+  return { id: response.body.id as string };
+};
+const secret = async ({ t, tenant }: FixtureContext) => {
+  const name = unique('secret').replace('-', '.');
+  await t.http().put(`/v1/tenant/secrets/${name}`).set('authorization', tenant.owner.auth).send({ value: `value of ${name}` });
+  return { name };
 };
 const exportJob = async ({ t, tenant }: FixtureContext) => ({
   jobId: await t.app.get(LifecycleQueues).enqueueExport({ tenantId: tenant.id, requestedBy: { type: 'user', id: tenant.owner.id } }),
@@ -53,6 +64,15 @@ export const ROUTE_FIXTURES: Record<string, RouteFixture> = {
   'PATCH /v1/users/{id}': { params: member, body: () => ({ role: 'viewer' }) },
   'DELETE /v1/users/{id}': { params: member },
   'DELETE /v1/api-keys/{id}': { params: apiKey },
+  'GET /v1/tenant/domains/{id}': { params: domain },
+  'POST /v1/tenant/domains/{id}/verify': { params: domain },
+  'DELETE /v1/tenant/domains/{id}': { params: domain },
+  'DELETE /v1/tenant/secrets/{name}': { params: secret },
+  'PUT /v1/tenant/secrets/{name}': {
+    params: secret,
+    body: () => ({ value: 'planted' }),
+    notFoundExempt: "secret names are the tenant's own: PUT stores the caller's secret of that name (204)",
+  },
   'GET /v1/tenant/exports/{jobId}': { params: exportJob },
   'GET /v1/tenant/exports/{jobId}/download': { params: exportJob },
 };
