@@ -57,7 +57,7 @@ describe('access, generated from the router: every route × every caller', () =>
       }
     }
     expect(problems).toEqual([]);
-  });
+  }, 300_000);
 
   it('refuses every role and API-key role below the least one of each tenant route (403), and lets the least one in', async () => {
     const problems: string[] = [];
@@ -78,7 +78,7 @@ describe('access, generated from the router: every route × every caller', () =>
       }
     }
     expect(problems).toEqual([]);
-  });
+  }, 300_000);
 
   it('answers a system-admin token on every tenant route with 403', async () => {
     const problems: string[] = [];
@@ -87,7 +87,7 @@ describe('access, generated from the router: every route × every caller', () =>
       if (status !== 403) problems.push(`${route.key} as a system admin: ${status} ${JSON.stringify(message)}, not 403`);
     }
     expect(problems).toEqual([]);
-  });
+  }, 300_000);
 
   it('answers tenant tokens (JWT, API key, impersonation) on every admin route with 403, and lets the system admin in', async () => {
     const problems: string[] = [];
@@ -104,7 +104,7 @@ describe('access, generated from the router: every route × every caller', () =>
       if (status === 401 || status === 403) problems.push(`${route.key} as the system admin: ${status}`);
     }
     expect(problems).toEqual([]);
-  });
+  }, 300_000);
 
   it('refuses an impersonation token on every route marked @RefuseImpersonation without a condition', async () => {
     const problems: string[] = [];
@@ -113,5 +113,5 @@ describe('access, generated from the router: every route × every caller', () =>
       if (status !== 403 || !/impersonat/.test(String(message))) problems.push(`${route.key} while impersonating: ${status} ${JSON.stringify(message)}`);
     }
     expect(problems).toEqual([]);
-  });
+  }, 300_000);
 });

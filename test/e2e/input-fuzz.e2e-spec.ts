@@ -253,7 +253,7 @@ describe('input fuzzing, generated from the OpenAPI document', () => {
       if (result.failed) problems.push(`  (${key}: reproduce with FUZZ_SEED=${result.seed}, path ${result.counterexamplePath})`);
     }
     expect(problems).toEqual([]);
-  });
+  }, 600_000);
 
   it('refuses other media types, charsets, encodings and malformed JSON on every body operation, in the shared shape', async () => {
     const problems: string[] = [];
@@ -282,5 +282,5 @@ describe('input fuzzing, generated from the OpenAPI document', () => {
     }
     expect(problems).toEqual([]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-  });
+  }, 300_000);
 });

@@ -87,7 +87,7 @@ describe('cross-tenant HTTP access, generated from the router', () => {
     }
     expect(problems).toEqual([]);
     expect(await databaseFingerprint(t.owner, world.b.id)).toEqual(before);
-  });
+  }, 300_000);
 
   it("never lists or shows the other tenant's rows on any tenant GET route", async () => {
     const month = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), 1));
