@@ -22,7 +22,8 @@ export class SsoAuthController {
     return this.signIn.discover(body.email);
   }
 
-  @ApiFoundResponse({ description: "Redirect to the identity provider's sign-in" })
+  @ApiFoundResponse({ description: 'Redirect to the sign-in\'s redirect target with a one-time `code`' })
+  @HttpCode(302)
   @Get('oidc/callback')
   async oidcCallback(@Query() query: OidcCallbackQuery, @Res() response: Response): Promise<void> {
     response.redirect(302, await this.signIn.oidcCallback(query));
@@ -37,6 +38,7 @@ export class SsoAuthController {
   }
 
   @ApiFoundResponse({ description: "Redirect to the identity provider's sign-in" })
+  @HttpCode(302)
   @Get(':connectionId/start')
   async start(@Param('connectionId', ParseUUIDPipe) connectionId: string, @Query() query: StartQuery, @Res() response: Response): Promise<void> {
     response.redirect(302, await this.signIn.start(connectionId, query.redirect));
