@@ -48,6 +48,11 @@ const secret = async ({ t, tenant }: FixtureContext) => {
   await t.http().put(`/v1/tenant/secrets/${name}`).set('authorization', tenant.owner.auth).send({ value: `value of ${name}` });
   return { name };
 };
+const ssoConnection = async ({ t, tenant }: FixtureContext) => {
+  const response = await t.http().post('/v1/tenant/sso/connections').set('authorization', tenant.owner.auth)
+    .send({ type: 'oidc', issuer: `https://idp.${unique('b')}.example`, clientId: 'client', clientSecret: 'client-secret' });
+  return { id: response.body.id as string };
+};
 const exportJob = async ({ t, tenant }: FixtureContext) => ({
   jobId: await t.app.get(LifecycleQueues).enqueueExport({ tenantId: tenant.id, requestedBy: { type: 'user', id: tenant.owner.id } }),
 });
@@ -73,6 +78,9 @@ export const ROUTE_FIXTURES: Record<string, RouteFixture> = {
     body: () => ({ value: 'planted' }),
     notFoundExempt: "secret names are the tenant's own: PUT stores the caller's secret of that name (204)",
   },
+  'GET /v1/tenant/sso/connections/{id}': { params: ssoConnection },
+  'PATCH /v1/tenant/sso/connections/{id}': { params: ssoConnection, body: () => ({ name: 'hijacked' }) },
+  'DELETE /v1/tenant/sso/connections/{id}': { params: ssoConnection },
   'GET /v1/tenant/exports/{jobId}': { params: exportJob },
   'GET /v1/tenant/exports/{jobId}/download': { params: exportJob },
 };
@@ -86,5 +94,9 @@ export const PUBLIC_ROUTES: Record<string, string> = {
   'POST /v1/admin/auth/logout': 'the refresh token in the body is the credential',
   'GET /health/live': 'probes of the orchestrator carry no credentials',
   'GET /health/ready': 'probes of the orchestrator carry no credentials',
+  'POST /v1/auth/sso/discover': 'finding the identity provider comes before any credential',
+  'GET /v1/auth/sso/oidc/callback': 'the identity provider redirects the browser here; the state and code are the credential',
+  'POST /v1/auth/sso/exchange': 'the one-time code from the callback is the credential',
+  'GET /v1/auth/sso/{connectionId}/start': 'signing in through the tenant identity provider starts without credentials',
   'GET /metrics': 'the scraper presents METRICS_TOKEN, checked by the route itself (401 without it)',
 };
