@@ -15,31 +15,11 @@ import { AdminRepository } from './admin.repository';
 import { AdminUsageRepository } from './admin-usage.repository';
 import { limitsProblems, mergeOverrides, parseConfigOverrides } from './config-overrides';
 import { AdminLoginDto } from './dto/admin-login.dto';
-import { ImpersonateDto, ListTenantsQuery, UpdateTenantDto } from './dto/admin-tenants.dto';
+import { ImpersonateDto, ListTenantsQuery, toTenantResponse, UpdateTenantDto } from './dto/admin-tenants.dto';
 import { CreateTenantDto } from './dto/create-tenant.dto';
-import { CreatePlanDto, UpdatePlanDto } from './dto/plan.dto';
+import { CreatePlanDto, toPlanResponse, UpdatePlanDto } from './dto/plan.dto';
 
-export const presentTenant = (tenant: Tenant) => ({
-  id: tenant.id,
-  slug: tenant.slug,
-  name: tenant.name,
-  plan: tenant.plan,
-  status: tenant.status,
-  config: tenant.config,
-  settings: tenant.settings,
-  createdAt: tenant.createdAt,
-  updatedAt: tenant.updatedAt,
-});
 
-export const presentPlan = (plan: Plan) => ({
-  id: plan.id,
-  key: plan.key,
-  name: plan.name,
-  features: plan.features,
-  limits: plan.limits,
-  createdAt: plan.createdAt,
-  updatedAt: plan.updatedAt,
-});
 
 @Injectable()
 export class AdminService {
@@ -97,7 +77,7 @@ export class AdminService {
     });
     await this.configEvents.publishChanged(tenant.id);
     return {
-      tenant: presentTenant(tenant),
+      tenant: toTenantResponse(tenant),
       admin: { id: owner.id, email: owner.email, role: owner.role, ...(temporaryPassword ? { temporaryPassword } : {}) },
     };
   }
@@ -105,7 +85,7 @@ export class AdminService {
   async listTenants(query: ListTenantsQuery) {
     const after = decodeCursor(query.cursor);
     const rows = await this.system.run(() => this.repository.listTenants(query, query.limit, after));
-    return toPage(rows, query.limit, presentTenant);
+    return toPage(rows, query.limit, toTenantResponse);
   }
 
   /** The tenant with its effective config and usage summary. */
@@ -118,7 +98,7 @@ export class AdminService {
     });
     const effectiveConfig = plan ? mergeEffectiveConfig(plan, tenant.config, tenant.settings) : null;
     return {
-      ...presentTenant(tenant),
+      ...toTenantResponse(tenant),
       effectiveConfig,
       // This calendar month (UTC) so far, as rolled up (behind live traffic by the metering lag).
       usage: {
@@ -134,7 +114,7 @@ export class AdminService {
       throw new BadRequestException(`plan "${input.plan}" does not exist`);
     }
     const action = input.plan !== undefined ? 'tenant.plan_changed' : 'tenant.updated';
-    return presentTenant(await this.changeTenant(id, action, () => ({ ...input })));
+    return toTenantResponse(await this.changeTenant(id, action, () => ({ ...input })));
   }
 
   async patchConfig(id: string, patch: Record<string, unknown>) {
@@ -144,7 +124,7 @@ export class AdminService {
 
   async setSuspended(id: string, isSuspended: boolean) {
     const action = isSuspended ? 'tenant.suspended' : 'tenant.resumed';
-    return presentTenant(await this.changeTenant(id, action, () => ({ status: isSuspended ? 'suspended' : 'active' })));
+    return toTenantResponse(await this.changeTenant(id, action, () => ({ status: isSuspended ? 'suspended' : 'active' })));
   }
 
   /** Refused on the tenant's next request; the purge job then removes every row. */
@@ -218,21 +198,21 @@ export class AdminService {
   }
 
   async listPlans() {
-    return { data: (await this.system.run(() => this.repository.listPlans())).map(presentPlan) };
+    return { data: (await this.system.run(() => this.repository.listPlans())).map(toPlanResponse) };
   }
 
   async getPlan(id: string) {
     const plan = await this.system.run(() => this.repository.findPlan(id));
     if (!plan) throw new NotFoundException('Plan not found');
-    return presentPlan(plan);
+    return toPlanResponse(plan);
   }
 
   async createPlan(input: CreatePlanDto) {
     this.assertLimits(input.limits);
     const created = await this.system.run(async () => {
       const plan = await this.repository.createPlan({ ...input, features: [...new Set(input.features)] });
-      await this.audit.writeSystem({ action: 'plan.created', details: presentPlan(plan) });
-      return presentPlan(plan);
+      await this.audit.writeSystem({ action: 'plan.created', details: { ...toPlanResponse(plan) } });
+      return toPlanResponse(plan);
     });
     await this.configEvents.publishAllChanged();
     return created;
@@ -244,7 +224,7 @@ export class AdminService {
       const plan = await this.repository.updatePlan(id, { ...input, ...(input.features ? { features: [...new Set(input.features)] } : {}) });
       if (!plan) throw new NotFoundException('Plan not found');
       await this.audit.writeSystem({ action: 'plan.updated', details: { id, ...input } });
-      return presentPlan(plan);
+      return toPlanResponse(plan);
     });
     // Tenants on the plan are any tenants: every process drops every cached config.
     await this.configEvents.publishAllChanged();

@@ -4,26 +4,15 @@ import type { ApiKey } from '@tenantry/db';
 import type { TenantPrincipal } from '@tenantry/tenancy';
 import { decodeCursor, PageQuery, toPage } from '../pagination/cursor';
 import { ApiKeysRepository } from './api-keys.repository';
-import { CreateApiKeyDto } from './dto/api-key.dto';
+import { CreateApiKeyDto, toApiKeyResponse } from './dto/api-key.dto';
 
-export const presentApiKey = (key: ApiKey) => ({
-  id: key.id,
-  name: key.name,
-  prefix: key.prefix,
-  role: key.role,
-  createdBy: key.createdBy,
-  lastUsedAt: key.lastUsedAt,
-  expiresAt: key.expiresAt,
-  revokedAt: key.revokedAt,
-  createdAt: key.createdAt,
-});
 
 @Injectable()
 export class ApiKeysService {
   constructor(private readonly repository: ApiKeysRepository) {}
 
   async list(query: PageQuery) {
-    return toPage(await this.repository.list(query.limit, decodeCursor(query.cursor)), query.limit, presentApiKey);
+    return toPage(await this.repository.list(query.limit, decodeCursor(query.cursor)), query.limit, toApiKeyResponse);
   }
 
   /** The secret is in this answer and nowhere else, ever. */
@@ -41,7 +30,7 @@ export class ApiKeysService {
       createdBy: actor.subjectId,
       expiresAt: input.expiresAt,
     });
-    return { ...presentApiKey(row), key };
+    return { ...toApiKeyResponse(row), key };
   }
 
   async revoke(id: string): Promise<void> {

@@ -5,18 +5,9 @@ import { UsageRecorder } from '@tenantry/metering';
 import { CountedLimits } from '@tenantry/plans';
 import type { TenantPrincipal } from '@tenantry/tenancy';
 import { decodeCursor, Page, PageQuery, toPage } from '../pagination/cursor';
-import { CreateProjectDto, UpdateProjectDto } from './dto/project.dto';
+import { CreateProjectDto, ProjectResponse, toProjectResponse, UpdateProjectDto } from './dto/project.dto';
 import { ProjectsRepository } from './projects.repository';
 
-export const presentProject = (project: Project) => ({
-  id: project.id,
-  name: project.name,
-  description: project.description,
-  createdBy: project.createdBy,
-  createdAt: project.createdAt,
-  updatedAt: project.updatedAt,
-});
-export type ProjectView = ReturnType<typeof presentProject>;
 
 /** RFC 4180 quoting, and a leading quote for values a spreadsheet would run as a formula. */
 export function csvField(value: string): string {
@@ -33,9 +24,9 @@ export class ProjectsService {
     private readonly usage: UsageRecorder,
   ) {}
 
-  async list(query: PageQuery): Promise<Page<ProjectView>> {
+  async list(query: PageQuery): Promise<Page<ProjectResponse>> {
     const rows = await this.repository.list(query.limit, decodeCursor(query.cursor));
-    return toPage(rows, query.limit, presentProject);
+    return toPage(rows, query.limit, toProjectResponse);
   }
 
   async exportCsv(): Promise<string> {
@@ -51,8 +42,8 @@ export class ProjectsService {
     return `${lines.join('\r\n')}\r\n`;
   }
 
-  async get(id: string): Promise<ProjectView> {
-    return presentProject(await this.require(id));
+  async get(id: string): Promise<ProjectResponse> {
+    return toProjectResponse(await this.require(id));
   }
 
   /** 404 for a project that does not exist and for another tenant's alike. */
@@ -62,23 +53,23 @@ export class ProjectsService {
     return project;
   }
 
-  async create(input: CreateProjectDto, principal: TenantPrincipal): Promise<ProjectView> {
+  async create(input: CreateProjectDto, principal: TenantPrincipal): Promise<ProjectResponse> {
     const createdBy = principal.actorType === 'user' ? principal.subjectId : undefined;
     await this.countedLimits.assertAvailable('projects', () => this.repository.count());
     const project = await this.repository.create({ ...input, createdBy });
     this.usage.recordInTransaction('projects.created');
-    return presentProject(project);
+    return toProjectResponse(project);
   }
 
-  async update(id: string, changes: UpdateProjectDto): Promise<ProjectView> {
-    this.trail.recordBefore(presentProject(await this.require(id)));
+  async update(id: string, changes: UpdateProjectDto): Promise<ProjectResponse> {
+    this.trail.recordBefore(toProjectResponse(await this.require(id)));
     const project = await this.repository.update(id, changes);
     if (!project) throw new NotFoundException('Project not found');
-    return presentProject(project);
+    return toProjectResponse(project);
   }
 
   async remove(id: string): Promise<void> {
-    this.trail.recordBefore(presentProject(await this.require(id)));
+    this.trail.recordBefore(toProjectResponse(await this.require(id)));
     if (!(await this.repository.remove(id))) throw new NotFoundException('Project not found');
   }
 }

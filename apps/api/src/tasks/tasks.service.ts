@@ -4,18 +4,9 @@ import type { Task } from '@tenantry/db';
 import { UsageRecorder } from '@tenantry/metering';
 import { decodeCursor, Page, PageQuery, toPage } from '../pagination/cursor';
 import { ProjectsService } from '../projects/projects.service';
-import { CreateTaskDto, UpdateTaskDto } from './dto/task.dto';
+import { CreateTaskDto, TaskResponse, toTaskResponse, UpdateTaskDto } from './dto/task.dto';
 import { TasksRepository } from './tasks.repository';
 
-export const presentTask = (task: Task) => ({
-  id: task.id,
-  projectId: task.projectId,
-  title: task.title,
-  status: task.status,
-  createdAt: task.createdAt,
-  updatedAt: task.updatedAt,
-});
-export type TaskView = ReturnType<typeof presentTask>;
 
 @Injectable()
 export class TasksService {
@@ -26,30 +17,30 @@ export class TasksService {
     private readonly usage: UsageRecorder,
   ) {}
 
-  async list(projectId: string, query: PageQuery): Promise<Page<TaskView>> {
+  async list(projectId: string, query: PageQuery): Promise<Page<TaskResponse>> {
     await this.projects.require(projectId);
     const rows = await this.repository.list(projectId, query.limit, decodeCursor(query.cursor));
-    return toPage(rows, query.limit, presentTask);
+    return toPage(rows, query.limit, toTaskResponse);
   }
 
-  async create(projectId: string, input: CreateTaskDto): Promise<TaskView> {
+  async create(projectId: string, input: CreateTaskDto): Promise<TaskResponse> {
     await this.projects.require(projectId);
     const task = await this.repository.create({ projectId, ...input });
     this.usage.recordInTransaction('tasks.created');
-    return presentTask(task);
+    return toTaskResponse(task);
   }
 
-  async get(projectId: string, id: string): Promise<TaskView> {
+  async get(projectId: string, id: string): Promise<TaskResponse> {
     const task = await this.repository.find(projectId, id);
     if (!task) throw new NotFoundException('Task not found');
-    return presentTask(task);
+    return toTaskResponse(task);
   }
 
-  async update(projectId: string, id: string, changes: UpdateTaskDto): Promise<TaskView> {
+  async update(projectId: string, id: string, changes: UpdateTaskDto): Promise<TaskResponse> {
     this.trail.recordBefore(await this.get(projectId, id));
     const task = await this.repository.update(projectId, id, changes);
     if (!task) throw new NotFoundException('Task not found');
-    return presentTask(task);
+    return toTaskResponse(task);
   }
 
   async remove(projectId: string, id: string): Promise<void> {

@@ -6,18 +6,9 @@ import { CountedLimits } from '@tenantry/plans';
 import type { TenantPrincipal } from '@tenantry/tenancy';
 import { RefreshTokensRepository } from '../auth/refresh-tokens.repository';
 import { decodeCursor, Page, PageQuery, toPage } from '../pagination/cursor';
-import { CreateUserDto, UpdateUserDto } from './dto/user.dto';
+import { CreateUserDto, toUserResponse, UpdateUserDto, UserResponse } from './dto/user.dto';
 import { UsersRepository } from './users.repository';
 
-export const presentUser = (user: User) => ({
-  id: user.id,
-  email: user.email,
-  role: user.role,
-  isInvited: user.passwordHash === null,
-  createdAt: user.createdAt,
-  updatedAt: user.updatedAt,
-});
-export type UserView = ReturnType<typeof presentUser>;
 
 /**
  * Membership rules. Route access (admin and up) is the guard's job; these are the rules about
@@ -32,32 +23,32 @@ export class UsersService {
     private readonly trail: AuditTrail,
   ) {}
 
-  async list(query: PageQuery): Promise<Page<UserView>> {
-    return toPage(await this.repository.list(query.limit, decodeCursor(query.cursor)), query.limit, presentUser);
+  async list(query: PageQuery): Promise<Page<UserResponse>> {
+    return toPage(await this.repository.list(query.limit, decodeCursor(query.cursor)), query.limit, toUserResponse);
   }
 
-  async create(actor: TenantPrincipal, input: CreateUserDto): Promise<UserView> {
+  async create(actor: TenantPrincipal, input: CreateUserDto): Promise<UserResponse> {
     this.assertMayGrant(actor, input.role);
     await this.countedLimits.assertAvailable('seats', () => this.repository.count());
     const passwordHash = input.password ? await hashPassword(input.password) : null;
-    return presentUser(await this.repository.create({ email: input.email, role: input.role, passwordHash }));
+    return toUserResponse(await this.repository.create({ email: input.email, role: input.role, passwordHash }));
   }
 
-  async update(actor: TenantPrincipal, id: string, input: UpdateUserDto): Promise<UserView> {
+  async update(actor: TenantPrincipal, id: string, input: UpdateUserDto): Promise<UserResponse> {
     const target = await this.require(id);
-    this.trail.recordBefore(presentUser(target));
+    this.trail.recordBefore(toUserResponse(target));
     this.assertMayManage(actor, target);
     this.assertMayGrant(actor, input.role);
     if (target.role === 'owner' && input.role !== 'owner') await this.assertAnotherOwnerRemains(target.id);
     const updated = await this.repository.updateRole(id, input.role);
     if (input.role !== target.role) await this.refreshTokens.revokeAllOfUser(id);
-    return presentUser(updated!);
+    return toUserResponse(updated!);
   }
 
   /** Its refresh tokens go with it; API keys it created belong to the tenant and stay. */
   async remove(actor: TenantPrincipal, id: string): Promise<void> {
     const target = await this.require(id);
-    this.trail.recordBefore(presentUser(target));
+    this.trail.recordBefore(toUserResponse(target));
     this.assertMayManage(actor, target);
     if (target.role === 'owner') await this.assertAnotherOwnerRemains(target.id);
     await this.refreshTokens.revokeAllOfUser(id);
