@@ -1,38 +1,26 @@
-import { CallHandler, ExecutionContext, HttpException, HttpStatus, Inject, Injectable, NestInterceptor, ServiceUnavailableException } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor, ServiceUnavailableException } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { from, Observable, switchMap } from 'rxjs';
 import { AppConfig } from '@tenantry/config';
+import { TooManyRequestsException } from '@tenantry/errors';
 import { API_CALLS_QUOTA, Clock, CLOCK, QUOTA_OVERAGE_FEATURE } from '@tenantry/metering';
 import { quotaRejections, rateLimitRejections } from '@tenantry/metrics';
 import type { Principal } from '@tenantry/tenancy';
+import { rateLimitState } from './rate-limit-state';
 import { TenantRateLimiter } from './rate-limiter';
 import { TenantLimitsCache } from './tenant-limits.cache';
 
-/** 429 that carries Retry-After (the exception filter writes the header). */
-export class RateLimitedException extends HttpException {
-  constructor(readonly retryAfterSeconds: number) {
-    super(
-      { statusCode: HttpStatus.TOO_MANY_REQUESTS, error: 'Too Many Requests', message: 'rate_limited: this tenant made too many requests; retry later' },
-      HttpStatus.TOO_MANY_REQUESTS,
-    );
+/** 429 of a tenant over its rate limit (Retry-After says when a token is back). */
+export class RateLimitedException extends TooManyRequestsException {
+  constructor(retryAfterSeconds: number) {
+    super('rate_limited: this tenant made too many requests; retry later', retryAfterSeconds);
   }
 }
 
 /** 429 of a tenant over its monthly API calls, until the month resets (Retry-After says when). */
-export class MonthlyQuotaExceededException extends HttpException {
-  constructor(
-    limit: number,
-    resetsAt: string,
-    readonly retryAfterSeconds: number,
-  ) {
-    super(
-      {
-        statusCode: HttpStatus.TOO_MANY_REQUESTS,
-        error: 'Too Many Requests',
-        message: `quota_exceeded: this tenant has used its ${limit} API calls of this month; the quota resets at ${resetsAt}`,
-      },
-      HttpStatus.TOO_MANY_REQUESTS,
-    );
+export class MonthlyQuotaExceededException extends TooManyRequestsException {
+  constructor(limit: number, resetsAt: string, retryAfterSeconds: number) {
+    super(`quota_exceeded: this tenant has used its ${limit} API calls of this month; the quota resets at ${resetsAt}`, retryAfterSeconds);
   }
 }
 
@@ -69,9 +57,10 @@ export class RateLimitInterceptor implements NestInterceptor {
     const hasMonthlyQuota = this.isMetering && config.limits[API_CALLS_QUOTA] !== undefined;
     if (perMinute === undefined && !hasMonthlyQuota) return;
     const decision = await this.limiter.consume(tenantId, perMinute, config.limits.requests_burst ?? perMinute ?? 0);
-    response.locals.rateLimit = decision;
+    const state = rateLimitState(response);
+    state.decision = decision;
     if (decision.isFailOpen && this.limiter.isFailOpenExhausted) {
-      response.locals.isRefusedByLimits = true;
+      state.isRefused = true;
       throw new ServiceUnavailableException('Rate limiting is unavailable; retry shortly');
     }
     if (decision.isLimited) {
@@ -80,7 +69,7 @@ export class RateLimitInterceptor implements NestInterceptor {
       response.setHeader('RateLimit-Reset', String(decision.resetSeconds));
       if (!decision.isAllowed) {
         rateLimitRejections.inc();
-        response.locals.isRefusedByLimits = true;
+        state.isRefused = true;
         throw new RateLimitedException(decision.retryAfterSeconds);
       }
     }
@@ -91,7 +80,7 @@ export class RateLimitInterceptor implements NestInterceptor {
         response.setHeader('Quota-Warning', `${API_CALLS_QUOTA} exceeded; the quota resets at ${resetsAt}`);
       } else {
         quotaRejections.inc();
-        response.locals.isRefusedByLimits = true;
+        state.isRefused = true;
         throw new MonthlyQuotaExceededException(config.limits[API_CALLS_QUOTA]!, resetsAt, Math.ceil((decision.overQuotaUntil - now) / 1000));
       }
     }

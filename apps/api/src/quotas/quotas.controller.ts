@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { API_CALLS_QUOTA, Clock, CLOCK, monthPeriod } from '@tenantry/metering';
-import { EffectiveConfigService, RateLimitDecision } from '@tenantry/plans';
+import { EffectiveConfigService, rateLimitState } from '@tenantry/plans';
 import { UsageRepository } from '../usage/usage.repository';
 import { QuotaResponse } from './dto/quota.dto';
 import { QuotasRepository } from './quotas.repository';
@@ -24,7 +24,7 @@ export class QuotasController {
       this.repository.usage(),
       this.usage.apiCallsInMonth(new Date(month.start)),
     ]);
-    const rate = response.locals.rateLimit as RateLimitDecision | undefined;
+    const rate = rateLimitState(response).decision;
     const limitOf = (name: string) => config.limits[name] ?? null;
     return [
       { metric: 'seats', limit: limitOf('seats'), used: usage.seats, period: 'none', resetsAt: null },
