@@ -5,11 +5,11 @@ import { FeatureGuard } from './feature.guard';
 import { RateLimitInterceptor } from './rate-limit.interceptor';
 import { TenantRateLimiter } from './rate-limiter';
 import { TenantConfigEvents } from './tenant-config-events';
-import { TenantLimitsCache } from './tenant-limits.cache';
+import { EffectiveConfigCache } from './effective-config.cache';
 
 @Global()
 @Module({
-  providers: [EffectiveConfigService, CountedLimits, TenantLimitsCache, TenantConfigEvents, TenantRateLimiter, RateLimitInterceptor, FeatureGuard],
-  exports: [EffectiveConfigService, CountedLimits, TenantLimitsCache, TenantConfigEvents, TenantRateLimiter, RateLimitInterceptor, FeatureGuard],
+  providers: [EffectiveConfigService, CountedLimits, EffectiveConfigCache, TenantConfigEvents, TenantRateLimiter, RateLimitInterceptor, FeatureGuard],
+  exports: [EffectiveConfigService, CountedLimits, EffectiveConfigCache, TenantConfigEvents, TenantRateLimiter, RateLimitInterceptor, FeatureGuard],
 })
 export class PlansModule {}

@@ -3,12 +3,13 @@ import type { Request, Response } from 'express';
 import { from, Observable, switchMap } from 'rxjs';
 import { AppConfig } from '@tenantry/config';
 import { TooManyRequestsException } from '@tenantry/errors';
-import { API_CALLS_QUOTA, Clock, CLOCK, QUOTA_OVERAGE_FEATURE } from '@tenantry/metering';
+import { Clock, CLOCK } from '@tenantry/metering';
 import { quotaRejections, rateLimitRejections } from '@tenantry/metrics';
 import type { Principal } from '@tenantry/tenancy';
+import { FEATURE, LIMIT } from './config-names';
 import { rateLimitState } from './rate-limit-state';
 import { TenantRateLimiter } from './rate-limiter';
-import { TenantLimitsCache } from './tenant-limits.cache';
+import { EffectiveConfigCache } from './effective-config.cache';
 
 /** 429 of a tenant over its rate limit (Retry-After says when a token is back). */
 export class RateLimitedException extends TooManyRequestsException {
@@ -35,7 +36,7 @@ export class RateLimitInterceptor implements NestInterceptor {
 
   constructor(
     private readonly limiter: TenantRateLimiter,
-    private readonly limits: TenantLimitsCache,
+    private readonly limits: EffectiveConfigCache,
     @Inject(CLOCK) private readonly clock: Clock,
     config: AppConfig,
   ) {
@@ -53,10 +54,10 @@ export class RateLimitInterceptor implements NestInterceptor {
   private async check(tenantId: string, response: Response): Promise<void> {
     const config = await this.limits.get(tenantId);
     if (!config) return;
-    const perMinute = config.limits.requests_per_minute;
-    const hasMonthlyQuota = this.isMetering && config.limits[API_CALLS_QUOTA] !== undefined;
+    const perMinute = config.limits[LIMIT.REQUESTS_PER_MINUTE];
+    const hasMonthlyQuota = this.isMetering && config.limits[LIMIT.API_CALLS_PER_MONTH] !== undefined;
     if (perMinute === undefined && !hasMonthlyQuota) return;
-    const decision = await this.limiter.consume(tenantId, perMinute, config.limits.requests_burst ?? perMinute ?? 0);
+    const decision = await this.limiter.consume(tenantId, perMinute, config.limits[LIMIT.REQUESTS_BURST] ?? perMinute ?? 0);
     const state = rateLimitState(response);
     state.decision = decision;
     if (decision.isFailOpen && this.limiter.isFailOpenExhausted) {
@@ -76,12 +77,12 @@ export class RateLimitInterceptor implements NestInterceptor {
     const now = this.clock.now();
     if (hasMonthlyQuota && decision.overQuotaUntil !== undefined && decision.overQuotaUntil > now) {
       const resetsAt = new Date(decision.overQuotaUntil).toISOString();
-      if (config.features.includes(QUOTA_OVERAGE_FEATURE)) {
-        response.setHeader('Quota-Warning', `${API_CALLS_QUOTA} exceeded; the quota resets at ${resetsAt}`);
+      if (config.features.includes(FEATURE.API_CALLS_OVERAGE)) {
+        response.setHeader('Quota-Warning', `${LIMIT.API_CALLS_PER_MONTH} exceeded; the quota resets at ${resetsAt}`);
       } else {
         quotaRejections.inc();
         state.isRefused = true;
-        throw new MonthlyQuotaExceededException(config.limits[API_CALLS_QUOTA]!, resetsAt, Math.ceil((decision.overQuotaUntil - now) / 1000));
+        throw new MonthlyQuotaExceededException(config.limits[LIMIT.API_CALLS_PER_MONTH]!, resetsAt, Math.ceil((decision.overQuotaUntil - now) / 1000));
       }
     }
   }

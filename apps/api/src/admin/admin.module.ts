@@ -5,12 +5,13 @@ import { AdminAuthController } from './admin-auth.controller';
 import { AdminSessionsRepository } from './admin-sessions.repository';
 import { AdminSessionsService } from './admin-sessions.service';
 import { AdminRepository } from './admin.repository';
-import { AdminService } from './admin.service';
 import { AdminAuditLogsController } from './admin-audit-logs.controller';
 import { AdminAuditLogsRepository } from './admin-audit-logs.repository';
 import { AdminJobsController } from './admin-jobs.controller';
 import { AdminPlansController } from './admin-plans.controller';
+import { AdminPlansService } from './admin-plans.service';
 import { AdminTenantsController } from './admin-tenants.controller';
+import { AdminTenantsService } from './admin-tenants.service';
 import { AdminUsageController } from './admin-usage.controller';
 import { AdminUsageRepository } from './admin-usage.repository';
 
@@ -18,6 +19,6 @@ import { AdminUsageRepository } from './admin-usage.repository';
 @Module({
   imports: [SystemDbModule, AuthApiModule],
   controllers: [AdminAuthController, AdminTenantsController, AdminPlansController, AdminJobsController, AdminAuditLogsController, AdminUsageController],
-  providers: [AdminRepository, AdminUsageRepository, AdminAuditLogsRepository, AdminService, AdminSessionsRepository, AdminSessionsService],
+  providers: [AdminRepository, AdminUsageRepository, AdminAuditLogsRepository, AdminTenantsService, AdminPlansService, AdminSessionsRepository, AdminSessionsService],
 })
 export class AdminModule {}

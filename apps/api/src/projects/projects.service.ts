@@ -2,7 +2,7 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { AuditTrail } from '@tenantry/audit';
 import type { Project } from '@tenantry/db';
 import { UsageRecorder } from '@tenantry/metering';
-import { CountedLimits } from '@tenantry/plans';
+import { CountedLimits, LIMIT } from '@tenantry/plans';
 import type { TenantPrincipal } from '@tenantry/tenancy';
 import { decodeCursor, Page, PageQuery, toPage } from '../pagination/cursor';
 import { CreateProjectDto, ProjectResponse, toProjectResponse, UpdateProjectDto } from './dto/project.dto';
@@ -55,7 +55,7 @@ export class ProjectsService {
 
   async create(input: CreateProjectDto, principal: TenantPrincipal): Promise<ProjectResponse> {
     const createdBy = principal.actorType === 'user' ? principal.subjectId : undefined;
-    await this.countedLimits.assertAvailable('projects', () => this.repository.count());
+    await this.countedLimits.assertAvailable(LIMIT.PROJECTS, () => this.repository.count());
     const project = await this.repository.create({ ...input, createdBy });
     this.usage.recordInTransaction('projects.created');
     return toProjectResponse(project);

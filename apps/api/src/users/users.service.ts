@@ -2,7 +2,7 @@ import { ConflictException, ForbiddenException, Injectable, NotFoundException } 
 import { AuditTrail } from '@tenantry/audit';
 import { hashPassword } from '@tenantry/auth';
 import type { TenantRole, User } from '@tenantry/db';
-import { CountedLimits } from '@tenantry/plans';
+import { CountedLimits, LIMIT } from '@tenantry/plans';
 import type { TenantPrincipal } from '@tenantry/tenancy';
 import { RefreshTokensRepository } from '../auth/refresh-tokens.repository';
 import { decodeCursor, Page, PageQuery, toPage } from '../pagination/cursor';
@@ -29,7 +29,7 @@ export class UsersService {
 
   async create(actor: TenantPrincipal, input: CreateUserDto): Promise<UserResponse> {
     this.assertMayGrant(actor, input.role);
-    await this.countedLimits.assertAvailable('seats', () => this.repository.count());
+    await this.countedLimits.assertAvailable(LIMIT.SEATS, () => this.repository.count());
     const passwordHash = input.password ? await hashPassword(input.password) : null;
     return toUserResponse(await this.repository.create({ email: input.email, role: input.role, passwordHash }));
   }

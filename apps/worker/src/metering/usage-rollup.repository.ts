@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_DATABASE, DatabaseHandle, Plan, TenantConfigOverrides } from '@tenantry/db';
-import { API_CALLS_METRIC, API_CALLS_QUOTA, TenantRollup } from '@tenantry/metering';
-import { mergeEffectiveConfig } from '@tenantry/plans';
+import { API_CALLS_METRIC, TenantRollup } from '@tenantry/metering';
+import { LIMIT, mergeEffectiveConfig } from '@tenantry/plans';
 import { setTenantScope } from '@tenantry/tenancy';
 
 export interface AppliedTenantRollup {
@@ -72,7 +72,7 @@ export class UsageRollupRepository {
     return rollups.map((rollup, index) => {
       const [row] = rows[index * 2 + 1] as unknown as ApplyRow[];
       const plan = row?.plan;
-      const quota = plan ? mergeEffectiveConfig(plan, row.config ?? {}).limits[API_CALLS_QUOTA] : undefined;
+      const quota = plan ? mergeEffectiveConfig(plan, row.config ?? {}).limits[LIMIT.API_CALLS_PER_MONTH] : undefined;
       return {
         tenantId: rollup.tenantId,
         isApplied: row?.isApplied ?? false,

@@ -1,54 +1,36 @@
-import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { AuditWriter } from '@tenantry/audit';
 import { AppConfig } from '@tenantry/config';
-import { hashPassword, TokenPair, TokenService, verifyPassword } from '@tenantry/auth';
-import type { Plan, Tenant } from '@tenantry/db';
-import { API_CALLS_METRIC, API_CALLS_QUOTA, Clock, CLOCK, monthPeriod } from '@tenantry/metering';
-import { mergeEffectiveConfig, TenantConfigEvents } from '@tenantry/plans';
+import { hashPassword, TokenService } from '@tenantry/auth';
+import type { Tenant } from '@tenantry/db';
+import { API_CALLS_METRIC, Clock, CLOCK, monthPeriod } from '@tenantry/metering';
+import { LIMIT, mergeEffectiveConfig, mergeOverrides, parseConfigOverrides, TenantConfigEvents } from '@tenantry/plans';
 import { LifecycleQueues } from '@tenantry/queues';
 import { SystemTransaction } from '@tenantry/system-db';
-import { LoginThrottle } from '../auth/login-throttle';
-import { decodeCursor, PageQuery, toPage } from '../pagination/cursor';
-import { AdminSessionsService } from './admin-sessions.service';
+import { decodeCursor, toPage } from '../pagination/cursor';
 import { AdminRepository } from './admin.repository';
 import { AdminUsageRepository } from './admin-usage.repository';
-import { limitsProblems, mergeOverrides, parseConfigOverrides } from './config-overrides';
-import { AdminLoginDto } from './dto/admin-login.dto';
 import { ImpersonateDto, ListTenantsQuery, toTenantResponse, UpdateTenantDto } from './dto/admin-tenants.dto';
 import { CreateTenantDto } from './dto/create-tenant.dto';
-import { CreatePlanDto, toPlanResponse, UpdatePlanDto } from './dto/plan.dto';
 
-
-
+/**
+ * The operator's work on tenants: provisioning, the lifecycle (suspend, resume, delete, export),
+ * overrides and impersonation. Each change and its audit row commit in one system transaction.
+ */
 @Injectable()
-export class AdminService {
+export class AdminTenantsService {
   constructor(
     private readonly system: SystemTransaction,
     private readonly repository: AdminRepository,
-    private readonly sessions: AdminSessionsService,
-    private readonly throttle: LoginThrottle,
+    private readonly usage: AdminUsageRepository,
     private readonly tokens: TokenService,
     private readonly queues: LifecycleQueues,
     private readonly config: AppConfig,
     private readonly audit: AuditWriter,
-    private readonly usage: AdminUsageRepository,
     private readonly configEvents: TenantConfigEvents,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
-
-  async login(input: AdminLoginDto, ip: string): Promise<TokenPair> {
-    const account = `system:${input.email}`;
-    await this.throttle.assertAllowed(account, ip);
-    const admin = await this.system.run(() => this.repository.findAdminByEmail(input.email));
-    const isValid = await verifyPassword(admin?.passwordHash, input.password);
-    if (!admin || !isValid) {
-      await this.throttle.recordFailure(account, ip);
-      throw new UnauthorizedException('Invalid credentials');
-    }
-    await this.throttle.recordSuccess(account);
-    return this.sessions.start(admin.id);
-  }
 
   /** All or nothing; a taken slug is a 409 from the unique constraint, mapped once by the filter. */
   async provisionTenant(input: CreateTenantDto) {
@@ -104,7 +86,7 @@ export class AdminService {
       usage: {
         period: { start: new Date(month.start).toISOString(), end: new Date(month.end).toISOString() },
         metrics: totals,
-        apiCalls: { used: totals[API_CALLS_METRIC] ?? 0, limit: effectiveConfig?.limits[API_CALLS_QUOTA] ?? null },
+        apiCalls: { used: totals[API_CALLS_METRIC] ?? 0, limit: effectiveConfig?.limits[LIMIT.API_CALLS_PER_MONTH] ?? null },
       },
     };
   }
@@ -195,45 +177,6 @@ export class AdminService {
       }),
     );
     return { ...token, user: { id: user.id, email: user.email, role: user.role }, reason: input.reason };
-  }
-
-  async listPlans() {
-    return { data: (await this.system.run(() => this.repository.listPlans())).map(toPlanResponse) };
-  }
-
-  async getPlan(id: string) {
-    const plan = await this.system.run(() => this.repository.findPlan(id));
-    if (!plan) throw new NotFoundException('Plan not found');
-    return toPlanResponse(plan);
-  }
-
-  async createPlan(input: CreatePlanDto) {
-    this.assertLimits(input.limits);
-    const created = await this.system.run(async () => {
-      const plan = await this.repository.createPlan({ ...input, features: [...new Set(input.features)] });
-      await this.audit.writeSystem({ action: 'plan.created', details: { ...toPlanResponse(plan) } });
-      return toPlanResponse(plan);
-    });
-    await this.configEvents.publishAllChanged();
-    return created;
-  }
-
-  async updatePlan(id: string, input: UpdatePlanDto) {
-    if (input.limits) this.assertLimits(input.limits);
-    const updated = await this.system.run(async () => {
-      const plan = await this.repository.updatePlan(id, { ...input, ...(input.features ? { features: [...new Set(input.features)] } : {}) });
-      if (!plan) throw new NotFoundException('Plan not found');
-      await this.audit.writeSystem({ action: 'plan.updated', details: { id, ...input } });
-      return toPlanResponse(plan);
-    });
-    // Tenants on the plan are any tenants: every process drops every cached config.
-    await this.configEvents.publishAllChanged();
-    return updated;
-  }
-
-  private assertLimits(limits: Record<string, unknown>): void {
-    const problems = limitsProblems(limits, 'limits', false);
-    if (problems.length > 0) throw new BadRequestException(problems);
   }
 
   private async requireTenant(id: string): Promise<Tenant> {
