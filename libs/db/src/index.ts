@@ -7,5 +7,6 @@ export * from './database';
 export * from './db.module';
 export * from './migrations';
 export * from './pg-errors';
+export * from './prepared-query';
 export * from './schema';
 export * from './tokens';

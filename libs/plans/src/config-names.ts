@@ -14,6 +14,9 @@ export const LIMIT = {
   REQUESTS_BURST: 'requests_burst',
   /** Days the worker keeps a tenant's audit rows. */
   AUDIT_RETENTION_DAYS: 'audit_retention_days',
+  /** Days the worker keeps a tenant's events. */
+  EVENT_RETENTION_DAYS: 'event_retention_days',
+  WEBHOOK_ENDPOINTS: 'webhook_endpoints',
 } as const;
 export type LimitName = (typeof LIMIT)[keyof typeof LIMIT];
 export const LIMIT_NAMES: readonly LimitName[] = Object.values(LIMIT);

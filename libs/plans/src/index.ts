@@ -10,7 +10,7 @@ export * from './effective-config.cache';
 export * from './effective-config.service';
 export * from './feature.guard';
 export * from './plans.module';
-export * from './rate-limit.interceptor';
+export * from './rate-limit.guard';
 export * from './rate-limit-state';
 export * from './rate-limiter';
 export * from './tenant-config-events';

@@ -4,6 +4,7 @@ import { AuditWriter } from '@tenantry/audit';
 import { AppConfig } from '@tenantry/config';
 import { hashPassword, TokenService } from '@tenantry/auth';
 import type { Tenant } from '@tenantry/db';
+import { EventLog, EventType } from '@tenantry/events';
 import { API_CALLS_METRIC, Clock, CLOCK, monthPeriod } from '@tenantry/metering';
 import { LIMIT, mergeEffectiveConfig, mergeOverrides, parseConfigOverrides, TenantConfigEvents } from '@tenantry/plans';
 import { LifecycleQueues } from '@tenantry/queues';
@@ -13,6 +14,16 @@ import { AdminRepository } from './admin.repository';
 import { AdminUsageRepository } from './admin-usage.repository';
 import { ImpersonateDto, ListTenantsQuery, toTenantResponse, UpdateTenantDto } from './dto/admin-tenants.dto';
 import { CreateTenantDto } from './dto/create-tenant.dto';
+
+/** What a tenant's own event log says about the tenant: no overrides or internal settings. */
+const presentTenantToTenant = (tenant: Tenant) => ({ id: tenant.id, slug: tenant.slug, name: tenant.name, plan: tenant.plan, status: tenant.status });
+
+/** The admin actions a tenant's event log records. */
+const TENANT_EVENTS: Record<string, EventType | undefined> = {
+  'tenant.plan_changed': 'tenant.plan_changed',
+  'tenant.suspended': 'tenant.suspended',
+  'tenant.resumed': 'tenant.resumed',
+};
 
 /**
  * The operator's work on tenants: provisioning, the lifecycle (suspend, resume, delete, export),
@@ -29,6 +40,7 @@ export class AdminTenantsService {
     private readonly config: AppConfig,
     private readonly audit: AuditWriter,
     private readonly configEvents: TenantConfigEvents,
+    private readonly events: EventLog,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -152,6 +164,11 @@ export class AdminTenantsService {
           after: Object.fromEntries(keys.map((key) => [key, updated[key]])),
         },
       });
+      // The tenant's own event log hears of what it cares about, in the same transaction.
+      const eventType = TENANT_EVENTS[action];
+      if (eventType && keys.some((key) => current[key] !== updated[key])) {
+        await this.events.recordFor(id, eventType, { object: presentTenantToTenant(updated), previous: presentTenantToTenant(current) });
+      }
       return updated;
     });
     // Committed: every API process drops its cached effective config of the tenant.

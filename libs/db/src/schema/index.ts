@@ -9,3 +9,4 @@ export * from './refresh-tokens';
 export * from './api-keys';
 export * from './audit-logs';
 export * from './usage';
+export * from './events';
