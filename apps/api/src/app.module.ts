@@ -26,6 +26,8 @@ import { QueueDashboardModule } from './queue-dashboard/queue-dashboard.module';
 import { QuotasModule } from './quotas/quotas.module';
 import { TasksModule } from './tasks/tasks.module';
 import { TenantModule } from './tenant/tenant.module';
+import { TenantSecretsModule } from './tenant-secrets/tenant-secrets.module';
+import { DomainsModule } from './domains/domains.module';
 import { UsageModule } from './usage/usage.module';
 import { UsersModule } from './users/users.module';
 
@@ -52,6 +54,8 @@ import { UsersModule } from './users/users.module';
     UsersModule,
     ApiKeysModule,
     TenantModule,
+    TenantSecretsModule,
+    DomainsModule,
     AuditLogsModule,
     EventsApiModule,
     QuotasModule,

@@ -16,7 +16,7 @@ export interface AuditTrailState {
 export class AuditTrail {
   constructor(private readonly cls: ClsService) {}
 
-  recordBefore(row: { id?: string }): void {
+  recordBefore<T extends { id?: string }>(row: T): void {
     if (!this.cls.isActive()) return;
     this.cls.set<AuditTrailState>(TRAIL, { before: { ...row }, resourceId: row.id });
   }

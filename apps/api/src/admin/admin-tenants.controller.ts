@@ -4,8 +4,10 @@ import { AuditedInService } from '@tenantry/audit';
 import { CurrentSystemAdmin, SystemAdminOnly } from '@tenantry/auth';
 import type { SystemAdminPrincipal } from '@tenantry/tenancy';
 import { AdminTenantsService } from './admin-tenants.service';
+import { AdminTenantKeysService } from './admin-tenant-keys.service';
 import { ExportRequestedResponse } from '../jobs/dto/job.dto';
 import {
+  DataKeyRotatedResponse,
   DeletedTenantResponse,
   ImpersonateDto,
   ImpersonationResponse,
@@ -21,7 +23,10 @@ import { ConfigPatchDto } from './dto/config-patch.dto';
 @SystemAdminOnly()
 @Controller('v1/admin/tenants')
 export class AdminTenantsController {
-  constructor(private readonly tenants: AdminTenantsService) {}
+  constructor(
+    private readonly tenants: AdminTenantsService,
+    private readonly keys: AdminTenantKeysService,
+  ) {}
 
   @AuditedInService('tenant.created')
   @ApiCreatedResponse({ type: ProvisionedTenantResponse })
@@ -102,5 +107,14 @@ export class AdminTenantsController {
     @Body() body: ImpersonateDto,
   ): Promise<ImpersonationResponse> {
     return this.tenants.impersonate(id, admin.adminId, body);
+  }
+
+  @AuditedInService('tenant.data_key_rotated')
+  @ApiOkResponse({ type: DataKeyRotatedResponse })
+  @ApiConflictResponse({ description: 'The tenant has been deleted' })
+  @Post(':id/keys/rotate')
+  @HttpCode(200)
+  rotateKeys(@Param('id', ParseUUIDPipe) id: string): Promise<DataKeyRotatedResponse> {
+    return this.keys.rotate(id);
   }
 }

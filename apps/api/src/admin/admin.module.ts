@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
+import { SecretsModule } from '@tenantry/secrets';
 import { SystemDbModule } from '@tenantry/system-db';
 import { AuthApiModule } from '../auth/auth-api.module';
 import { AdminAuthController } from './admin-auth.controller';
 import { AdminSessionsRepository } from './admin-sessions.repository';
 import { AdminSessionsService } from './admin-sessions.service';
 import { AdminRepository } from './admin.repository';
+import { AdminTenantKeysService } from './admin-tenant-keys.service';
 import { AdminAuditLogsController } from './admin-audit-logs.controller';
 import { AdminAuditLogsRepository } from './admin-audit-logs.repository';
 import { AdminJobsController } from './admin-jobs.controller';
@@ -17,8 +19,8 @@ import { AdminUsageRepository } from './admin-usage.repository';
 
 /** The operator's console API: the one module of the API that uses the system (BYPASSRLS) pool. */
 @Module({
-  imports: [SystemDbModule, AuthApiModule],
+  imports: [SystemDbModule, AuthApiModule, SecretsModule],
   controllers: [AdminAuthController, AdminTenantsController, AdminPlansController, AdminJobsController, AdminAuditLogsController, AdminUsageController],
-  providers: [AdminRepository, AdminUsageRepository, AdminAuditLogsRepository, AdminTenantsService, AdminPlansService, AdminSessionsRepository, AdminSessionsService],
+  providers: [AdminTenantKeysService, AdminRepository, AdminUsageRepository, AdminAuditLogsRepository, AdminTenantsService, AdminPlansService, AdminSessionsRepository, AdminSessionsService],
 })
 export class AdminModule {}

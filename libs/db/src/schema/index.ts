@@ -10,3 +10,5 @@ export * from './api-keys';
 export * from './audit-logs';
 export * from './usage';
 export * from './events';
+export * from './tenant-secrets';
+export * from './tenant-domains';
