@@ -37,11 +37,6 @@ const escapeLike = (value: string) => value.replace(/[\\%_]/g, (char) => `\\${ch
 export class AdminRepository {
   constructor(private readonly system: SystemTransaction) {}
 
-  async findAdminByEmail(email: string) {
-    const rows = await this.system.tx.select().from(systemAdmins).where(eq(systemAdmins.email, email));
-    return rows[0];
-  }
-
   async adminExists(id: string): Promise<boolean> {
     const rows = await this.system.tx.select({ id: systemAdmins.id }).from(systemAdmins).where(eq(systemAdmins.id, id));
     return rows.length > 0;
