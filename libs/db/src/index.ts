@@ -6,5 +6,6 @@ export * from './database';
 export * from './db.module';
 export * from './migrations';
 export * from './pg-errors';
+export { ConnectionLostError, TransactionRolledBackError, type TransactionPrelude } from './reserved-transaction';
 export * from './schema';
 export * from './tokens';

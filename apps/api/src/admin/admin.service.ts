@@ -7,6 +7,7 @@ import type { Plan, Tenant } from '@tenantry/db';
 import { API_CALLS_METRIC, API_CALLS_QUOTA, Clock, CLOCK, monthPeriod } from '@tenantry/metering';
 import { mergeEffectiveConfig, TenantConfigEvents } from '@tenantry/plans';
 import { LifecycleQueues } from '@tenantry/queues';
+import { DependencyUnavailableError } from '@tenantry/redis';
 import { LoginThrottle } from '../auth/login-throttle';
 import { decodeCursor, PageQuery, toPage } from '../pagination/cursor';
 import { AdminSessionsService } from './admin-sessions.service';
@@ -135,11 +136,18 @@ export class AdminService {
     return presentTenant(await this.changeTenant(id, action, () => ({ status: isSuspended ? 'suspended' : 'active' })));
   }
 
-  /** Refused on the tenant's next request; the purge job then removes every row. */
+  /**
+   * Refused on the tenant's next request; the purge job then removes every row. Should Redis not
+   * take the job, the tenant stays deleted, the answer is 503, and the worker's purge sweep queues it.
+   */
   async deleteTenant(id: string) {
     await this.changeTenant(id, 'tenant.deleted', () => ({ status: 'deleted' }));
-    const jobId = await this.queues.enqueuePurge(id);
-    return { id, status: 'deleted' as const, jobId };
+    try {
+      return { id, status: 'deleted' as const, jobId: await this.queues.enqueuePurge(id) };
+    } catch (error) {
+      if (!(error instanceof DependencyUnavailableError)) throw error;
+      throw new DependencyUnavailableError('The tenant is deleted, but its purge could not be queued now; it is queued automatically once the queue answers', error.retryAfterSeconds, { cause: error });
+    }
   }
 
   async exportTenant(id: string, adminId: string) {

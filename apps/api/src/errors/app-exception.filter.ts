@@ -11,7 +11,21 @@ import {
 } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import type { Response } from 'express';
-import { asPgError, PgError } from '@tenantry/db';
+import { asPgError, isDatabaseUnavailable, PgError } from '@tenantry/db';
+import { DependencyUnavailableError } from '@tenantry/redis';
+
+/** Seconds a client is told to wait when the database is unreachable (a restart or failover takes a few). */
+const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/** 503 that carries its Retry-After; `catch` writes the header. */
+class UnavailableException extends ServiceUnavailableException {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * Maps PostgreSQL errors to HTTP answers once, for every route: nothing SQL reaches a client,
@@ -22,6 +36,15 @@ export class AppExceptionFilter extends BaseExceptionFilter {
   private readonly logger = new Logger('Exceptions');
 
   override catch(exception: unknown, host: ArgumentsHost): void {
+    // A dependency that is down or broke a connection is a condition that passes: 503, never 500.
+    if (exception instanceof DependencyUnavailableError) {
+      this.logger.warn(exception.message);
+      return this.catch(new UnavailableException(exception.message, exception.retryAfterSeconds), host);
+    }
+    if (!(exception instanceof HttpException) && isDatabaseUnavailable(exception)) {
+      this.logger.warn(`database unavailable: ${exception instanceof Error ? exception.message : String(exception)}`);
+      return this.catch(new UnavailableException('The database is unavailable; retry shortly', DATABASE_RETRY_AFTER_SECONDS), host);
+    }
     const retryAfter = (exception as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
     if (exception instanceof HttpException && typeof retryAfter === 'number' && host.getType() === 'http') {
       host.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(retryAfter));

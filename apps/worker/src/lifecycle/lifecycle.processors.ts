@@ -15,6 +15,7 @@ import {
 } from '@tenantry/queues';
 import { UUID_PATTERN } from '@tenantry/tenancy';
 import { AuditRetention } from './audit-retention';
+import { PurgeSweep } from './purge-sweep';
 import { PurgeRefusedError, TenantPurger } from './tenant-purger';
 import { TenantExporter } from './tenant-exporter';
 
@@ -26,6 +27,10 @@ function requireTenantId(job: Job<{ tenantId?: unknown }>): string {
   }
   return tenantId;
 }
+
+/** The repeatable job on the purge queue that queues the purges nobody could queue (see PurgeSweep). */
+export const PURGE_SWEEP_JOB = 'sweep';
+const PURGE_SWEEP_EVERY_MS = 5 * 60_000;
 
 export const exportFile = (config: AppConfig, jobId: string) => resolve(join(config.get('EXPORT_DIR'), `${jobId}.ndjson`));
 
@@ -40,6 +45,7 @@ export class LifecycleProcessors implements OnModuleInit, OnApplicationShutdown 
     private readonly purger: TenantPurger,
     private readonly exporter: TenantExporter,
     private readonly retention: AuditRetention,
+    private readonly purgeSweep: PurgeSweep,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -48,6 +54,7 @@ export class LifecycleProcessors implements OnModuleInit, OnApplicationShutdown 
       new Worker<PurgeJobData>(
         PURGE_QUEUE,
         async (job) => {
+          if (job.name === PURGE_SWEEP_JOB) return this.purgeSweep.sweep();
           try {
             return await this.purger.purge(requireTenantId(job));
           } catch (error) {
@@ -71,6 +78,7 @@ export class LifecycleProcessors implements OnModuleInit, OnApplicationShutdown 
     );
     // Daily at 03:00 UTC.
     await upsertJobScheduler(this.config, AUDIT_RETENTION_QUEUE, 'audit-retention-daily', { pattern: '0 3 * * *', tz: 'UTC' }, { name: 'sweep' });
+    await upsertJobScheduler(this.config, PURGE_QUEUE, 'purge-sweep', { every: PURGE_SWEEP_EVERY_MS }, { name: PURGE_SWEEP_JOB, opts: { removeOnComplete: 100, removeOnFail: 100 } });
     logWorkerFailures(this.workers, this.logger);
   }
 
