@@ -4,8 +4,36 @@ import { join, relative } from 'node:path';
 const root = join(__dirname, '..', '..');
 
 /** Where the BYPASSRLS pool may be used: the admin module and the worker's cross-tenant sweeps. */
-const ALLOWED = [/^apps\/api\/src\/admin\//, /^apps\/worker\//, /^libs\/system-db\//];
+const SYSTEM_DB_ALLOWED = [
+  /^apps\/api\/src\/admin\//,
+  /^apps\/worker\//,
+  /^libs\/system-db\//,
+  // Writes audit rows into the admin's or the sweep's active SystemTransaction (it takes no handle).
+  /^libs\/audit\/src\/audit-writer\.ts$/,
+];
 const USES_SYSTEM_DB = /from\s+['"](@tenantry\/system-db|[./][^'"]*system-db[^'"]*)['"]|require\(['"][^'"]*system-db/;
+
+/** The raw BYPASSRLS handle: only SystemTransaction holds it; everyone else goes through `tx`. */
+const SYSTEM_HANDLE_ALLOWED = [/^libs\/system-db\//];
+const USES_SYSTEM_HANDLE = /\bSYSTEM_DATABASE\b/;
+
+/**
+ * The raw app-role handle runs statements with no tenant set (RLS then answers with no rows, which
+ * looks like success). Only what cannot run inside a TenantTransaction may hold it.
+ */
+const APP_HANDLE_ALLOWED = [
+  /^libs\/db\//,
+  // TenantTransaction itself, and the slug lookup that runs before a tenant is known (tenant_by_slug).
+  /^libs\/tenancy\/src\/tenant-transaction\.ts$/,
+  /^libs\/tenancy\/src\/tenant-directory\.repository\.ts$/,
+  // api_key_authenticate: the security-definer lookup that finds the tenant of a key.
+  /^libs\/auth\/src\/api-key\.authenticator\.ts$/,
+  // The readiness probe's `select 1`.
+  /^apps\/api\/src\/health\/dependency-health\.indicators\.ts$/,
+  // Several tenants in one transaction, each after setTenantScope (the helper of libs/tenancy).
+  /^apps\/worker\/src\/metering\/usage-rollup\.repository\.ts$/,
+];
+const USES_APP_HANDLE = /\bAPP_DATABASE\b/;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -15,17 +43,35 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-describe('the system (BYPASSRLS) database', () => {
-  it('is imported only by the admin module and the worker', () => {
-    const files = ['apps', 'libs'].flatMap((dir) => sourceFiles(join(root, dir)));
+const files = ['apps', 'libs'].flatMap((dir) => sourceFiles(join(root, dir))).map((file) => relative(root, file).split('\\').join('/'));
+
+const offenders = (allowed: RegExp[], uses: RegExp) =>
+  files.filter((file) => !allowed.some((pattern) => pattern.test(file))).filter((file) => uses.test(readFileSync(join(root, file), 'utf8')));
+
+describe('the database handles', () => {
+  it('finds the source tree', () => {
     expect(files.length).toBeGreaterThan(20);
-    const offenders = files
-      .map((file) => relative(root, file).split('\\').join('/'))
-      .filter((file) => !ALLOWED.some((pattern) => pattern.test(file)))
-      .filter((file) => USES_SYSTEM_DB.test(readFileSync(join(root, file), 'utf8')));
-    expect(offenders).toEqual([]);
+  });
+
+  it('the system (BYPASSRLS) database is imported only by the admin module, the worker and the audit writer', () => {
+    expect(offenders(SYSTEM_DB_ALLOWED, USES_SYSTEM_DB)).toEqual([]);
     // The check itself recognises an import when it sees one.
-    expect(USES_SYSTEM_DB.test("import { SYSTEM_DATABASE } from '@tenantry/system-db';")).toBe(true);
+    expect(USES_SYSTEM_DB.test("import { SystemTransaction } from '@tenantry/system-db';")).toBe(true);
     expect(USES_SYSTEM_DB.test("import { x } from '../../libs/system-db/src';")).toBe(true);
+  });
+
+  it('the raw system handle is held only by SystemTransaction', () => {
+    expect(offenders(SYSTEM_HANDLE_ALLOWED, USES_SYSTEM_HANDLE)).toEqual([]);
+    expect(files.some((file) => USES_SYSTEM_HANDLE.test(readFileSync(join(root, file), 'utf8')))).toBe(true);
+  });
+
+  it('the raw app-role handle is held only where no TenantTransaction can be', () => {
+    expect(offenders(APP_HANDLE_ALLOWED, USES_APP_HANDLE)).toEqual([]);
+    // Every allowed place still exists and still needs it: a stale entry would widen the list unseen.
+    for (const pattern of APP_HANDLE_ALLOWED.slice(1)) {
+      const matching = files.filter((file) => pattern.test(file));
+      expect(matching.length).toBeGreaterThan(0);
+      expect(matching.some((file) => USES_APP_HANDLE.test(readFileSync(join(root, file), 'utf8')))).toBe(true);
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { sql } from 'drizzle-orm';
 import { projects, TransactionRolledBackError } from '@tenantry/db';
 import { MissingTenantTransactionError, TenantTransaction } from '@tenantry/tenancy';
@@ -77,6 +78,33 @@ describe('TenantTransaction', () => {
       }),
     ).rejects.toThrow('no');
     expect(seen).toEqual(['committed']);
+  });
+
+  it('logs and passes over an afterCommit callback that throws: the committed work is not reported as failed', async () => {
+    const tenant = await createTenant(t);
+    const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    const seen: string[] = [];
+    try {
+      const result = await tenantTransaction.run({ tenantId: tenant.id }, async (tx) => {
+        tenantTransaction.afterCommit(() => {
+          throw new Error('cache unreachable');
+        });
+        tenantTransaction.afterCommit(() => Promise.reject(new Error('queue unreachable')));
+        tenantTransaction.afterCommit(() => seen.push('later callback'));
+        await tx.insert(projects).values({ tenantId: tenant.id, name: 'kept' });
+        return 'committed';
+      });
+      expect(result).toBe('committed');
+      expect(seen).toEqual(['later callback']);
+      await new Promise((resolve) => setImmediate(resolve));
+      const messages = logged.mock.calls.map(([message]) => String(message));
+      expect(messages.some((message) => message.includes('cache unreachable'))).toBe(true);
+      expect(messages.some((message) => message.includes('queue unreachable'))).toBe(true);
+    } finally {
+      logged.mockRestore();
+    }
+    const [row] = await t.owner`select count(*)::int as count from projects where tenant_id = ${tenant.id}`;
+    expect(row!.count).toBe(1);
   });
 
   it('refuses a tenant id that is not a uuid and a nested tenant transaction', async () => {

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { CLS_REQ, ClsService } from 'nestjs-cls';
-import { ActorType, AuditChanges, auditLogs, Database, systemAuditLogs, Transaction } from '@tenantry/db';
+import { ActorType, AuditChanges, auditLogs, systemAuditLogs, Transaction } from '@tenantry/db';
+import { SystemTransaction } from '@tenantry/system-db';
 import { Principal, TenantTransaction } from '@tenantry/tenancy';
 import { redactSecrets } from './redact';
 
@@ -23,13 +24,15 @@ interface RequestMeta {
 
 /**
  * Writes audit rows in the transaction that makes the change: for tenant requests the active
- * tenant transaction (app role, INSERT only), for the admin module the system transaction it
- * passes in. Request id, IP, user agent and actor come from the request context.
+ * tenant transaction (app role, INSERT only), for the admin module and the worker's sweeps the
+ * active system transaction. Neither takes a handle, so neither can write beside the change.
+ * Request id, IP, user agent and actor come from the request context.
  */
 @Injectable()
 export class AuditWriter {
   constructor(
     private readonly tenantTransaction: TenantTransaction,
+    private readonly systemTransaction: SystemTransaction,
     private readonly cls: ClsService,
   ) {}
 
@@ -38,15 +41,18 @@ export class AuditWriter {
     await this.insert(this.tenantTransaction.tx, this.tenantTransaction.tenantId, entry);
   }
 
-  /** Into a tenant's log from a system (admin or worker) transaction. */
-  async writeFor(tx: Transaction, tenantId: string, entry: AuditEntry): Promise<void> {
-    await this.insert(tx, tenantId, entry);
+  /** Into a tenant's log, in the active system (admin or worker) transaction. */
+  async writeFor(tenantId: string, entry: AuditEntry): Promise<void> {
+    await this.insert(this.systemTransaction.tx, tenantId, entry);
   }
 
-  /** Into the system log (operator actions that are not a tenant's, and records that outlive tenants). */
-  async writeSystem(tx: Transaction | Database, entry: { action: string; targetTenantId?: string | null; details?: Record<string, unknown> }): Promise<void> {
+  /**
+   * Into the system log (operator actions that are not a tenant's, and records that outlive
+   * tenants), in the active system transaction.
+   */
+  async writeSystem(entry: { action: string; targetTenantId?: string | null; details?: Record<string, unknown> }): Promise<void> {
     const actor = this.actorFromRequest();
-    await tx.insert(systemAuditLogs).values({
+    await this.systemTransaction.tx.insert(systemAuditLogs).values({
       actorType: actor.type,
       actorId: actor.id,
       action: entry.action,

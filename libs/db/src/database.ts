@@ -12,7 +12,6 @@ export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 
 export type IsolationLevel = 'read committed' | 'repeatable read' | 'serializable';
 
-
 export interface DatabaseHandle {
   readonly db: Database;
   readonly client: postgres.Sql;

@@ -1,9 +1,8 @@
 import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@tenantry/config';
 import { createDatabase, DatabaseHandle } from '@tenantry/db';
-
-/** Injection token of the BYPASSRLS pool. Only the admin module and cross-tenant sweeps use it. */
-export const SYSTEM_DATABASE = Symbol('SYSTEM_DATABASE');
+import { SYSTEM_DATABASE } from './system-database';
+import { SystemTransaction } from './system-transaction';
 
 @Injectable()
 class SystemDatabaseLifecycle implements OnApplicationShutdown {
@@ -14,6 +13,7 @@ class SystemDatabaseLifecycle implements OnApplicationShutdown {
   }
 }
 
+/** The BYPASSRLS pool and the SystemTransaction over it. */
 @Global()
 @Module({
   providers: [
@@ -29,7 +29,8 @@ class SystemDatabaseLifecycle implements OnApplicationShutdown {
         }),
     },
     SystemDatabaseLifecycle,
+    SystemTransaction,
   ],
-  exports: [SYSTEM_DATABASE],
+  exports: [SystemTransaction],
 })
 export class SystemDbModule {}

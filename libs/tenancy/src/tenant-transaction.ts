@@ -1,6 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ClsService } from 'nestjs-cls';
-import { APP_DATABASE, DatabaseHandle, IsolationLevel, Transaction } from '@tenantry/db';
+import type postgres from 'postgres';
+import { AfterCommitCallback, APP_DATABASE, DatabaseHandle, IsolationLevel, runAfterCommit, Transaction } from '@tenantry/db';
 import { timeTenantTransaction } from '@tenantry/metrics';
 import { MissingTenantTransactionError, TenantScope, UUID_PATTERN } from './tenant-context';
 
@@ -9,7 +10,22 @@ const ACTIVE = 'tenancy.transaction';
 interface ActiveTenantTransaction {
   tx: Transaction;
   scope: TenantScope;
-  afterCommit: (() => void)[];
+  afterCommit: AfterCommitCallback[];
+}
+
+/**
+ * The one statement that sets a tenant (and its acting user) for the rest of the current
+ * transaction: `set_config(..., true)`, transaction-local. TenantTransaction sends it after BEGIN;
+ * code that must drive postgres.js itself (the usage rollup, several tenants in one transaction)
+ * sends it before each tenant's statements. Refuses anything but a uuid, like TenantTransaction.run.
+ */
+export function setTenantScope(connection: postgres.Sql | postgres.TransactionSql, scope: TenantScope): postgres.PendingQuery<postgres.Row[]> {
+  if (!UUID_PATTERN.test(scope.tenantId)) {
+    throw new Error(`setTenantScope: tenantId must be a uuid, got ${JSON.stringify(scope.tenantId)}`);
+  }
+  // Both call the same tagged template; only their other members differ.
+  const sql = connection as postgres.Sql;
+  return sql`select set_config('app.current_tenant_id', ${scope.tenantId}, true), set_config('app.current_user_id', ${scope.userId ?? ''}, true)`;
 }
 
 /**
@@ -20,6 +36,8 @@ interface ActiveTenantTransaction {
  */
 @Injectable()
 export class TenantTransaction {
+  private readonly logger = new Logger(TenantTransaction.name);
+
   constructor(
     @Inject(APP_DATABASE) private readonly database: DatabaseHandle,
     private readonly cls: ClsService,
@@ -36,7 +54,7 @@ export class TenantTransaction {
     if (this.cls.isActive() && this.cls.get<ActiveTenantTransaction | undefined>(ACTIVE)) {
       throw new Error('TenantTransaction.run: a tenant transaction is already active in this context');
     }
-    const afterCommit: (() => void)[] = [];
+    const afterCommit: AfterCommitCallback[] = [];
     return timeTenantTransaction(() =>
       this.cls.run({ ifNested: 'inherit' }, () =>
         // BEGIN, set_config and the work's first query (for a request: the tenant and user check)
@@ -45,9 +63,7 @@ export class TenantTransaction {
         // BEGIN fail, the error rolls the work back and any statement that ran saw no tenant,
         // which the policies answer with no rows and refused writes.
         this.database.pipelinedTransaction(
-          (sql) => [
-            sql`select set_config('app.current_tenant_id', ${scope.tenantId}, true), set_config('app.current_user_id', ${scope.userId ?? ''}, true)`,
-          ],
+          (sql) => [setTenantScope(sql, scope)],
           async (tx) => {
             this.cls.set<ActiveTenantTransaction>(ACTIVE, { tx, scope, afterCommit });
             try {
@@ -60,13 +76,16 @@ export class TenantTransaction {
         ),
       ),
     ).then((result) => {
-      for (const callback of afterCommit) callback();
+      runAfterCommit(afterCommit, this.logger);
       return result;
     });
   }
 
-  /** Runs `callback` once the active tenant transaction has committed; never if it rolls back. */
-  afterCommit(callback: () => void): void {
+  /**
+   * Runs `callback` once the active tenant transaction has committed; never if it rolls back. A
+   * callback that throws is logged and passed over: the request's change is committed already.
+   */
+  afterCommit(callback: AfterCommitCallback): void {
     this.active().afterCommit.push(callback);
   }
 

@@ -1,26 +1,24 @@
-import { Controller, Get, Inject, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { SystemAdminOnly } from '@tenantry/auth';
-import { auditLogs, DatabaseHandle } from '@tenantry/db';
-import { SYSTEM_DATABASE } from '@tenantry/system-db';
-import { auditLogConditions, auditLogOrder, auditPosition, presentAuditLog } from '../audit-logs/audit-log-filter';
+import { SystemTransaction } from '@tenantry/system-db';
+import { auditPosition, presentAuditLog } from '../audit-logs/audit-log-filter';
 import { AuditLogPage } from '../audit-logs/dto/audit-log.dto';
 import { AuditLogQuery } from '../audit-logs/dto/audit-log-query.dto';
 import { toPage } from '../pagination/cursor';
+import { AdminAuditLogsRepository } from './admin-audit-logs.repository';
 
 /** Any tenant's audit log, for system admins (system pool; the tenant is an explicit filter). */
 @SystemAdminOnly()
 @Controller('v1/admin/tenants/:id/audit-logs')
 export class AdminAuditLogsController {
-  constructor(@Inject(SYSTEM_DATABASE) private readonly database: DatabaseHandle) {}
+  constructor(
+    private readonly system: SystemTransaction,
+    private readonly repository: AdminAuditLogsRepository,
+  ) {}
 
   @Get()
   async list(@Param('id', ParseUUIDPipe) tenantId: string, @Query() query: AuditLogQuery): Promise<AuditLogPage> {
-    const rows = await this.database.db
-      .select()
-      .from(auditLogs)
-      .where(auditLogConditions(tenantId, query))
-      .orderBy(...auditLogOrder)
-      .limit(query.limit + 1);
+    const rows = await this.system.run(() => this.repository.list(tenantId, query));
     return toPage(rows.map(auditPosition), query.limit, presentAuditLog);
   }
 }

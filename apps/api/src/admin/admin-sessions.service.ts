@@ -2,7 +2,7 @@ import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '@tenantry/config';
 import { randomSecret, sha256, TokenPair, TokenService } from '@tenantry/auth';
-import type { Transaction } from '@tenantry/db';
+import { SystemTransaction } from '@tenantry/system-db';
 import { AdminSessionsRepository } from './admin-sessions.repository';
 
 /** System-admin refresh tokens are `art_<secret>`: never mistaken for a tenant's `rt_` token. */
@@ -14,27 +14,28 @@ type RefreshOutcome = { kind: 'issued'; pair: TokenPair } | { kind: 'reused' } |
 @Injectable()
 export class AdminSessionsService {
   constructor(
+    private readonly system: SystemTransaction,
     private readonly repository: AdminSessionsRepository,
     private readonly tokens: TokenService,
     private readonly config: AppConfig,
   ) {}
 
   start(adminId: string): Promise<TokenPair> {
-    return this.repository.transaction((tx) => this.issue(tx, adminId, randomUUID()));
+    return this.system.run(() => this.issue(adminId, randomUUID()));
   }
 
   async refresh(refreshToken: string): Promise<TokenPair> {
     if (!ADMIN_REFRESH_TOKEN.test(refreshToken)) throw new UnauthorizedException('Invalid refresh token');
-    const outcome = await this.repository.transaction(async (tx): Promise<RefreshOutcome> => {
-      const row = await this.repository.findByHashForUpdate(tx, sha256(refreshToken));
+    const outcome = await this.system.run(async (): Promise<RefreshOutcome> => {
+      const row = await this.repository.findByHashForUpdate(sha256(refreshToken));
       if (!row || row.revokedAt || row.expiresAt.getTime() <= Date.now()) return { kind: 'invalid' };
       if (row.usedAt) {
-        await this.repository.revokeFamily(tx, row.familyId);
+        await this.repository.revokeFamily(row.familyId);
         return { kind: 'reused' };
       }
-      if (!(await this.repository.adminExists(tx, row.adminId))) return { kind: 'invalid' };
-      await this.repository.markUsed(tx, row.id);
-      return { kind: 'issued', pair: await this.issue(tx, row.adminId, row.familyId) };
+      if (!(await this.repository.adminExists(row.adminId))) return { kind: 'invalid' };
+      await this.repository.markUsed(row.id);
+      return { kind: 'issued', pair: await this.issue(row.adminId, row.familyId) };
     });
     if (outcome.kind === 'issued') return outcome.pair;
     throw new UnauthorizedException(
@@ -44,15 +45,15 @@ export class AdminSessionsService {
 
   async logout(refreshToken: string): Promise<void> {
     if (!ADMIN_REFRESH_TOKEN.test(refreshToken)) return;
-    await this.repository.transaction(async (tx) => {
-      const row = await this.repository.findByHashForUpdate(tx, sha256(refreshToken));
-      if (row) await this.repository.revokeFamily(tx, row.familyId);
+    await this.system.run(async () => {
+      const row = await this.repository.findByHashForUpdate(sha256(refreshToken));
+      if (row) await this.repository.revokeFamily(row.familyId);
     });
   }
 
-  private async issue(tx: Transaction, adminId: string, familyId: string): Promise<TokenPair> {
+  private async issue(adminId: string, familyId: string): Promise<TokenPair> {
     const refreshToken = `art_${randomSecret()}`;
-    await this.repository.insert(tx, {
+    await this.repository.insert({
       adminId,
       familyId,
       tokenHash: sha256(refreshToken),

@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { SystemAdminOnly } from '@tenantry/auth';
 import { Clock, CLOCK } from '@tenantry/metering';
+import { SystemTransaction } from '@tenantry/system-db';
 import { AdminUsageQuery } from '../usage/dto/usage-query.dto';
 import { AdminUsageReport } from '../usage/dto/usage.dto';
 import { presentWindow, resolveUsageWindow } from '../usage/usage-window';
@@ -10,6 +11,7 @@ import { AdminUsageRepository, decodeUsageCursor, encodeUsageCursor } from './ad
 @Controller('v1/admin/usage')
 export class AdminUsageController {
   constructor(
+    private readonly system: SystemTransaction,
     private readonly repository: AdminUsageRepository,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -18,7 +20,8 @@ export class AdminUsageController {
   @Get()
   async list(@Query() query: AdminUsageQuery): Promise<AdminUsageReport> {
     const window = resolveUsageWindow(query, this.clock.now());
-    const rows = await this.repository.list(window, { tenantId: query.tenantId, limit: query.limit, after: decodeUsageCursor(query.cursor) });
+    const after = decodeUsageCursor(query.cursor);
+    const rows = await this.system.run(() => this.repository.list(window, { tenantId: query.tenantId, limit: query.limit, after }));
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
     return {

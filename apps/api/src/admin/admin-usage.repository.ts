@@ -1,8 +1,8 @@
-import { BadRequestException, Inject, Injectable } from '@nestjs/common';
+import { BadRequestException, Injectable } from '@nestjs/common';
 import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
-import { DatabaseHandle, usageRollups } from '@tenantry/db';
+import { usageRollups } from '@tenantry/db';
 import { METRIC_NAME } from '@tenantry/metering';
-import { SYSTEM_DATABASE } from '@tenantry/system-db';
+import { SystemTransaction } from '@tenantry/system-db';
 import { UUID_PATTERN } from '@tenantry/tenancy';
 import { EARLIEST_USAGE_DATE, LATEST_USAGE_DATE } from '../usage/dto/usage-query.dto';
 import type { UsageWindow } from '../usage/usage-window';
@@ -33,15 +33,15 @@ export function decodeUsageCursor(cursor: string | undefined): UsagePosition | u
   throw new BadRequestException('cursor is not valid');
 }
 
-/** Usage across tenants, for system admins (system pool: the tenant is an explicit filter). */
+/** Usage across tenants, for system admins (system pool, in the caller's SystemTransaction: the tenant is an explicit filter). */
 @Injectable()
 export class AdminUsageRepository {
-  constructor(@Inject(SYSTEM_DATABASE) private readonly database: DatabaseHandle) {}
+  constructor(private readonly system: SystemTransaction) {}
 
   /** Oldest bucket first; served by (granularity, bucket_start), or by the primary key with a tenant. */
   list(window: UsageWindow, filter: { tenantId?: string; limit: number; after?: UsagePosition }) {
     const after = filter.after;
-    return this.database.db
+    return this.system.tx
       .select({ tenantId: usageRollups.tenantId, metric: usageRollups.metric, bucketStart: usageRollups.bucketStart, value: usageRollups.value })
       .from(usageRollups)
       .where(
@@ -62,7 +62,7 @@ export class AdminUsageRepository {
 
   /** Every metric of one tenant in the month starting at `monthStart`. */
   async monthTotals(tenantId: string, monthStart: Date): Promise<Record<string, number>> {
-    const rows = await this.database.db
+    const rows = await this.system.tx
       .select({ metric: usageRollups.metric, value: usageRollups.value })
       .from(usageRollups)
       .where(and(eq(usageRollups.tenantId, tenantId), eq(usageRollups.granularity, 'month'), eq(usageRollups.bucketStart, monthStart)));

@@ -7,6 +7,7 @@ import { AdminSessionsService } from './admin-sessions.service';
 import { AdminRepository } from './admin.repository';
 import { AdminService } from './admin.service';
 import { AdminAuditLogsController } from './admin-audit-logs.controller';
+import { AdminAuditLogsRepository } from './admin-audit-logs.repository';
 import { AdminJobsController } from './admin-jobs.controller';
 import { AdminPlansController } from './admin-plans.controller';
 import { AdminTenantsController } from './admin-tenants.controller';
@@ -17,6 +18,6 @@ import { AdminUsageRepository } from './admin-usage.repository';
 @Module({
   imports: [SystemDbModule, AuthApiModule],
   controllers: [AdminAuthController, AdminTenantsController, AdminPlansController, AdminJobsController, AdminAuditLogsController, AdminUsageController],
-  providers: [AdminRepository, AdminUsageRepository, AdminService, AdminSessionsRepository, AdminSessionsService],
+  providers: [AdminRepository, AdminUsageRepository, AdminAuditLogsRepository, AdminService, AdminSessionsRepository, AdminSessionsService],
 })
 export class AdminModule {}

@@ -1,8 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { and, asc, desc, eq, ilike, or } from 'drizzle-orm';
 import {
-  Database,
-  DatabaseHandle,
   Plan,
   plans,
   systemAdmins,
@@ -10,10 +8,9 @@ import {
   TenantConfigOverrides,
   tenants,
   TenantStatus,
-  Transaction,
   users,
 } from '@tenantry/db';
-import { SYSTEM_DATABASE } from '@tenantry/system-db';
+import { SystemTransaction } from '@tenantry/system-db';
 import { afterPosition, KeysetPosition } from '../pagination/cursor';
 
 export interface NewTenant {
@@ -32,18 +29,21 @@ export interface TenantFilter {
 
 const escapeLike = (value: string) => value.replace(/[\\%_]/g, (char) => `\\${char}`);
 
-/** Every query of the admin module. It runs on the system (BYPASSRLS) pool, on purpose. */
+/**
+ * Every query of the admin module's tenants and plans. It runs on the system (BYPASSRLS) pool, on
+ * purpose, inside the caller's SystemTransaction (`tx` throws outside one).
+ */
 @Injectable()
 export class AdminRepository {
-  constructor(@Inject(SYSTEM_DATABASE) private readonly database: DatabaseHandle) {}
+  constructor(private readonly system: SystemTransaction) {}
 
   async findAdminByEmail(email: string) {
-    const rows = await this.database.db.select().from(systemAdmins).where(eq(systemAdmins.email, email));
+    const rows = await this.system.tx.select().from(systemAdmins).where(eq(systemAdmins.email, email));
     return rows[0];
   }
 
   async findPlanByKey(key: string): Promise<Plan | undefined> {
-    const rows = await this.database.db.select().from(plans).where(eq(plans.key, key));
+    const rows = await this.system.tx.select().from(plans).where(eq(plans.key, key));
     return rows[0];
   }
 
@@ -51,34 +51,28 @@ export class AdminRepository {
     return (await this.findPlanByKey(key)) !== undefined;
   }
 
-  transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    return this.database.db.transaction(work);
-  }
-
-  /** The tenant and its first owner in one transaction (with `alsoInTransaction`): all or nothing. */
-  createTenantWithOwner(input: NewTenant, alsoInTransaction: (tx: Transaction, tenant: Tenant) => Promise<void> = async () => undefined) {
-    return this.database.db.transaction(async (tx) => {
-      const [tenant] = await tx
-        .insert(tenants)
-        .values({ slug: input.slug, name: input.name, plan: input.plan, config: input.config })
-        .returning();
-      const [owner] = await tx
-        .insert(users)
-        .values({ tenantId: tenant!.id, email: input.owner.email, passwordHash: input.owner.passwordHash, role: 'owner' })
-        .returning({ id: users.id, email: users.email, role: users.role });
-      await alsoInTransaction(tx, tenant!);
-      return { tenant: tenant!, owner: owner! };
-    });
+  /** The tenant and its first owner (in the caller's transaction: all or nothing). */
+  async createTenantWithOwner(input: NewTenant) {
+    const tx = this.system.tx;
+    const [tenant] = await tx
+      .insert(tenants)
+      .values({ slug: input.slug, name: input.name, plan: input.plan, config: input.config })
+      .returning();
+    const [owner] = await tx
+      .insert(users)
+      .values({ tenantId: tenant!.id, email: input.owner.email, passwordHash: input.owner.passwordHash, role: 'owner' })
+      .returning({ id: users.id, email: users.email, role: users.role });
+    return { tenant: tenant!, owner: owner! };
   }
 
   async findTenant(id: string): Promise<Tenant | undefined> {
-    const rows = await this.database.db.select().from(tenants).where(eq(tenants.id, id));
+    const rows = await this.system.tx.select().from(tenants).where(eq(tenants.id, id));
     return rows[0];
   }
 
   async listTenants(filter: TenantFilter, limit: number, after: KeysetPosition | undefined): Promise<Tenant[]> {
     const pattern = filter.q ? `%${escapeLike(filter.q)}%` : undefined;
-    return this.database.db
+    return this.system.tx
       .select()
       .from(tenants)
       .where(
@@ -93,17 +87,13 @@ export class AdminRepository {
       .limit(limit + 1);
   }
 
-  async findTenantForUpdate(tx: Transaction, id: string): Promise<Tenant | undefined> {
-    const rows = await tx.select().from(tenants).where(eq(tenants.id, id)).for('update');
+  async findTenantForUpdate(id: string): Promise<Tenant | undefined> {
+    const rows = await this.system.tx.select().from(tenants).where(eq(tenants.id, id)).for('update');
     return rows[0];
   }
 
-  async updateTenant(
-    id: string,
-    changes: Partial<Pick<Tenant, 'name' | 'plan' | 'status' | 'config'>>,
-    tx: Transaction | Database = this.database.db,
-  ): Promise<Tenant | undefined> {
-    const [row] = await tx
+  async updateTenant(id: string, changes: Partial<Pick<Tenant, 'name' | 'plan' | 'status' | 'config'>>): Promise<Tenant | undefined> {
+    const [row] = await this.system.tx
       .update(tenants)
       .set({ ...changes, updatedAt: new Date() })
       .where(eq(tenants.id, id))
@@ -111,9 +101,8 @@ export class AdminRepository {
     return row;
   }
 
-
   async findTenantUser(tenantId: string, userId: string | undefined) {
-    const rows = await this.database.db
+    const rows = await this.system.tx
       .select({ id: users.id, tenantId: users.tenantId, role: users.role, email: users.email })
       .from(users)
       .where(and(eq(users.tenantId, tenantId), userId ? eq(users.id, userId) : eq(users.role, 'owner')))
@@ -123,21 +112,21 @@ export class AdminRepository {
   }
 
   async listPlans(): Promise<Plan[]> {
-    return this.database.db.select().from(plans).orderBy(asc(plans.createdAt), asc(plans.key));
+    return this.system.tx.select().from(plans).orderBy(asc(plans.createdAt), asc(plans.key));
   }
 
   async findPlan(id: string): Promise<Plan | undefined> {
-    const rows = await this.database.db.select().from(plans).where(eq(plans.id, id));
+    const rows = await this.system.tx.select().from(plans).where(eq(plans.id, id));
     return rows[0];
   }
 
-  async createPlan(tx: Transaction, values: { key: string; name: string; features: string[]; limits: Record<string, number> }): Promise<Plan> {
-    const [row] = await tx.insert(plans).values(values).returning();
+  async createPlan(values: { key: string; name: string; features: string[]; limits: Record<string, number> }): Promise<Plan> {
+    const [row] = await this.system.tx.insert(plans).values(values).returning();
     return row!;
   }
 
-  async updatePlan(tx: Transaction, id: string, changes: { name?: string; features?: string[]; limits?: Record<string, number> }): Promise<Plan | undefined> {
-    const [row] = await tx.update(plans).set({ ...changes, updatedAt: new Date() }).where(eq(plans.id, id)).returning();
+  async updatePlan(id: string, changes: { name?: string; features?: string[]; limits?: Record<string, number> }): Promise<Plan | undefined> {
+    const [row] = await this.system.tx.update(plans).set({ ...changes, updatedAt: new Date() }).where(eq(plans.id, id)).returning();
     return row;
   }
 }

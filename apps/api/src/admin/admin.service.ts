@@ -8,6 +8,7 @@ import { API_CALLS_METRIC, API_CALLS_QUOTA, Clock, CLOCK, monthPeriod } from '@t
 import { mergeEffectiveConfig, TenantConfigEvents } from '@tenantry/plans';
 import { LifecycleQueues } from '@tenantry/queues';
 import { DependencyUnavailableError } from '@tenantry/redis';
+import { SystemTransaction } from '@tenantry/system-db';
 import { LoginThrottle } from '../auth/login-throttle';
 import { decodeCursor, PageQuery, toPage } from '../pagination/cursor';
 import { AdminSessionsService } from './admin-sessions.service';
@@ -44,6 +45,7 @@ export const presentPlan = (plan: Plan) => ({
 @Injectable()
 export class AdminService {
   constructor(
+    private readonly system: SystemTransaction,
     private readonly repository: AdminRepository,
     private readonly sessions: AdminSessionsService,
     private readonly throttle: LoginThrottle,
@@ -59,7 +61,7 @@ export class AdminService {
   async login(input: AdminLoginDto, ip: string): Promise<TokenPair> {
     const account = `system:${input.email}`;
     await this.throttle.assertAllowed(account, ip);
-    const admin = await this.repository.findAdminByEmail(input.email);
+    const admin = await this.system.run(() => this.repository.findAdminByEmail(input.email));
     const isValid = await verifyPassword(admin?.passwordHash, input.password);
     if (!admin || !isValid) {
       await this.throttle.recordFailure(account, ip);
@@ -72,22 +74,28 @@ export class AdminService {
   /** All or nothing; a taken slug is a 409 from the unique constraint, mapped once by the filter. */
   async provisionTenant(input: CreateTenantDto) {
     const config = parseConfigOverrides(input.config);
-    if (!(await this.repository.planExists(input.plan))) {
+    if (!(await this.system.run(() => this.repository.planExists(input.plan)))) {
       throw new BadRequestException(`plan "${input.plan}" does not exist`);
     }
     const temporaryPassword = input.admin.password ? undefined : randomBytes(12).toString('base64url');
     // Hashing is slow: done before the transaction opens, never inside it.
     const passwordHash = await hashPassword(input.admin.password ?? temporaryPassword!);
-    const { tenant, owner } = await this.repository.createTenantWithOwner(
-      { slug: input.slug, name: input.name, plan: input.plan, config, owner: { email: input.admin.email, passwordHash } },
-      (tx, created) =>
-        this.audit.writeFor(tx, created.id, {
-          action: 'tenant.created',
-          resourceType: 'tenant',
-          resourceId: created.id,
-          changes: { after: { slug: created.slug, name: created.name, plan: created.plan, ownerEmail: input.admin.email } },
-        }),
-    );
+    const { tenant, owner } = await this.system.run(async () => {
+      const created = await this.repository.createTenantWithOwner({
+        slug: input.slug,
+        name: input.name,
+        plan: input.plan,
+        config,
+        owner: { email: input.admin.email, passwordHash },
+      });
+      await this.audit.writeFor(created.tenant.id, {
+        action: 'tenant.created',
+        resourceType: 'tenant',
+        resourceId: created.tenant.id,
+        changes: { after: { slug: created.tenant.slug, name: created.tenant.name, plan: created.tenant.plan, ownerEmail: input.admin.email } },
+      });
+      return created;
+    });
     await this.configEvents.publishChanged(tenant.id);
     return {
       tenant: presentTenant(tenant),
@@ -96,15 +104,19 @@ export class AdminService {
   }
 
   async listTenants(query: ListTenantsQuery) {
-    const rows = await this.repository.listTenants(query, query.limit, decodeCursor(query.cursor));
+    const after = decodeCursor(query.cursor);
+    const rows = await this.system.run(() => this.repository.listTenants(query, query.limit, after));
     return toPage(rows, query.limit, presentTenant);
   }
 
   /** The tenant with its effective config and usage summary. */
   async getTenant(id: string) {
-    const tenant = await this.requireTenant(id);
     const month = monthPeriod(this.clock.now());
-    const [plan, totals] = await Promise.all([this.repository.findPlanByKey(tenant.plan), this.usage.monthTotals(id, new Date(month.start))]);
+    const { tenant, plan, totals } = await this.system.run(async () => {
+      const tenant = await this.requireTenant(id);
+      const [plan, totals] = await Promise.all([this.repository.findPlanByKey(tenant.plan), this.usage.monthTotals(id, new Date(month.start))]);
+      return { tenant, plan, totals };
+    });
     const effectiveConfig = plan ? mergeEffectiveConfig(plan, tenant.config, tenant.settings) : null;
     return {
       ...presentTenant(tenant),
@@ -119,7 +131,7 @@ export class AdminService {
   }
 
   async updateTenant(id: string, input: UpdateTenantDto) {
-    if (input.plan !== undefined && !(await this.repository.planExists(input.plan))) {
+    if (input.plan !== undefined && !(await this.system.run(() => this.repository.planExists(input.plan!)))) {
       throw new BadRequestException(`plan "${input.plan}" does not exist`);
     }
     const action = input.plan !== undefined ? 'tenant.plan_changed' : 'tenant.updated';
@@ -151,11 +163,11 @@ export class AdminService {
   }
 
   async exportTenant(id: string, adminId: string) {
-    const tenant = await this.requireTenant(id);
+    const tenant = await this.system.run(() => this.requireTenant(id));
     if (tenant.status === 'deleted') throw new ConflictException('Tenant has been deleted');
     const jobId = await this.queues.enqueueExport({ tenantId: id, requestedBy: { type: 'system_admin', id: adminId } });
-    await this.repository.transaction((tx) =>
-      this.audit.writeFor(tx, id, { action: 'tenant.export_requested', resourceType: 'tenant', resourceId: id, changes: { jobId } }),
+    await this.system.run(() =>
+      this.audit.writeFor(id, { action: 'tenant.export_requested', resourceType: 'tenant', resourceId: id, changes: { jobId } }),
     );
     return { jobId };
   }
@@ -169,15 +181,15 @@ export class AdminService {
     action: string,
     changesOf: (current: Tenant) => Partial<Pick<Tenant, 'name' | 'plan' | 'status' | 'config'>>,
   ): Promise<Tenant> {
-    const updated = await this.repository.transaction(async (tx) => {
-      const current = await this.repository.findTenantForUpdate(tx, id);
+    const updated = await this.system.run(async () => {
+      const current = await this.repository.findTenantForUpdate(id);
       if (!current) throw new NotFoundException('Tenant not found');
       if (current.status === 'deleted') throw new ConflictException('Tenant has been deleted');
       // DTO instances carry every declared field; only the ones given are changes.
       const changes = Object.fromEntries(Object.entries(changesOf(current)).filter(([, value]) => value !== undefined)) as Partial<Tenant>;
-      const updated = (await this.repository.updateTenant(id, changes, tx))!;
+      const updated = (await this.repository.updateTenant(id, changes))!;
       const keys = Object.keys(changes) as (keyof typeof changes)[];
-      await this.audit.writeFor(tx, id, {
+      await this.audit.writeFor(id, {
         action,
         resourceType: 'tenant',
         resourceId: id,
@@ -195,13 +207,15 @@ export class AdminService {
 
   /** A short-lived tenant token naming the admin in `act`; no refresh token, ever. */
   async impersonate(id: string, adminId: string, input: ImpersonateDto) {
-    const tenant = await this.requireTenant(id);
-    if (tenant.status !== 'active') throw new ConflictException(`Tenant is ${tenant.status}`);
-    const user = await this.repository.findTenantUser(id, input.userId);
+    const user = await this.system.run(async () => {
+      const tenant = await this.requireTenant(id);
+      if (tenant.status !== 'active') throw new ConflictException(`Tenant is ${tenant.status}`);
+      return this.repository.findTenantUser(id, input.userId);
+    });
     if (!user) throw new NotFoundException(input.userId ? 'User not found in this tenant' : 'Tenant has no owner');
     const token = await this.tokens.issueImpersonation(user, adminId, this.config.get('IMPERSONATION_TTL'));
-    await this.repository.transaction((tx) =>
-      this.audit.writeFor(tx, id, {
+    await this.system.run(() =>
+      this.audit.writeFor(id, {
         action: 'tenant.impersonated',
         resourceType: 'user',
         resourceId: user.id,
@@ -212,20 +226,20 @@ export class AdminService {
   }
 
   async listPlans() {
-    return { data: (await this.repository.listPlans()).map(presentPlan) };
+    return { data: (await this.system.run(() => this.repository.listPlans())).map(presentPlan) };
   }
 
   async getPlan(id: string) {
-    const plan = await this.repository.findPlan(id);
+    const plan = await this.system.run(() => this.repository.findPlan(id));
     if (!plan) throw new NotFoundException('Plan not found');
     return presentPlan(plan);
   }
 
   async createPlan(input: CreatePlanDto) {
     this.assertLimits(input.limits);
-    const created = await this.repository.transaction(async (tx) => {
-      const plan = await this.repository.createPlan(tx, { ...input, features: [...new Set(input.features)] });
-      await this.audit.writeSystem(tx, { action: 'plan.created', details: presentPlan(plan) });
+    const created = await this.system.run(async () => {
+      const plan = await this.repository.createPlan({ ...input, features: [...new Set(input.features)] });
+      await this.audit.writeSystem({ action: 'plan.created', details: presentPlan(plan) });
       return presentPlan(plan);
     });
     await this.configEvents.publishAllChanged();
@@ -234,10 +248,10 @@ export class AdminService {
 
   async updatePlan(id: string, input: UpdatePlanDto) {
     if (input.limits) this.assertLimits(input.limits);
-    const updated = await this.repository.transaction(async (tx) => {
-      const plan = await this.repository.updatePlan(tx, id, { ...input, ...(input.features ? { features: [...new Set(input.features)] } : {}) });
+    const updated = await this.system.run(async () => {
+      const plan = await this.repository.updatePlan(id, { ...input, ...(input.features ? { features: [...new Set(input.features)] } : {}) });
       if (!plan) throw new NotFoundException('Plan not found');
-      await this.audit.writeSystem(tx, { action: 'plan.updated', details: { id, ...input } });
+      await this.audit.writeSystem({ action: 'plan.updated', details: { id, ...input } });
       return presentPlan(plan);
     });
     // Tenants on the plan are any tenants: every process drops every cached config.

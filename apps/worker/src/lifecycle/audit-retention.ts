@@ -1,12 +1,11 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { sql } from 'drizzle-orm';
 import { AppConfig } from '@tenantry/config';
-import { DatabaseHandle } from '@tenantry/db';
-import { SYSTEM_DATABASE } from '@tenantry/system-db';
+import { SystemTransaction } from '@tenantry/system-db';
 
 /**
  * Deletes audit rows older than each tenant's `audit_retention_days` (its override, else its
- * plan's), across tenants, in bounded batches. The one path besides purge that removes audit rows;
+ * plan's), across tenants, in bounded batches (each its own short system transaction). The one path besides purge that removes audit rows;
  * the system role may delete them, the app role may not.
  */
 @Injectable()
@@ -14,7 +13,7 @@ export class AuditRetention {
   private readonly logger = new Logger(AuditRetention.name);
 
   constructor(
-    @Inject(SYSTEM_DATABASE) private readonly database: DatabaseHandle,
+    private readonly system: SystemTransaction,
     private readonly config: AppConfig,
   ) {}
 
@@ -22,7 +21,7 @@ export class AuditRetention {
     const batchSize = this.config.get('PURGE_BATCH_SIZE');
     let deleted = 0;
     for (;;) {
-      const result = await this.database.db.execute(sql`
+      const result = await this.system.run((tx) => tx.execute(sql`
         delete from audit_logs where ctid = any(array(
           select a.ctid from audit_logs a
           join tenants t on t.id = a.tenant_id
@@ -30,7 +29,7 @@ export class AuditRetention {
           where a.at < now() - make_interval(days => coalesce(
             (t.config -> 'limits' ->> 'audit_retention_days')::int,
             (p.limits ->> 'audit_retention_days')::int))
-          limit ${batchSize}))`);
+          limit ${batchSize}))`));
       deleted += result.count;
       if (result.count < batchSize) break;
     }

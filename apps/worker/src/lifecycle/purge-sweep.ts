@@ -1,8 +1,7 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { sql } from 'drizzle-orm';
-import { DatabaseHandle } from '@tenantry/db';
 import { LifecycleQueues } from '@tenantry/queues';
-import { SYSTEM_DATABASE } from '@tenantry/system-db';
+import { SystemTransaction } from '@tenantry/system-db';
 
 /**
  * Queues the purge of every deleted tenant that still has rows. Deleting a tenant commits first
@@ -15,12 +14,13 @@ export class PurgeSweep {
   private readonly logger = new Logger(PurgeSweep.name);
 
   constructor(
-    @Inject(SYSTEM_DATABASE) private readonly database: DatabaseHandle,
+    private readonly system: SystemTransaction,
     private readonly queues: LifecycleQueues,
   ) {}
 
   async sweep(): Promise<{ queued: number }> {
-    const deleted = await this.database.db.execute<{ id: string }>(sql`select id from tenants where status = 'deleted' order by id`);
+    // Read first, queue after: no transaction is held while Redis is called.
+    const deleted = await this.system.run((tx) => tx.execute<{ id: string }>(sql`select id from tenants where status = 'deleted' order by id`));
     for (const { id } of deleted) await this.queues.enqueuePurge(id);
     if (deleted.length > 0) this.logger.log(`purge sweep: ${deleted.length} deleted tenant(s) have their purge queued`);
     return { queued: deleted.length };

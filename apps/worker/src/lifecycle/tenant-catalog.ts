@@ -1,12 +1,12 @@
 import { sql } from 'drizzle-orm';
-import type { Database, Transaction } from '@tenantry/db';
+import type { Transaction } from '@tenantry/db';
 
 /**
  * Every table of the public schema with a tenant_id column, children before parents (a table
  * comes after every tenant table whose foreign keys reference it). Read from the catalog on each
  * run, so a tenant table added later is purged and exported without anyone listing it.
  */
-export async function tenantTablesChildrenFirst(db: Database | Transaction): Promise<string[]> {
+export async function tenantTablesChildrenFirst(db: Transaction): Promise<string[]> {
   const tables = (
     await db.execute<{ table_name: string }>(sql`
       select c.table_name from information_schema.columns c
@@ -39,7 +39,7 @@ export function orderChildrenFirst(tables: string[], edges: { child: string; par
 }
 
 /** A table's primary-key columns in key order: what the export pages on (tables need no `id`). */
-export async function primaryKeyColumns(db: Database | Transaction, table: string): Promise<string[]> {
+export async function primaryKeyColumns(db: Transaction, table: string): Promise<string[]> {
   const rows = await db.execute<{ column_name: string }>(sql`
     select a.attname as column_name
     from pg_index i

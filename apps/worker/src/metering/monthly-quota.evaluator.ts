@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { sql } from 'drizzle-orm';
-import { DatabaseHandle, Plan, TenantConfigOverrides } from '@tenantry/db';
+import { Plan, TenantConfigOverrides } from '@tenantry/db';
 import { API_CALLS_METRIC, API_CALLS_QUOTA, Clock, CLOCK, monthPeriod, OverQuotaFlags } from '@tenantry/metering';
 import { mergeEffectiveConfig } from '@tenantry/plans';
-import { SYSTEM_DATABASE } from '@tenantry/system-db';
+import { SystemTransaction } from '@tenantry/system-db';
 
 /**
  * A batch can come back for at most a day (its retries, see USAGE_BATCH_JOB_OPTIONS), so ledger
@@ -23,7 +23,7 @@ export class MonthlyQuotaEvaluator {
   private readonly logger = new Logger(MonthlyQuotaEvaluator.name);
 
   constructor(
-    @Inject(SYSTEM_DATABASE) private readonly database: DatabaseHandle,
+    private readonly system: SystemTransaction,
     private readonly flags: OverQuotaFlags,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -32,18 +32,20 @@ export class MonthlyQuotaEvaluator {
     const period = monthPeriod(this.clock.now());
     // Flags set after this instant (by a batch that committed meanwhile) are newer than what we read.
     const readAt = Date.now();
-    const rows = await this.database.db.execute<{
-      id: string;
-      config: TenantConfigOverrides;
-      plan: Pick<Plan, 'key' | 'features' | 'limits'>;
-      used: string | null;
-    }>(sql`
+    const rows = await this.system.run((tx) =>
+      tx.execute<{
+        id: string;
+        config: TenantConfigOverrides;
+        plan: Pick<Plan, 'key' | 'features' | 'limits'>;
+        used: string | null;
+      }>(sql`
       select t.id, t.config, jsonb_build_object('key', p.key, 'features', p.features, 'limits', p.limits) as plan, u.value as used
       from tenants t
       join plans p on p.key = t.plan
       left join usage_rollups u on u.tenant_id = t.id and u.metric = ${API_CALLS_METRIC} and u.granularity = 'month'
         and u.bucket_start = ${new Date(period.start).toISOString()}::timestamptz
-      where t.status <> 'deleted'`);
+      where t.status <> 'deleted'`),
+    );
     const overQuota: { tenantId: string; resetsAt: number }[] = [];
     const withinQuota: string[] = [];
     for (const row of rows) {
@@ -59,10 +61,10 @@ export class MonthlyQuotaEvaluator {
   async pruneLedger(): Promise<number> {
     let deleted = 0;
     for (;;) {
-      const result = await this.database.db.execute(sql`
+      const result = await this.system.run((tx) => tx.execute(sql`
         delete from usage_batches where ctid = any(array(
           select ctid from usage_batches where applied_at < now() - make_interval(days => ${LEDGER_RETENTION_DAYS})
-          limit ${LEDGER_DELETE_BATCH}))`);
+          limit ${LEDGER_DELETE_BATCH}))`));
       deleted += result.count;
       if (result.count < LEDGER_DELETE_BATCH) break;
     }

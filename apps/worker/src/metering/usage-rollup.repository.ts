@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_DATABASE, DatabaseHandle, Plan, TenantConfigOverrides } from '@tenantry/db';
 import { API_CALLS_METRIC, API_CALLS_QUOTA, TenantRollup } from '@tenantry/metering';
 import { mergeEffectiveConfig } from '@tenantry/plans';
+import { setTenantScope } from '@tenantry/tenancy';
 
 export interface AppliedTenantRollup {
   tenantId: string;
@@ -24,7 +25,7 @@ interface ApplyRow {
 
 /**
  * Applies a batch of usage sums as the app role, so RLS holds here too: one transaction for the
- * whole batch, and within it, per tenant, `set_config` then one statement that records the
+ * whole batch, and within it, per tenant, `setTenantScope` then one statement that records the
  * (tenant, batch) pair in `usage_batches` and adds the sums only if that record is new. A replayed
  * batch finds its records and adds nothing; a crash before COMMIT leaves nothing behind. All the
  * batch's statements are sent back to back (pipelined) on the transaction's connection.
@@ -36,7 +37,7 @@ export class UsageRollupRepository {
   async apply(batchId: string, rollups: TenantRollup[]): Promise<AppliedTenantRollup[]> {
     const rows = await this.database.client.begin((sql) =>
       rollups.flatMap((rollup) => [
-        sql`select set_config('app.current_tenant_id', ${rollup.tenantId}, true)`,
+        setTenantScope(sql, { tenantId: rollup.tenantId }),
         sql`
           with tenant as (
             select t.id, t.config, jsonb_build_object('key', p.key, 'features', p.features, 'limits', p.limits) as plan
