@@ -111,7 +111,8 @@ describe('database connections', () => {
 
     it('fails a statement in flight and does not write a ROLLBACK on the closed connection', async () => {
       const applicationName = `busy-${Math.random().toString(36).slice(2, 8)}`;
-      const database = open(appUrl(), { applicationName, poolSize: 2 });
+      // One connection: the next transaction must get the very connection that was lost, reconnected.
+      const database = open(appUrl(), { applicationName, poolSize: 1 });
       const uncaught: unknown[] = [];
       const onUncaught = (error: unknown) => uncaught.push(error);
       process.on('uncaughtException', onUncaught);
@@ -129,7 +130,10 @@ describe('database connections', () => {
         expect(await terminateBackends(applicationName)).toBe(1);
         expect(isLost(await outcome)).toBe(true);
         await new Promise((resolve) => setTimeout(resolve, 200));
+        // Neither the next transaction nor the one after fails for the session that ended.
         expect(await transaction(database, (run) => run('select 1')).then(() => 'ok')).toBe('ok');
+        expect(await transaction(database, (run) => run('select 1')).then(() => 'ok')).toBe('ok');
+        expect(await database.client`select 1 as one`).toEqual([{ one: 1 }]);
       } finally {
         process.off('uncaughtException', onUncaught);
       }

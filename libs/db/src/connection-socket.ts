@@ -42,7 +42,7 @@ export class SessionEndFilter {
   private held: Buffer | undefined;
 
   pass(chunk: Buffer): Buffer {
-    let data = this.held ? Buffer.concat([this.held, chunk]) : chunk;
+    const data = this.held ? Buffer.concat([this.held, chunk]) : chunk;
     this.held = undefined;
     const kept: Buffer[] = [];
     let start = 0;
@@ -53,7 +53,7 @@ export class SessionEndFilter {
     }
     while (at < data.length) {
       if (data.length - at < 5) {
-        this.held = data.subarray(at);
+        this.held = Buffer.from(data.subarray(at));
         break;
       }
       const length = data.readUInt32BE(at + 1);
@@ -64,7 +64,7 @@ export class SessionEndFilter {
         continue;
       }
       if (data.length - at < 1 + length) {
-        this.held = data.subarray(at);
+        this.held = Buffer.from(data.subarray(at));
         break;
       }
       const message = data.subarray(at, at + 1 + length);
@@ -77,8 +77,7 @@ export class SessionEndFilter {
     const end = this.held ? data.length - this.held.length : data.length;
     if (start === 0 && end === data.length) return data;
     kept.push(data.subarray(start, end));
-    data = Buffer.concat(kept);
-    return data;
+    return Buffer.concat(kept);
   }
 }
 

@@ -1,6 +1,7 @@
 import { drizzle, PostgresJsDatabase, PostgresJsSession, PostgresJsTransaction } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { watchPool } from '@tenantry/metrics';
+import { connectionSocket } from './connection-socket';
 import { trackPoolUsage } from './pool-usage';
 import { beginStatement, runReservedTransaction, TransactionPrelude, withGuardedTransactions } from './reserved-transaction';
 import * as schema from './schema';
@@ -65,9 +66,13 @@ const ISOLATION_LEVELS: Record<IsolationLevel, string> = {
  * Startup parameters are only the ones PgBouncer passes on (application_name, client_encoding).
  */
 export function createDatabase(url: string, options: DatabaseOptions): DatabaseHandle {
-  const isPrepareInUrl = new URL(url).searchParams.has('prepare');
+  const parsedUrl = new URL(url);
+  const isPrepareInUrl = parsedUrl.searchParams.has('prepare');
+  const isTls = ['ssl', 'sslmode'].some((key) => !['', 'disable', 'false'].includes(parsedUrl.searchParams.get(key) ?? ''));
   const client = postgres(url, {
     max: options.poolSize,
+    // A lost session must not poison its connection's next use (see connectionSocket).
+    ...(isTls ? {} : { socket: connectionSocket }),
     ...(isPrepareInUrl ? {} : { prepare: options.prepare ?? true }),
     idle_timeout: 60,
     connect_timeout: 10,
