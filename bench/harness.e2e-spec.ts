@@ -24,6 +24,8 @@ describe('bench harness', () => {
     expect(result.p99).toBeGreaterThanOrEqual(result.p50);
     expect(result.cpu.generator).toBeGreaterThan(0);
     expect(result.cpu.server).toBeGreaterThan(0);
+    expect(result.cpuPerRequest.generator).toBeGreaterThan(0);
+    expect(result.cpuPerRequest.server).toBeGreaterThan(0);
   });
 
   it('counts unexpected statuses as errors', async () => {

@@ -37,6 +37,15 @@ export interface CpuShare {
   machine?: number;
 }
 
+/** CPU time per completed request, in microseconds: the primary figure on a shared machine. */
+export interface CpuPerRequest {
+  generator: number;
+  /** utime + stime of the server process (all its threads) over the requests it completed. */
+  server?: number;
+  /** Every process of the machine (includes PostgreSQL, Redis and any neighbour's work). */
+  machine?: number;
+}
+
 export interface LoadResult {
   requests: number;
   /** Completed requests per second over the run. */
@@ -46,6 +55,8 @@ export interface LoadResult {
   /** Responses with another status than expected, plus connection errors and timeouts. */
   errors: number;
   cpu: CpuShare;
+  /** µs of CPU per request: unlike req/s, this holds when neighbours take cores away. */
+  cpuPerRequest: CpuPerRequest;
 }
 
 const CLOCK_TICKS_PER_SECOND = 100;
@@ -84,16 +95,21 @@ export class CpuMeter {
     this.otherStart = otherPid === undefined ? undefined : processCpuSeconds(otherPid);
   }
 
-  stop(): { self: number; other?: number; machine?: number } {
+  /** Percentages of one core over the wall time, and the CPU seconds themselves. */
+  stop(): { self: number; other?: number; machine?: number; seconds: { self: number; other?: number; machine?: number } } {
     const wall = Number(process.hrtime.bigint() - this.wallStart) / 1e9;
     const percent = (seconds: number) => Math.round((seconds / wall) * 100);
     const own = process.cpuUsage(this.ownStart);
     const otherNow = this.otherPid === undefined ? undefined : processCpuSeconds(this.otherPid);
     const machineNow = machineBusySeconds();
+    const self = (own.user + own.system) / 1e6;
+    const other = otherNow !== undefined && this.otherStart !== undefined ? otherNow - this.otherStart : undefined;
+    const machine = machineNow !== undefined && this.machineStart !== undefined ? machineNow - this.machineStart : undefined;
     return {
-      self: percent((own.user + own.system) / 1e6),
-      ...(otherNow !== undefined && this.otherStart !== undefined ? { other: percent(otherNow - this.otherStart) } : {}),
-      ...(machineNow !== undefined && this.machineStart !== undefined ? { machine: percent(machineNow - this.machineStart) } : {}),
+      self: percent(self),
+      ...(other !== undefined ? { other: percent(other) } : {}),
+      ...(machine !== undefined ? { machine: percent(machine) } : {}),
+      seconds: { self, ...(other !== undefined ? { other } : {}), ...(machine !== undefined ? { machine } : {}) },
     };
   }
 }
@@ -131,6 +147,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     ],
   });
   const cpu = meter.stop();
+  const requests = result.requests.total;
   return {
     requests: result.requests.total,
     perSecond: Math.round(result.requests.total / (result.duration || options.seconds)),
@@ -138,7 +155,17 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     p99: result.latency.p99,
     errors: unexpected + result.errors + result.timeouts,
     cpu: { generator: cpu.self, server: cpu.other, machine: cpu.machine },
+    cpuPerRequest: {
+      generator: microsPerRequest(cpu.seconds.self, requests)!,
+      server: microsPerRequest(cpu.seconds.other, requests),
+      machine: microsPerRequest(cpu.seconds.machine, requests),
+    },
   };
+}
+
+/** CPU seconds over a count, in whole microseconds each (undefined when either is unknown). */
+export function microsPerRequest(seconds: number | undefined, requests: number): number | undefined {
+  return seconds === undefined || requests === 0 ? undefined : Math.round((seconds * 1e6) / requests);
 }
 
 export const median = (values: readonly number[]): number => {

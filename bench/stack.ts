@@ -7,18 +7,25 @@
  *   C  a bare node:http server doing the same transaction on postgres.js
  *   D  the select alone through postgres.js, no transaction and no HTTP (queries/s)
  *   and A.live, the API's public GET /health/live (no auth, no database): the framework's floor
+ *   E  calibration: a minimal Nest-on-Express app answering GET /health/live with the same JSON
  *
- * Servers run as child processes; the load generator (autocannon) runs here, so the CPU of each
- * side is measured apart. Options: --large (also seed 10k tenants x 1000 projects in a second
- * database and repeat A and B on it), --smoke (tiny data and duration: proves the bench runs),
- * --seconds N, --rounds N, --connections N, --pool N, --targets N, --out DIR, --profile (CPU
- * profile of the RLS API into bench/profiles/), --only A.get,C.get (a subset, while tuning).
+ * The API runs as `nest build` compiles it (built first, unless --skip-build). Servers run as child
+ * processes; the load generator (autocannon) runs here, so the CPU of each side is measured apart.
+ * The primary figure is the server's CPU per request (utime + stime of all its threads over the
+ * requests served), which holds on a machine shared with other work where req/s does not.
+ * Options: --large (also seed 10k tenants x 1000 projects in a second database and repeat A and B
+ * on it), --smoke (tiny data and duration: proves the bench runs), --seconds N, --rounds N,
+ * --connections N, --pool N, --targets N, --out DIR, --profile (V8 CPU profile of the RLS API into
+ * bench/profiles/), --perf (on-CPU samples of the RLS API with `perf record -e cpu-clock` after the
+ * rounds, into bench/profiles/), --only A.get,C.get (a subset, while tuning), --baseline REF[,REF...]
+ * (also run the API of each git revision, built apart, as scenarios A0, A1, ...: before/after in one
+ * run), --skip-build (reuse dist/).
  */
 import 'reflect-metadata';
-import { ChildProcess, fork } from 'node:child_process';
+import { ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { JwtService } from '@nestjs/jwt';
@@ -40,6 +47,9 @@ const { values: args } = parseArgs({
     targets: { type: 'string' },
     out: { type: 'string' },
     only: { type: 'string' },
+    baseline: { type: 'string' },
+    perf: { type: 'boolean', default: false },
+    'skip-build': { type: 'boolean', default: false },
   },
 });
 
@@ -55,9 +65,36 @@ const OUT_DIR = resolve(args.out ?? join(__dirname, 'results'));
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const JWT = { secret: randomBytes(32).toString('hex'), issuer: 'tenantry', audience: 'tenantry-api' };
 const ENTRY = (name: string) => join(__dirname, 'servers', name);
+const ROOT = resolve(__dirname, '..');
+const PROFILE_DIR = join(__dirname, 'profiles');
 const TS_NODE = ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register'];
 
 type Route = 'get' | 'list' | 'live';
+
+/** `nest build api` in a checkout: the bench runs what `npm run start:prod` runs. */
+function build(root: string): void {
+  const started = Date.now();
+  execFileSync('npx', ['nest', 'build', 'api'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  console.log(`built ${root === ROOT ? 'the API' : root} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/**
+ * The API of another git revision, exported and built beside this one (sharing node_modules), so
+ * a change is measured against what it replaces in the same run and the same alternating rounds.
+ */
+function prepareBaseline(ref: string): string {
+  const commit = execFileSync('git', ['rev-parse', '--verify', `${ref}^{commit}`], { cwd: ROOT, encoding: 'utf8' }).trim();
+  // Outside the checkout, so neither jest nor tsc ever picks up its copies of the sources.
+  const root = join(tmpdir(), 'tenantry-bench-baseline', commit.slice(0, 12));
+  if (!existsSync(join(root, 'dist', 'apps', 'api', 'src', 'app.module.js')) || !args['skip-build']) {
+    rmSync(root, { recursive: true, force: true });
+    mkdirSync(root, { recursive: true });
+    execFileSync('sh', ['-c', `git archive ${commit} | tar -x -C "${root}"`], { cwd: ROOT });
+    symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'));
+    build(root);
+  }
+  return root;
+}
 interface Scenario {
   name: string;
   route: Route | 'select';
@@ -72,9 +109,9 @@ interface Child {
 const children: ChildProcess[] = [];
 
 /** Forks a child, waits for its first IPC message (its port, or that it is ready). */
-async function start(entry: string, env: Record<string, string>, execArgv: string[] = []): Promise<Child> {
+async function start(entry: string, env: Record<string, string>, execArgv: string[] = [], cwd = ROOT): Promise<Child> {
   const child = fork(entry, [], {
-    cwd: join(__dirname, '..'),
+    cwd,
     execArgv: [...TS_NODE, ...execArgv],
     env: { ...process.env, ...env },
     // Server logs (one JSON line per request in production) go where a log shipper would read them.
@@ -119,8 +156,11 @@ async function prepareDataset(label: string, size: SeedSize, bypassRole: string)
   }
 }
 
-function appEnv(databaseUrl: string, dataset: Dataset, redisPrefix: string): Record<string, string> {
+/** The API's environment; `root` is the checkout whose build runs (see servers/app-server.ts). */
+function appEnv(databaseUrl: string, dataset: Dataset, redisPrefix: string, root = ROOT): Record<string, string> {
   return {
+    BENCH_APP_ROOT: root,
+    TS_NODE_BASEURL: join(root, 'dist'),
     NODE_ENV: 'production',
     DATABASE_URL: databaseUrl,
     SYSTEM_DATABASE_URL: dataset.database.systemUrl,
@@ -170,6 +210,13 @@ async function main(): Promise<void> {
   const server = postgres(testServerUrl(), { max: 1, onnotice: () => undefined });
   const datasets: Dataset[] = [];
   try {
+    if (!args['skip-build'] || !existsSync(join(ROOT, 'dist', 'apps', 'api', 'src', 'app.module.js'))) build(ROOT);
+    // Scenarios A0, A1, ...: the API of each revision given, in that order (the oldest first, say).
+    const baselines = (args.baseline?.split(',') ?? []).map((ref, index) => {
+      const root = prepareBaseline(ref);
+      console.log(`A${index}: ${ref} (${root})`);
+      return { name: `A${index}`, ref, root };
+    });
     const size = SMOKE ? SMOKE_SIZE : DEFAULT_SIZE;
     datasets.push(await prepareDataset('default', size, bypassRole));
     // Scenario B's role exists only while the bench runs: BYPASSRLS, with the app role's grants
@@ -194,12 +241,24 @@ async function main(): Promise<void> {
     const tenantHeader = (target: BenchTarget) => ({ 'x-tenant-id': target.tenantId });
 
     const scenarios: Scenario[] = [];
-    const profileDir = join(__dirname, 'profiles');
+    let perfTarget: { pid: number; run: Scenario } | undefined;
     for (const dataset of datasets) {
       const suffix = dataset.label === 'default' ? '' : `@${dataset.label}`;
-      const profile = args.profile && dataset.label === 'default' ? [`--cpu-prof`, `--cpu-prof-dir=${profileDir}`] : [];
+      const isDefault = dataset.label === 'default';
+      const profile = [
+        ...(args.profile && isDefault ? [`--cpu-prof`, `--cpu-prof-dir=${PROFILE_DIR}`] : []),
+        // JIT-compiled functions by name in perf's samples (a map file in /tmp, read by perf report).
+        ...(args.perf && isDefault ? ['--perf-basic-prof-only-functions'] : []),
+      ];
       const rls = await start(ENTRY('app-server.ts'), appEnv(dataset.database.appUrl, dataset, redisPrefix), profile);
       const bypass = await start(ENTRY('app-server.ts'), appEnv(dataset.bypassUrl, dataset, redisPrefix));
+      const before: { name: string; server: Child }[] = [];
+      if (isDefault) {
+        for (const baseline of baselines) {
+          const server = await start(ENTRY('app-server.ts'), appEnv(dataset.database.appUrl, dataset, redisPrefix, baseline.root), [], baseline.root);
+          before.push({ name: baseline.name, server });
+        }
+      }
       const http = (name: string, child: Child, route: Route, auth: (target: BenchTarget) => Record<string, string>): Scenario => ({
         name: `${name}.${route}${suffix}`,
         route,
@@ -214,10 +273,16 @@ async function main(): Promise<void> {
       });
       for (const route of ['get', 'list'] as const) {
         scenarios.push(http('A', rls, route, bearer), http('B', bypass, route, bearer));
+        for (const { name, server } of before) scenarios.push(http(name, server, route, bearer));
       }
-      if (dataset.label !== 'default') continue;
+      if (!isDefault) continue;
+      perfTarget = { pid: rls.process.pid!, run: http('A', rls, 'get', bearer) };
       // The floor of the stack: a public route of the same app with no database and no auth.
       scenarios.push(http('A', rls, 'live', () => ({})));
+      for (const { name, server } of before) scenarios.push(http(name, server, 'live', () => ({})));
+      // ...and what Nest on Express alone costs for the same answer.
+      const minimal = await start(ENTRY('nest-minimal.ts'), {});
+      scenarios.push(http('E', minimal, 'live', () => ({})));
       const bare = await start(ENTRY('bare-server.ts'), { DATABASE_URL: dataset.database.appUrl, DB_POOL_SIZE: String(POOL) });
       for (const route of ['get', 'list'] as const) scenarios.push(http('C', bare, route, tenantHeader));
       const loop = await start(ENTRY('select-loop.ts'), { DATABASE_URL: dataset.bypassUrl, DB_POOL_SIZE: String(POOL) });
@@ -236,9 +301,12 @@ async function main(): Promise<void> {
       });
     }
     // Keep the routes together (A, B, C of one route back to back), D last; reversed every other round.
-    const order = ['A.get', 'B.get', 'C.get', 'A.list', 'B.list', 'C.list', 'A.live', 'D.select'];
+    const order = ['A*.get', 'A.get', 'B.get', 'C.get', 'A*.list', 'A.list', 'B.list', 'C.list', 'A*.live', 'A.live', 'E.live', 'D.select'];
     const rank = (name: string) => {
       const [base, label] = name.split('@');
+      const baseline = /^A(\d+)\.(\w+)$/.exec(base!);
+      // A0, A1, ... of a route just before A of the same route, in their order.
+      if (baseline) return order.indexOf(`A*.${baseline[2]}`) + Number(baseline[1]) / 100;
       return order.indexOf(base!) + (label ? 0.5 : 0);
     };
     scenarios.sort((a, b) => rank(a.name) - rank(b.name));
@@ -259,8 +327,9 @@ async function main(): Promise<void> {
       for (const scenario of ordered) {
         const result = await scenario.run(SECONDS);
         results[scenario.name] = result;
+        const perRequest = result.cpuPerRequest.server ?? result.cpuPerRequest.generator;
         console.log(
-          `round ${round + 1} ${scenario.name.padEnd(14)} ${String(result.perSecond).padStart(6)} /s  p50 ${result.p50} ms  p99 ${result.p99} ms  ` +
+          `round ${round + 1} ${scenario.name.padEnd(14)} ${String(perRequest).padStart(6)} µs/req  ${String(result.perSecond).padStart(6)} /s  p50 ${result.p50} ms  p99 ${result.p99} ms  ` +
             `cpu generator ${result.cpu.generator}%${result.cpu.server !== undefined ? ` server ${result.cpu.server}%` : ''}` +
             `${result.cpu.machine !== undefined ? ` machine ${result.cpu.machine}%` : ''}${result.errors ? `  ERRORS ${result.errors}` : ''}`,
         );
@@ -278,32 +347,48 @@ async function main(): Promise<void> {
         return [
           name,
           {
+            // Server CPU µs per request (for D, the client's per query): the primary figure.
+            cpuUsPerRequest: of((r) => r.cpuPerRequest.server ?? r.cpuPerRequest.generator),
             perSecond: of((r) => r.perSecond),
             p50: of((r) => r.p50),
             p99: of((r) => r.p99),
             cpuGenerator: of((r) => r.cpu.generator),
             cpuServer: of((r) => r.cpu.server),
             cpuMachine: of((r) => r.cpu.machine),
+            machineUsPerRequest: of((r) => r.cpuPerRequest.machine),
           },
         ];
       }),
     );
     const rate = (name: string) => medians[name]?.perSecond ?? NaN;
+    const cost = (name: string) => medians[name]?.cpuUsPerRequest ?? NaN;
     const ratio = (a: number | undefined, b: number | undefined) => Number(((a ?? NaN) / (b ?? NaN)).toFixed(3));
+    // CPU ratios first (goals: A ≤ 3× C, the floor A.live ≤ 2× E); then throughput, as before.
     const ratios: Record<string, number> = {
-      'A/B get': ratio(rate('A.get'), rate('B.get')),
-      'A/B list': ratio(rate('A.list'), rate('B.list')),
-      'A/C get': ratio(rate('A.get'), rate('C.get')),
-      'A/C list': ratio(rate('A.list'), rate('C.list')),
-      'C/D get': ratio(rate('C.get'), rate('D.select')),
-      'A.live/C get': ratio(rate('A.live'), rate('C.get')),
+      'CPU/req A/C get (goal <= 3)': ratio(cost('A.get'), cost('C.get')),
+      'CPU/req A/C list (goal <= 3)': ratio(cost('A.list'), cost('C.list')),
+      'CPU/req A.live/E.live (goal <= 2)': ratio(cost('A.live'), cost('E.live')),
+      'CPU/req B/A get': ratio(cost('B.get'), cost('A.get')),
+      'CPU/req B/A list': ratio(cost('B.list'), cost('A.list')),
+      'req/s A/B get (goal >= 0.95)': ratio(rate('A.get'), rate('B.get')),
+      'req/s A/B list (goal >= 0.95)': ratio(rate('A.list'), rate('B.list')),
+      'req/s A/C get': ratio(rate('A.get'), rate('C.get')),
+      'req/s A/C list': ratio(rate('A.list'), rate('C.list')),
+      'req/s C/D get': ratio(rate('C.get'), rate('D.select')),
+      'req/s A.live/C get': ratio(rate('A.live'), rate('C.get')),
     };
+    for (const { name } of baselines) {
+      for (const route of ['get', 'list', 'live']) ratios[`CPU/req A/${name} ${route}`] = ratio(cost(`A.${route}`), cost(`${name}.${route}`));
+    }
     if (args.large) {
       for (const route of ['get', 'list']) {
         ratios[`A ${route} p99 large/default`] = ratio(medians[`A.${route}@large`]?.p99, medians[`A.${route}`]?.p99);
-        ratios[`A/B ${route}@large`] = ratio(rate(`A.${route}@large`), rate(`B.${route}@large`));
+        ratios[`req/s A/B ${route}@large`] = ratio(rate(`A.${route}@large`), rate(`B.${route}@large`));
+        ratios[`CPU/req A ${route} large/default`] = ratio(cost(`A.${route}@large`), cost(`A.${route}`));
       }
     }
+    for (const key of Object.keys(ratios)) if (Number.isNaN(ratios[key])) delete ratios[key];
+    const perfReport = args.perf && perfTarget ? await recordPerf(perfTarget.pid, perfTarget.run) : undefined;
     const explains = Object.fromEntries(await Promise.all(datasets.map(async (d) => [d.label, await explain(d)] as const)));
 
     console.log('\nmedians of', ROUNDS, 'rounds:');
@@ -321,11 +406,13 @@ async function main(): Promise<void> {
         loadavgBefore: loadBefore.map((v) => Number(v.toFixed(2))),
         loadavgAfter: loadavg().map((v) => Number(v.toFixed(2))),
       },
+      baselines: baselines.map(({ name, ref }) => ({ name, ref })),
       options: { seconds: SECONDS, rounds: ROUNDS, connections: CONNECTIONS, pool: POOL, targets: TARGETS, sizes: datasets.map((d) => ({ label: d.label, ...d.size })) },
       medians,
       ratios,
       rounds,
       explain: explains,
+      ...(perfReport ? { perf: perfReport } : {}),
     };
     mkdirSync(OUT_DIR, { recursive: true });
     const file = join(OUT_DIR, `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
@@ -339,6 +426,30 @@ async function main(): Promise<void> {
     await server.end();
     await dropRedisKeys(redisPrefix);
   }
+}
+
+/**
+ * On-CPU samples of the RLS API (`perf record -e cpu-clock`, all threads) while it serves one more
+ * run of A.get. cpu-clock counts only time on a CPU: a V8 --cpu-prof profile on these VMs charges
+ * the waits after a socket write to the write. Writes perf.data and a flat report (self time by
+ * symbol) into bench/profiles/ and returns the report's head.
+ */
+async function recordPerf(pid: number, scenario: Scenario): Promise<string> {
+  mkdirSync(PROFILE_DIR, { recursive: true });
+  const data = join(PROFILE_DIR, 'perf.data');
+  const perf = spawn('perf', ['record', '-e', 'cpu-clock', '-F', '999', '-g', '-p', String(pid), '-o', data], { stdio: ['ignore', 'ignore', 'inherit'] });
+  await new Promise((done) => setTimeout(done, 500));
+  const result = await scenario.run(SECONDS);
+  const exited = new Promise((done) => perf.once('exit', done));
+  perf.kill('SIGINT');
+  await exited;
+  const report = execFileSync('perf', ['report', '-i', data, '--no-children', '--sort', 'dso,symbol', '--stdio', '-g', 'none', '--percent-limit', '0.5'], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  writeFileSync(join(PROFILE_DIR, 'perf-report.txt'), report);
+  console.log(`perf: ${result.cpuPerRequest.server} µs/req during the profiled run; report in ${join(PROFILE_DIR, 'perf-report.txt')}`);
+  return report.split('\n').filter((line) => line && !line.startsWith('#')).slice(0, 60).join('\n');
 }
 
 main().then(

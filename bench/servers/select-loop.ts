@@ -42,6 +42,7 @@ async function run({ seconds, concurrency, targets }: RunMessage) {
     p99: at(0.99),
     errors: 0,
     cpu: { generator: Math.round(((cpu.user + cpu.system) / 1e6 / elapsed) * 100) },
+    cpuPerRequest: { generator: Math.round((cpu.user + cpu.system) / latencies.length) },
   };
 }
 

@@ -53,6 +53,7 @@ describe('role matrix of the tenant API', () => {
     ['GET /v1/api-keys', { method: 'get', path: async () => '/v1/api-keys', least: 'admin', success: 200 }],
     ['POST /v1/api-keys', { method: 'post', path: async () => '/v1/api-keys', body: () => ({ name: 'k', role: 'viewer' }), least: 'admin', success: 201 }],
     ['DELETE /v1/api-keys/:id', { method: 'delete', path: async () => `/v1/api-keys/${(await createApiKey(t, acme.owner)).id}`, least: 'admin', success: 204 }],
+    ['GET /v1/events', { method: 'get', path: async () => '/v1/events', least: 'admin', success: 200 }],
   ];
 
   const cases = routes.flatMap(([name, route]) => ROLES.map((role) => [name, role, route] as const));

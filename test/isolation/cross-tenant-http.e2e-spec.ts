@@ -9,6 +9,7 @@ describe('cross-tenant HTTP access', () => {
   let projectA: { id: string };
   let projectB: { id: string };
   let taskB: { id: string };
+  let domainB: { id: string };
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -16,6 +17,8 @@ describe('cross-tenant HTTP access', () => {
     projectA = await createProject(t, a.owner, 'A project');
     projectB = await createProject(t, b.owner, 'B project');
     taskB = await createTask(t, b.owner, projectB.id, 'B task');
+    domainB = (await t.http().post('/v1/tenant/domains').set('authorization', b.owner.auth).send({ domain: `${b.slug}.example` })).body;
+    expect((await t.http().put('/v1/tenant/secrets/b.only').set('authorization', b.owner.auth).send({ value: 'b value' })).status).toBe(204);
   });
   afterAll(() => t.close());
 
@@ -32,6 +35,10 @@ describe('cross-tenant HTTP access', () => {
     ['GET', `/v1/projects/${projectA.id}/tasks/${taskB.id}`, undefined],
     ['PATCH', `/v1/projects/${projectA.id}/tasks/${taskB.id}`, { title: 'hijacked' }],
     ['DELETE', `/v1/projects/${projectA.id}/tasks/${taskB.id}`, undefined],
+    ['DELETE', '/v1/tenant/secrets/b.only', undefined],
+    ['GET', `/v1/tenant/domains/${domainB.id}`, undefined],
+    ['POST', `/v1/tenant/domains/${domainB.id}/verify`, undefined],
+    ['DELETE', `/v1/tenant/domains/${domainB.id}`, undefined],
   ];
 
   it("answers 404 for every route on the other tenant's ids, as for an id that does not exist", async () => {
@@ -52,6 +59,8 @@ describe('cross-tenant HTTP access', () => {
     expect(project!.name).toBe('B project');
     const tasks = await t.owner`select title from tasks where tenant_id = ${b.id}`;
     expect(tasks.map((row) => row.title)).toEqual(['B task']);
+    const secrets = await t.owner`select name from tenant_secrets where tenant_id = ${b.id}`;
+    expect(secrets.map((row) => row.name)).toEqual(['b.only']);
   });
 
   it("never lists the other tenant's rows", async () => {

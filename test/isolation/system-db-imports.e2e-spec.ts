@@ -10,6 +10,8 @@ const SYSTEM_DB_ALLOWED = [
   /^libs\/system-db\//,
   // Writes audit rows into the admin's or the sweep's active SystemTransaction (it takes no handle).
   /^libs\/audit\/src\/audit-writer\.ts$/,
+  // Writes the admin's changes to a tenant into its event log, in the active SystemTransaction (no handle).
+  /^libs\/events\/src\/event-log\.ts$/,
 ];
 const USES_SYSTEM_DB = /from\s+['"](@tenantry\/system-db|[./][^'"]*system-db[^'"]*)['"]|require\(['"][^'"]*system-db/;
 

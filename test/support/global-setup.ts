@@ -15,6 +15,7 @@ export default async function globalSetup(): Promise<void> {
     SYSTEM_DATABASE_URL: database.systemUrl,
     REDIS_KEY_PREFIX: `tenantry-test-${randomBytes(4).toString('hex')}`,
     JWT_SECRET: randomBytes(32).toString('hex'),
+    MASTER_KEYS: `v1:${randomBytes(32).toString('base64')}`,
     // Every test logs in from 127.0.0.1; the throttle's own suite sets real limits.
     LOGIN_MAX_FAILURES_PER_IP: '100000',
     // Tests run the monthly-quota evaluation themselves, when their scenario needs it.

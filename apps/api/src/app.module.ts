@@ -1,13 +1,13 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
-import { ClsModule } from 'nestjs-cls';
-import { AuditInterceptor, AuditModule } from '@tenantry/audit';
+import { AuditModule } from '@tenantry/audit';
 import { AccessGuard, AuthenticationGuard, AuthModule } from '@tenantry/auth';
-import { AppConfig, AppConfigModule } from '@tenantry/config';
+import { AppConfigModule } from '@tenantry/config';
 import { LoggerModule } from 'nestjs-pino';
 import { DbModule } from '@tenantry/db';
+import { EventsModule } from '@tenantry/events';
 import { MeteringModule } from '@tenantry/metering';
-import { FeatureGuard, PlansModule, RateLimitInterceptor } from '@tenantry/plans';
+import { FeatureGuard, PlansModule, RateLimitGuard } from '@tenantry/plans';
 import { ObservedQueuesModule, QueuesModule } from '@tenantry/queues';
 import { RedisModule } from '@tenantry/redis';
 import { TenancyModule, TenantRequestInterceptor } from '@tenantry/tenancy';
@@ -15,48 +15,54 @@ import { AdminModule } from './admin/admin.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuditLogsModule } from './audit-logs/audit-logs.module';
 import { AuthApiModule } from './auth/auth-api.module';
+import { EventsApiModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
-import { exposeRequestId, requestIdOf } from './request-context/request-id';
-import { requestLogging } from './request-context/request-logging';
+import { APP_LOGGER, RequestContextModule } from './request-context/request-context.module';
+import { nestLoggerParams } from './request-context/request-logging';
 import { OpenApiModule } from './openapi/openapi.module';
 import { ProjectsModule } from './projects/projects.module';
 import { QueueDashboardModule } from './queue-dashboard/queue-dashboard.module';
 import { QuotasModule } from './quotas/quotas.module';
 import { TasksModule } from './tasks/tasks.module';
 import { TenantModule } from './tenant/tenant.module';
+import { TenantSecretsModule } from './tenant-secrets/tenant-secrets.module';
+import { DomainsModule } from './domains/domains.module';
 import { UsageModule } from './usage/usage.module';
 import { UsersModule } from './users/users.module';
 
 @Module({
   imports: [
     AppConfigModule.forRoot(),
-    ClsModule.forRoot({
-      global: true,
-      middleware: { mount: true, generateId: true, idGenerator: requestIdOf, setup: exposeRequestId },
-    }),
+    RequestContextModule,
     AuditModule,
-    LoggerModule.forRootAsync({ inject: [AppConfig], useFactory: requestLogging }),
+    LoggerModule.forRootAsync({ inject: [APP_LOGGER], useFactory: nestLoggerParams }),
     DbModule,
     RedisModule,
     TenancyModule,
     MeteringModule,
+    EventsModule,
     PlansModule,
     QueuesModule,
     ObservedQueuesModule,
     AuthModule,
+    // Routes are matched in the order their modules come here: the probes and the tenant API
+    // first, ahead of the sign-in, admin and dashboard routes a tenant request never takes.
     HealthModule,
-    MetricsModule,
-    AuthApiModule,
-    AdminModule,
     ProjectsModule,
     TasksModule,
     UsersModule,
     ApiKeysModule,
     TenantModule,
+    TenantSecretsModule,
+    DomainsModule,
     AuditLogsModule,
+    EventsApiModule,
     QuotasModule,
     UsageModule,
+    MetricsModule,
+    AuthApiModule,
+    AdminModule,
     QueueDashboardModule,
     OpenApiModule,
   ],
@@ -67,10 +73,10 @@ import { UsersModule } from './users/users.module';
     { provide: APP_GUARD, useExisting: AccessGuard },
     { provide: APP_GUARD, useExisting: FeatureGuard },
     // The rate limit is spent before the tenant transaction opens: a limited request holds no connection.
-    { provide: APP_INTERCEPTOR, useExisting: RateLimitInterceptor },
+    { provide: APP_GUARD, useExisting: RateLimitGuard },
+    // The one global interceptor. @Audit binds the audit interceptor to its routes, inside this one,
+    // so the audit row commits with the change or not at all.
     { provide: APP_INTERCEPTOR, useExisting: TenantRequestInterceptor },
-    // Inside the tenant transaction: the audit row commits with the change or not at all.
-    { provide: APP_INTERCEPTOR, useExisting: AuditInterceptor },
   ],
 })
 export class AppModule {}

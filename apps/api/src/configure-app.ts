@@ -19,6 +19,9 @@ export function configureApp(app: INestApplication): INestApplication {
   const express = app as NestExpressApplication;
   const config = app.get(AppConfig);
   express.disable('x-powered-by');
+  // No ETag: the API's answers are per-tenant JSON that clients do not revalidate, and Express
+  // would hash every body (SHA-1) to make one.
+  express.set('etag', false);
   express.set('trust proxy', trustProxy(config.get('TRUST_PROXY')));
   express.useBodyParser('json', { limit: config.get('BODY_LIMIT') });
   app.use(helmet());

@@ -3,9 +3,11 @@ import { ClsModule } from 'nestjs-cls';
 import { AuditModule } from '@tenantry/audit';
 import { AppConfigModule } from '@tenantry/config';
 import { DbModule } from '@tenantry/db';
+import { EventsModule } from '@tenantry/events';
 import { MeteringModule } from '@tenantry/metering';
 import { RedisModule } from '@tenantry/redis';
 import { TenancyModule } from '@tenantry/tenancy';
+import { WorkerEventsModule } from './events/events.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { WorkerMeteringModule } from './metering/metering.module';
 
@@ -19,8 +21,10 @@ import { WorkerMeteringModule } from './metering/metering.module';
     TenancyModule,
     AuditModule,
     MeteringModule,
+    EventsModule,
     LifecycleModule,
     WorkerMeteringModule,
+    WorkerEventsModule,
   ],
 })
 export class WorkerModule {}

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { mergeMap, Observable } from 'rxjs';
 import type { Principal } from '@tenantry/tenancy';
-import { AUDIT_ACTION, AuditSpec } from './audit.decorator';
+import { AUDIT_ACTION, AuditSpec } from './audit-metadata';
 import { AuditTrail } from './audit-trail';
 import { AuditWriter } from './audit-writer';
 import { pick, redactSecrets } from './redact';
@@ -13,8 +13,8 @@ const asRecord = (value: unknown): Record<string, unknown> | undefined =>
 
 /**
  * Writes the audit row of every @Audit tenant route after the handler succeeded and before the
- * tenant transaction commits (it runs inside TenantRequestInterceptor): the change and its record
- * commit together or not at all.
+ * tenant transaction commits (@Audit binds it to the route, so it runs inside the global
+ * TenantRequestInterceptor): the change and its record commit together or not at all.
  */
 @Injectable()
 export class AuditInterceptor implements NestInterceptor {

@@ -19,16 +19,24 @@ describe('validateEnvironment', () => {
     }
   });
 
-  it('refuses the development JWT secret and a missing database in production', () => {
+  it('refuses the development JWT secret, a missing database and a missing master key ring in production', () => {
     expect(() => validateEnvironment({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET: the development default is refused/);
     expect(() => validateEnvironment({ NODE_ENV: 'production' })).toThrow(/DATABASE_URL: required in production/);
+    expect(() => validateEnvironment({ NODE_ENV: 'production' })).toThrow(/MASTER_KEYS: required in production/);
     expect(() =>
       validateEnvironment({
         NODE_ENV: 'production',
         JWT_SECRET: 'x'.repeat(40),
         DATABASE_URL: 'postgres://a@h/db',
         SYSTEM_DATABASE_URL: 'postgres://b@h/db',
+        MASTER_KEYS: `v2:${Buffer.alloc(32, 2).toString('base64')},v1:${Buffer.alloc(32, 1).toString('base64')}`,
       }),
     ).not.toThrow();
+  });
+
+  it('refuses a malformed master key ring', () => {
+    expect(() => validateEnvironment({ MASTER_KEYS: 'v1:short' })).toThrow(/MASTER_KEYS must be v<number>:<base64 of 32 bytes>/);
+    expect(() => validateEnvironment({ MASTER_KEYS: `v1:${Buffer.alloc(32).toString('base64')};v2` })).toThrow(/MASTER_KEYS/);
+    expect(validateEnvironment({ MASTER_KEYS: `v1:${Buffer.alloc(32).toString('base64')}` }).MASTER_KEYS).toMatch(/^v1:/);
   });
 });

@@ -78,6 +78,16 @@ export class Environment {
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
   JWT_SECRET = DEV_JWT_SECRET;
 
+  /**
+   * The master key ring of tenant secrets: `v2:<base64 of 32 bytes>,v1:<...>`; the first wraps new
+   * data keys, every one unwraps. Unset outside production: a development key in .data/master-keys.
+   */
+  @IsOptional()
+  @Matches(/^v[0-9]{1,6}:[A-Za-z0-9+/]{43}=(,v[0-9]{1,6}:[A-Za-z0-9+/]{43}=)*$/, {
+    message: 'MASTER_KEYS must be v<number>:<base64 of 32 bytes>, comma-separated, newest first',
+  })
+  MASTER_KEYS?: string;
+
   @IsString()
   @MinLength(1)
   JWT_ISSUER = 'tenantry';
@@ -185,6 +195,13 @@ export class Environment {
   @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
   METRICS_TOKEN?: string;
 
+  /** Resolvers for domain verification, e.g. `1.1.1.1,8.8.8.8:53`; unset: the system's. */
+  @IsOptional()
+  @Matches(/^(\[[0-9a-f:.]+\](:[0-9]{1,5})?|[0-9a-f:.]+)(,(\[[0-9a-f:.]+\](:[0-9]{1,5})?|[0-9a-f:.]+))*$/i, {
+    message: 'DNS_SERVERS must be comma-separated IP addresses, each optionally with :port ([::1]:53 for IPv6)',
+  })
+  DNS_SERVERS?: string;
+
   /** When set, `<slug>.<BASE_DOMAIN>` names the tenant of a request. */
   @IsOptional()
   @Matches(/^[a-z0-9.-]+$/i, { message: 'BASE_DOMAIN must be a host name such as example.com' })
@@ -285,7 +302,7 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
     if (env.JWT_SECRET === DEV_JWT_SECRET) {
       problems.push('JWT_SECRET: the development default is refused in production; set a secret of 32+ random characters');
     }
-    for (const key of ['DATABASE_URL', 'SYSTEM_DATABASE_URL'] as const) {
+    for (const key of ['DATABASE_URL', 'SYSTEM_DATABASE_URL', 'MASTER_KEYS'] as const) {
       if (!env[key]) problems.push(`${key}: required in production`);
     }
   }

@@ -4,7 +4,7 @@ export * from './effective-config';
 export * from './effective-config.service';
 export * from './feature.guard';
 export * from './plans.module';
-export * from './rate-limit.interceptor';
+export * from './rate-limit.guard';
 export * from './rate-limiter';
 export * from './tenant-config-events';
 export * from './tenant-limits.cache';

@@ -1,5 +1,6 @@
 /** BullMQ queues shared by the API (producer) and the worker: names, job data, connections. */
 export * from './bull-connection';
+export * from './event-queues';
 export * from './lifecycle-queues';
 export * from './metering-queues';
 export * from './observed-queues';

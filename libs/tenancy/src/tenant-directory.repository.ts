@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, eq, sql } from 'drizzle-orm';
-import { APP_DATABASE, DatabaseHandle, TenantRole, tenants, TenantStatus, users } from '@tenantry/db';
+import { APP_DATABASE, DatabaseHandle, preparedQuery, TenantRole, tenants, TenantStatus, users } from '@tenantry/db';
 import { TenantTransaction } from './tenant-transaction';
 
 export interface TenantIdentity {
@@ -10,6 +10,18 @@ export interface TenantIdentity {
   plan: string;
   status: TenantStatus;
 }
+
+const identity = { id: tenants.id, slug: tenants.slug, name: tenants.name, plan: tenants.plan, status: tenants.status };
+
+// The per-request check, built once (see preparedQuery): it leaves with BEGIN and set_config.
+const tenantWithUser = preparedQuery('tenancy.tenantWithUser', (tx) =>
+  tx
+    .select({ ...identity, userRole: users.role })
+    .from(tenants)
+    .leftJoin(users, and(eq(users.tenantId, tenants.id), eq(users.id, sql.placeholder('userId'))))
+    .where(eq(tenants.id, sql.placeholder('tenantId'))),
+);
+const currentTenant = preparedQuery('tenancy.currentTenant', (tx) => tx.select(identity).from(tenants).where(eq(tenants.id, sql.placeholder('tenantId'))));
 
 /** Reads of the tenants table that tenancy itself needs. */
 @Injectable()
@@ -32,27 +44,15 @@ export class TenantDirectoryRepository {
    * (undefined when the user no longer exists): one round trip for the per-request checks.
    */
   async currentWithUser(userId: string): Promise<(TenantIdentity & { userRole: TenantRole | null }) | undefined> {
-    const rows = await this.tenantTransaction.tx
-      .select({
-        id: tenants.id,
-        slug: tenants.slug,
-        name: tenants.name,
-        plan: tenants.plan,
-        status: tenants.status,
-        userRole: users.role,
-      })
-      .from(tenants)
-      .leftJoin(users, and(eq(users.tenantId, tenants.id), eq(users.id, userId)))
-      .where(eq(tenants.id, this.tenantTransaction.tenantId));
+    const { tx, tenantId } = this.tenantTransaction;
+    const rows = await tenantWithUser(tx, { tenantId, userId });
     return rows[0];
   }
 
   /** The tenant of the active transaction (RLS shows the app role no other row). */
   async current(): Promise<TenantIdentity | undefined> {
-    const rows = await this.tenantTransaction.tx
-      .select({ id: tenants.id, slug: tenants.slug, name: tenants.name, plan: tenants.plan, status: tenants.status })
-      .from(tenants)
-      .where(eq(tenants.id, this.tenantTransaction.tenantId));
+    const { tx, tenantId } = this.tenantTransaction;
+    const rows = await currentTenant(tx, { tenantId });
     return rows[0];
   }
 }

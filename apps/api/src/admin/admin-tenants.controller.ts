@@ -4,8 +4,10 @@ import { Audit } from '@tenantry/audit';
 import { CurrentSystemAdmin, SystemAdminOnly } from '@tenantry/auth';
 import type { SystemAdminPrincipal } from '@tenantry/tenancy';
 import { AdminService } from './admin.service';
+import { AdminTenantKeysService } from './admin-tenant-keys.service';
 import { ExportRequestedResponse } from '../jobs/dto/job.dto';
 import {
+  DataKeyRotatedResponse,
   DeletedTenantResponse,
   ImpersonateDto,
   ImpersonationResponse,
@@ -21,7 +23,10 @@ import { ConfigPatchDto } from './dto/config-patch.dto';
 @SystemAdminOnly()
 @Controller('v1/admin/tenants')
 export class AdminTenantsController {
-  constructor(private readonly admin: AdminService) {}
+  constructor(
+    private readonly admin: AdminService,
+    private readonly keys: AdminTenantKeysService,
+  ) {}
 
   @Audit('tenant.created', 'tenant')
   @ApiCreatedResponse({ type: ProvisionedTenantResponse })
@@ -102,5 +107,14 @@ export class AdminTenantsController {
     @Body() body: ImpersonateDto,
   ): Promise<ImpersonationResponse> {
     return this.admin.impersonate(id, admin.adminId, body);
+  }
+
+  @Audit('tenant.data_key_rotated', 'tenant')
+  @ApiOkResponse({ type: DataKeyRotatedResponse })
+  @ApiConflictResponse({ description: 'The tenant has been deleted' })
+  @Post(':id/keys/rotate')
+  @HttpCode(200)
+  rotateKeys(@Param('id', ParseUUIDPipe) id: string): Promise<DataKeyRotatedResponse> {
+    return this.keys.rotate(id);
   }
 }

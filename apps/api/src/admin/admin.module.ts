@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { SecretsModule } from '@tenantry/secrets';
 import { SystemDbModule } from '@tenantry/system-db';
 import { AuthApiModule } from '../auth/auth-api.module';
 import { AdminAuthController } from './admin-auth.controller';
@@ -6,6 +7,7 @@ import { AdminSessionsRepository } from './admin-sessions.repository';
 import { AdminSessionsService } from './admin-sessions.service';
 import { AdminRepository } from './admin.repository';
 import { AdminService } from './admin.service';
+import { AdminTenantKeysService } from './admin-tenant-keys.service';
 import { AdminAuditLogsController } from './admin-audit-logs.controller';
 import { AdminAuditLogsRepository } from './admin-audit-logs.repository';
 import { AdminJobsController } from './admin-jobs.controller';
@@ -16,8 +18,8 @@ import { AdminUsageRepository } from './admin-usage.repository';
 
 /** The operator's console API: the one module of the API that uses the system (BYPASSRLS) pool. */
 @Module({
-  imports: [SystemDbModule, AuthApiModule],
+  imports: [SystemDbModule, AuthApiModule, SecretsModule],
   controllers: [AdminAuthController, AdminTenantsController, AdminPlansController, AdminJobsController, AdminAuditLogsController, AdminUsageController],
-  providers: [AdminRepository, AdminUsageRepository, AdminAuditLogsRepository, AdminService, AdminSessionsRepository, AdminSessionsService],
+  providers: [AdminTenantKeysService, AdminRepository, AdminUsageRepository, AdminAuditLogsRepository, AdminService, AdminSessionsRepository, AdminSessionsService],
 })
 export class AdminModule {}

@@ -4,6 +4,7 @@ import { AuditWriter } from '@tenantry/audit';
 import { AppConfig } from '@tenantry/config';
 import { hashPassword, TokenPair, TokenService, verifyPassword } from '@tenantry/auth';
 import type { Plan, Tenant } from '@tenantry/db';
+import { EventLog, EventType } from '@tenantry/events';
 import { API_CALLS_METRIC, API_CALLS_QUOTA, Clock, CLOCK, monthPeriod } from '@tenantry/metering';
 import { mergeEffectiveConfig, TenantConfigEvents } from '@tenantry/plans';
 import { LifecycleQueues } from '@tenantry/queues';
@@ -42,6 +43,16 @@ export const presentPlan = (plan: Plan) => ({
   updatedAt: plan.updatedAt,
 });
 
+/** What a tenant's own event log says about the tenant: no overrides or internal settings. */
+const presentTenantToTenant = (tenant: Tenant) => ({ id: tenant.id, slug: tenant.slug, name: tenant.name, plan: tenant.plan, status: tenant.status });
+
+/** The admin actions a tenant's event log records. */
+const TENANT_EVENTS: Record<string, EventType | undefined> = {
+  'tenant.plan_changed': 'tenant.plan_changed',
+  'tenant.suspended': 'tenant.suspended',
+  'tenant.resumed': 'tenant.resumed',
+};
+
 @Injectable()
 export class AdminService {
   constructor(
@@ -55,6 +66,7 @@ export class AdminService {
     private readonly audit: AuditWriter,
     private readonly usage: AdminUsageRepository,
     private readonly configEvents: TenantConfigEvents,
+    private readonly events: EventLog,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -198,6 +210,11 @@ export class AdminService {
           after: Object.fromEntries(keys.map((key) => [key, updated[key]])),
         },
       });
+      // The tenant's own event log hears of what it cares about, in the same transaction.
+      const eventType = TENANT_EVENTS[action];
+      if (eventType && keys.some((key) => current[key] !== updated[key])) {
+        await this.events.recordFor(id, eventType, { object: presentTenantToTenant(updated), previous: presentTenantToTenant(current) });
+      }
       return updated;
     });
     // Committed: every API process drops its cached effective config of the tenant.

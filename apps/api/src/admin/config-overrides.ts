@@ -4,7 +4,7 @@ import { deepMerge } from '@tenantry/plans';
 import { settingsProblems } from '../tenant/tenant-settings';
 
 /** The limits a plan or an override may name. */
-export const LIMIT_NAMES = ['seats', 'projects', 'api_calls_per_month', 'requests_per_minute', 'requests_burst', 'audit_retention_days'] as const;
+export const LIMIT_NAMES = ['seats', 'projects', 'api_calls_per_month', 'requests_per_minute', 'requests_burst', 'audit_retention_days', 'event_retention_days', 'webhook_endpoints'] as const;
 const FEATURE_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>

@@ -29,14 +29,24 @@ export class ApiKeysRepository {
     return row!;
   }
 
-  /** Revokes a key; false when the tenant has no such key. Revoking twice is harmless. */
-  async revoke(id: string): Promise<boolean> {
+  /**
+   * Revokes a key: the key as it is now, with `wasActive` false when it had been revoked before
+   * (revoking twice is harmless); undefined when the tenant has no such key.
+   */
+  async revoke(id: string): Promise<(ApiKey & { wasActive: boolean }) | undefined> {
     const { tx, tenantId } = this.tenantTransaction;
-    const rows = await tx
+    // The row is locked by the update, so of two concurrent revokes exactly one sees it active.
+    const [before] = await tx
+      .select({ revokedAt: apiKeys.revokedAt })
+      .from(apiKeys)
+      .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, id)))
+      .for('update');
+    if (!before) return undefined;
+    const [row] = await tx
       .update(apiKeys)
       .set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, now())` })
       .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, id)))
-      .returning({ id: apiKeys.id });
-    return rows.length > 0;
+      .returning();
+    return { ...row!, wasActive: before.revokedAt === null };
   }
 }

@@ -1,6 +1,7 @@
 import { BadRequestException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { hasAtLeastRole, randomSecret, sha256 } from '@tenantry/auth';
 import type { ApiKey } from '@tenantry/db';
+import { EventLog } from '@tenantry/events';
 import type { TenantPrincipal } from '@tenantry/tenancy';
 import { decodeCursor, PageQuery, toPage } from '../pagination/cursor';
 import { ApiKeysRepository } from './api-keys.repository';
@@ -20,7 +21,10 @@ export const presentApiKey = (key: ApiKey) => ({
 
 @Injectable()
 export class ApiKeysService {
-  constructor(private readonly repository: ApiKeysRepository) {}
+  constructor(
+    private readonly repository: ApiKeysRepository,
+    private readonly events: EventLog,
+  ) {}
 
   async list(query: PageQuery) {
     return toPage(await this.repository.list(query.limit, decodeCursor(query.cursor)), query.limit, presentApiKey);
@@ -41,10 +45,14 @@ export class ApiKeysService {
       createdBy: actor.subjectId,
       expiresAt: input.expiresAt,
     });
-    return { ...presentApiKey(row), key };
+    const view = presentApiKey(row);
+    await this.events.record('api_key.created', { object: view });
+    return { ...view, key };
   }
 
   async revoke(id: string): Promise<void> {
-    if (!(await this.repository.revoke(id))) throw new NotFoundException('API key not found');
+    const revoked = await this.repository.revoke(id);
+    if (!revoked) throw new NotFoundException('API key not found');
+    if (revoked.wasActive) await this.events.record('api_key.revoked', { object: presentApiKey(revoked) });
   }
 }

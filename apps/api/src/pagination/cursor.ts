@@ -58,6 +58,14 @@ export function afterPosition(created: AnyPgColumn, id: AnyPgColumn, position: K
   return position ? sql`(${created}, ${id}) < (${position.createdAt.toISOString()}::timestamptz, ${position.id}::uuid)` : undefined;
 }
 
+/** afterPosition for a prepared query: the position comes as the `afterCreatedAt`, `afterId` placeholders. */
+export function afterPlaceholders(created: AnyPgColumn, id: AnyPgColumn): SQL {
+  return sql`(${created}, ${id}) < (${sql.placeholder('afterCreatedAt')}::timestamptz, ${sql.placeholder('afterId')}::uuid)`;
+}
+
+/** The placeholder values of afterPlaceholders. */
+export const afterValues = (position: KeysetPosition) => ({ afterCreatedAt: position.createdAt.toISOString(), afterId: position.id });
+
 /** Builds a page from limit + 1 rows: the extra row only says whether there is a next page. */
 export function toPage<T extends KeysetPosition, R>(rows: T[], limit: number, present: (row: T) => R): Page<R> {
   const hasMore = rows.length > limit;

@@ -1,8 +1,29 @@
 import { Injectable } from '@nestjs/common';
-import { and, count, desc, eq } from 'drizzle-orm';
-import { Project, projects } from '@tenantry/db';
+import { and, count, desc, eq, sql } from 'drizzle-orm';
+import { preparedQuery, Project, projects } from '@tenantry/db';
 import { TenantTransaction } from '@tenantry/tenancy';
-import { afterPosition, KeysetPosition } from '../pagination/cursor';
+import { afterPlaceholders, afterValues, KeysetPosition } from '../pagination/cursor';
+
+// The reads every request of the projects API makes, built once (see preparedQuery).
+const findProject = preparedQuery('projects.find', (tx) =>
+  tx.select().from(projects).where(and(eq(projects.tenantId, sql.placeholder('tenantId')), eq(projects.id, sql.placeholder('id')))),
+);
+const firstPage = preparedQuery('projects.firstPage', (tx) =>
+  tx
+    .select()
+    .from(projects)
+    .where(eq(projects.tenantId, sql.placeholder('tenantId')))
+    .orderBy(desc(projects.createdAt), desc(projects.id))
+    .limit(sql.placeholder('limit')),
+);
+const nextPage = preparedQuery('projects.nextPage', (tx) =>
+  tx
+    .select()
+    .from(projects)
+    .where(and(eq(projects.tenantId, sql.placeholder('tenantId')), afterPlaceholders(projects.createdAt, projects.id)))
+    .orderBy(desc(projects.createdAt), desc(projects.id))
+    .limit(sql.placeholder('limit')),
+);
 
 /**
  * Every query of projects. Each names tenant_id explicitly as well: RLS is the guarantee, the
@@ -14,17 +35,9 @@ export class ProjectsRepository {
 
   async list(limit: number, after: KeysetPosition | undefined): Promise<Project[]> {
     const { tx, tenantId } = this.tenantTransaction;
-    return tx
-      .select()
-      .from(projects)
-      .where(
-        and(
-          eq(projects.tenantId, tenantId),
-          afterPosition(projects.createdAt, projects.id, after),
-        ),
-      )
-      .orderBy(desc(projects.createdAt), desc(projects.id))
-      .limit(limit + 1);
+    return after
+      ? nextPage(tx, { tenantId, limit: limit + 1, ...afterValues(after) })
+      : firstPage(tx, { tenantId, limit: limit + 1 });
   }
 
   async count(): Promise<number> {
@@ -35,7 +48,7 @@ export class ProjectsRepository {
 
   async find(id: string): Promise<Project | undefined> {
     const { tx, tenantId } = this.tenantTransaction;
-    const rows = await tx.select().from(projects).where(and(eq(projects.tenantId, tenantId), eq(projects.id, id)));
+    const rows = await findProject(tx, { tenantId, id });
     return rows[0];
   }
 

@@ -1,6 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { AuditTrail } from '@tenantry/audit';
 import type { Project } from '@tenantry/db';
+import { EventLog } from '@tenantry/events';
 import { UsageRecorder } from '@tenantry/metering';
 import { CountedLimits } from '@tenantry/plans';
 import type { TenantPrincipal } from '@tenantry/tenancy';
@@ -31,6 +32,7 @@ export class ProjectsService {
     private readonly countedLimits: CountedLimits,
     private readonly trail: AuditTrail,
     private readonly usage: UsageRecorder,
+    private readonly events: EventLog,
   ) {}
 
   async list(query: PageQuery): Promise<Page<ProjectView>> {
@@ -65,20 +67,26 @@ export class ProjectsService {
   async create(input: CreateProjectDto, principal: TenantPrincipal): Promise<ProjectView> {
     const createdBy = principal.actorType === 'user' ? principal.subjectId : undefined;
     await this.countedLimits.assertAvailable('projects', () => this.repository.count());
-    const project = await this.repository.create({ ...input, createdBy });
+    const project = presentProject(await this.repository.create({ ...input, createdBy }));
     this.usage.recordInTransaction('projects.created');
-    return presentProject(project);
+    await this.events.record('project.created', { object: project });
+    return project;
   }
 
   async update(id: string, changes: UpdateProjectDto): Promise<ProjectView> {
-    this.trail.recordBefore(presentProject(await this.require(id)));
-    const project = await this.repository.update(id, changes);
-    if (!project) throw new NotFoundException('Project not found');
-    return presentProject(project);
+    const previous = presentProject(await this.require(id));
+    this.trail.recordBefore(previous);
+    const updated = await this.repository.update(id, changes);
+    if (!updated) throw new NotFoundException('Project not found');
+    const project = presentProject(updated);
+    await this.events.record('project.updated', { object: project, previous });
+    return project;
   }
 
   async remove(id: string): Promise<void> {
-    this.trail.recordBefore(presentProject(await this.require(id)));
+    const project = presentProject(await this.require(id));
+    this.trail.recordBefore(project);
     if (!(await this.repository.remove(id))) throw new NotFoundException('Project not found');
+    await this.events.record('project.deleted', { object: project });
   }
 }

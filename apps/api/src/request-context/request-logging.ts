@@ -1,35 +1,100 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type { NextFunction, Request, Response } from 'express';
+import { ClsServiceManager } from 'nestjs-cls';
 import type { Params } from 'nestjs-pino';
+import pino, { Logger } from 'pino';
 import { AppConfig } from '@tenantry/config';
 import type { Principal } from '@tenantry/tenancy';
 
-type LoggedRequest = IncomingMessage & { user?: Principal; route?: { path?: string } };
+type LoggedRequest = Request & { user?: Principal; route?: { path?: string } };
+
+const REDACTED = '[redacted]';
+const REQUEST_SECRETS = ['authorization', 'cookie', 'x-api-key'] as const;
+
+/** The headers as they came, but credentials never reach a log line. */
+function redactRequestHeaders(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  let copy: IncomingHttpHeaders | undefined;
+  for (const name of REQUEST_SECRETS) {
+    if (headers[name] === undefined) continue;
+    copy ??= { ...headers };
+    copy[name] = REDACTED;
+  }
+  return copy ?? headers;
+}
+
+function redactResponseHeaders(headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
+  return headers['set-cookie'] === undefined ? headers : { ...headers, 'set-cookie': REDACTED };
+}
 
 /**
- * One JSON line per request (pretty in development) with the request id the response carries,
- * the tenant and the user or key, the route template, status and latency. Credentials never
- * reach a log line: authorization and cookie headers are redacted, and bodies are not logged.
+ * The process's one pino logger: Nest's own log lines (through nestjs-pino) and the request lines
+ * both go to it. A line written while a request is handled carries that request's id (`req.id`).
+ * Pretty, single-line output in development; JSON lines elsewhere.
  */
-export function requestLogging(config: AppConfig): Params {
+export function createAppLogger(config: AppConfig, destination?: pino.DestinationStream): Logger {
   const isTest = config.get('NODE_ENV') === 'test';
-  return {
-    pinoHttp: {
-      level: config.get('LOG_LEVEL') ?? (isTest ? 'silent' : 'info'),
-      genReqId: (_req: IncomingMessage, res: ServerResponse) => String(res.getHeader('X-Request-Id') ?? ''),
-      customProps: (req: IncomingMessage) => {
-        const request = req as LoggedRequest;
-        const principal = request.user;
-        return {
-          route: request.route?.path,
-          tenantId: principal?.kind === 'tenant' ? principal.tenantId : undefined,
-          actor: principal ? (principal.kind === 'tenant' ? `${principal.actorType}:${principal.subjectId}` : `system_admin:${principal.adminId}`) : undefined,
-        };
-      },
-      redact: {
-        paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'res.headers["set-cookie"]'],
-        censor: '[redacted]',
-      },
-      transport: config.get('NODE_ENV') === 'development' ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
+  const options: pino.LoggerOptions = {
+    level: config.get('LOG_LEVEL') ?? (isTest ? 'silent' : 'info'),
+    mixin: () => {
+      const cls = ClsServiceManager.getClsService();
+      const id = cls.isActive() ? cls.getId() : undefined;
+      return id === undefined ? {} : { req: { id } };
     },
+    transport: config.get('NODE_ENV') === 'development' && !destination ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
+  };
+  return destination ? pino(options, destination) : pino(options);
+}
+
+/**
+ * nestjs-pino as Nest's logger over the app logger, without its per-request middleware: the request
+ * line is written by `logRequests` (no child loggers, no second AsyncLocalStorage per request).
+ */
+export function nestLoggerParams(logger: Logger): Params {
+  return { pinoHttp: { logger }, forRoutes: [] };
+}
+
+/**
+ * One JSON line per request, written when the response is finished (or the client went away):
+ * the request id the response carries, method, URL, query, route params, headers (authorization,
+ * cookie and API-key headers redacted), the client's address; the status and response headers
+ * (set-cookie redacted); the latency in ms; the route template, the tenant and the user or key.
+ * Bodies are never logged. A 5xx is logged at `error` as "request errored".
+ */
+export function logRequests(logger: Logger) {
+  return function requestLogger(request: LoggedRequest, response: Response, next: NextFunction): void {
+    if (!logger.isLevelEnabled('info')) return next();
+    const startedAt = Date.now();
+    let isLogged = false;
+    const write = () => {
+      if (isLogged) return;
+      isLogged = true;
+      const principal = request.user;
+      const isFinished = !request.readableAborted && response.writableEnded;
+      const line = {
+        req: {
+          id: String(response.getHeader('X-Request-Id') ?? ''),
+          method: request.method,
+          url: request.originalUrl,
+          query: request.query,
+          params: request.params,
+          headers: redactRequestHeaders(request.headers),
+          remoteAddress: request.socket.remoteAddress,
+          remotePort: request.socket.remotePort,
+        },
+        res: { statusCode: response.headersSent ? response.statusCode : null, headers: redactResponseHeaders(response.getHeaders()) },
+        responseTime: Date.now() - startedAt,
+        route: request.route?.path,
+        tenantId: principal?.kind === 'tenant' ? principal.tenantId : undefined,
+        actor: principal ? (principal.kind === 'tenant' ? `${principal.actorType}:${principal.subjectId}` : `system_admin:${principal.adminId}`) : undefined,
+      };
+      if (response.statusCode >= 500) {
+        logger.error({ ...line, err: new Error(`failed with status code ${response.statusCode}`) }, 'request errored');
+      } else {
+        logger.info(line, isFinished ? 'request completed' : 'request aborted');
+      }
+    };
+    response.once('finish', write);
+    response.once('close', write);
+    next();
   };
 }

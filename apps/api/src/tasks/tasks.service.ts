@@ -1,6 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { AuditTrail } from '@tenantry/audit';
 import type { Task } from '@tenantry/db';
+import { EventLog } from '@tenantry/events';
 import { UsageRecorder } from '@tenantry/metering';
 import { decodeCursor, Page, PageQuery, toPage } from '../pagination/cursor';
 import { ProjectsService } from '../projects/projects.service';
@@ -24,6 +25,7 @@ export class TasksService {
     private readonly projects: ProjectsService,
     private readonly trail: AuditTrail,
     private readonly usage: UsageRecorder,
+    private readonly events: EventLog,
   ) {}
 
   async list(projectId: string, query: PageQuery): Promise<Page<TaskView>> {
@@ -34,9 +36,10 @@ export class TasksService {
 
   async create(projectId: string, input: CreateTaskDto): Promise<TaskView> {
     await this.projects.require(projectId);
-    const task = await this.repository.create({ projectId, ...input });
+    const task = presentTask(await this.repository.create({ projectId, ...input }));
     this.usage.recordInTransaction('tasks.created');
-    return presentTask(task);
+    await this.events.record('task.created', { object: task });
+    return task;
   }
 
   async get(projectId: string, id: string): Promise<TaskView> {
@@ -46,14 +49,19 @@ export class TasksService {
   }
 
   async update(projectId: string, id: string, changes: UpdateTaskDto): Promise<TaskView> {
-    this.trail.recordBefore(await this.get(projectId, id));
-    const task = await this.repository.update(projectId, id, changes);
-    if (!task) throw new NotFoundException('Task not found');
-    return presentTask(task);
+    const previous = await this.get(projectId, id);
+    this.trail.recordBefore(previous);
+    const updated = await this.repository.update(projectId, id, changes);
+    if (!updated) throw new NotFoundException('Task not found');
+    const task = presentTask(updated);
+    await this.events.record('task.updated', { object: task, previous });
+    return task;
   }
 
   async remove(projectId: string, id: string): Promise<void> {
-    this.trail.recordBefore(await this.get(projectId, id));
+    const task = await this.get(projectId, id);
+    this.trail.recordBefore(task);
     if (!(await this.repository.remove(projectId, id))) throw new NotFoundException('Task not found');
+    await this.events.record('task.deleted', { object: task });
   }
 }

@@ -2,6 +2,7 @@ import { ConflictException, ForbiddenException, Injectable, NotFoundException } 
 import { AuditTrail } from '@tenantry/audit';
 import { hashPassword } from '@tenantry/auth';
 import type { TenantRole, User } from '@tenantry/db';
+import { EventLog } from '@tenantry/events';
 import { CountedLimits } from '@tenantry/plans';
 import type { TenantPrincipal } from '@tenantry/tenancy';
 import { RefreshTokensRepository } from '../auth/refresh-tokens.repository';
@@ -30,6 +31,7 @@ export class UsersService {
     private readonly refreshTokens: RefreshTokensRepository,
     private readonly countedLimits: CountedLimits,
     private readonly trail: AuditTrail,
+    private readonly events: EventLog,
   ) {}
 
   async list(query: PageQuery): Promise<Page<UserView>> {
@@ -40,28 +42,36 @@ export class UsersService {
     this.assertMayGrant(actor, input.role);
     await this.countedLimits.assertAvailable('seats', () => this.repository.count());
     const passwordHash = input.password ? await hashPassword(input.password) : null;
-    return presentUser(await this.repository.create({ email: input.email, role: input.role, passwordHash }));
+    const user = presentUser(await this.repository.create({ email: input.email, role: input.role, passwordHash }));
+    await this.events.record('user.created', { object: user });
+    return user;
   }
 
   async update(actor: TenantPrincipal, id: string, input: UpdateUserDto): Promise<UserView> {
     const target = await this.require(id);
-    this.trail.recordBefore(presentUser(target));
+    const previous = presentUser(target);
+    this.trail.recordBefore(previous);
     this.assertMayManage(actor, target);
     this.assertMayGrant(actor, input.role);
     if (target.role === 'owner' && input.role !== 'owner') await this.assertAnotherOwnerRemains(target.id);
-    const updated = await this.repository.updateRole(id, input.role);
-    if (input.role !== target.role) await this.refreshTokens.revokeAllOfUser(id);
-    return presentUser(updated!);
+    const updated = presentUser((await this.repository.updateRole(id, input.role))!);
+    if (input.role !== target.role) {
+      await this.refreshTokens.revokeAllOfUser(id);
+      await this.events.record('user.role_changed', { object: updated, previous });
+    }
+    return updated;
   }
 
   /** Its refresh tokens go with it; API keys it created belong to the tenant and stay. */
   async remove(actor: TenantPrincipal, id: string): Promise<void> {
     const target = await this.require(id);
-    this.trail.recordBefore(presentUser(target));
+    const user = presentUser(target);
+    this.trail.recordBefore(user);
     this.assertMayManage(actor, target);
     if (target.role === 'owner') await this.assertAnotherOwnerRemains(target.id);
     await this.refreshTokens.revokeAllOfUser(id);
     await this.repository.remove(id);
+    await this.events.record('user.removed', { object: user });
   }
 
   private async require(id: string): Promise<User> {

@@ -8,8 +8,8 @@ import { TenantTransaction } from '@tenantry/tenancy';
 import { primaryKeyColumns, tenantTablesChildrenFirst } from './tenant-catalog';
 
 const PAGE_SIZE = 1000;
-/** Secrets never leave the database, not even in the tenant's own export. */
-const isSecretColumn = (column: string) => /(^|_)(hash|secret|token)$/.test(column);
+/** Secrets and keys never leave the database, not even in the tenant's own export (encrypted or not). */
+const isSecretColumn = (column: string) => /(^|_)(hash|secret|token|ciphertext|wrapped_key)$/.test(column);
 
 const withoutSecrets = (row: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(row).filter(([column]) => !isSecretColumn(column)));

@@ -27,7 +27,9 @@ interface ApplyRow {
  * Applies a batch of usage sums as the app role, so RLS holds here too: one transaction for the
  * whole batch, and within it, per tenant, `setTenantScope` then one statement that records the
  * (tenant, batch) pair in `usage_batches` and adds the sums only if that record is new. A replayed
- * batch finds its records and adds nothing; a crash before COMMIT leaves nothing behind. All the
+ * batch finds its records and adds nothing; a crash before COMMIT leaves nothing behind. The sums
+ * that take a tenant's month over its API-call quota write a `usage.quota_exceeded` event in the
+ * same statement. All the
  * batch's statements are sent back to back (pipelined) on the transaction's connection.
  */
 @Injectable()
@@ -39,7 +41,14 @@ export class UsageRollupRepository {
       rollups.flatMap((rollup) => [
         setTenantScope(sql, { tenantId: rollup.tenantId }),
         sql`
-          with tenant as (
+          with input as (
+            select * from unnest(
+              ${sql.array(rollup.rows.map((row) => row.metric))}::text[],
+              ${sql.array(rollup.rows.map((row) => row.granularity))}::text[],
+              ${sql.array(rollup.rows.map((row) => new Date(row.bucketStart).toISOString()))}::timestamptz[],
+              ${sql.array(rollup.rows.map((row) => row.value))}::bigint[]
+            ) as r(metric, granularity, bucket_start, value)
+          ), tenant as (
             select t.id, t.config, jsonb_build_object('key', p.key, 'features', p.features, 'limits', p.limits) as plan
             from tenants t join plans p on p.key = t.plan
             where t.id = ${rollup.tenantId} and t.status <> 'deleted'
@@ -51,14 +60,29 @@ export class UsageRollupRepository {
             insert into usage_rollups as u (tenant_id, metric, granularity, bucket_start, value)
             select l.tenant_id, r.metric, r.granularity, r.bucket_start, r.value
             from ledger l
-            cross join unnest(
-              ${sql.array(rollup.rows.map((row) => row.metric))}::text[],
-              ${sql.array(rollup.rows.map((row) => row.granularity))}::text[],
-              ${sql.array(rollup.rows.map((row) => new Date(row.bucketStart).toISOString()))}::timestamptz[],
-              ${sql.array(rollup.rows.map((row) => row.value))}::bigint[]
-            ) as r(metric, granularity, bucket_start, value)
+            cross join input r
             on conflict (tenant_id, metric, granularity, bucket_start) do update set value = u.value + excluded.value
             returning u.metric, u.granularity, u.bucket_start, u.value
+          ), quota as (
+            select coalesce((config -> 'limits' ->> ${API_CALLS_QUOTA})::bigint, (plan -> 'limits' ->> ${API_CALLS_QUOTA})::bigint) as value from tenant
+          ), crossed as (
+            -- The month total went from under the quota to at or over it with this batch.
+            select a.bucket_start, a.value as used, q.value as quota
+            from applied a
+            cross join quota q
+            join input d on d.metric = a.metric and d.granularity = a.granularity and d.bucket_start = a.bucket_start
+            where a.metric = ${API_CALLS_METRIC} and a.granularity = 'month' and q.value is not null
+              and a.value >= q.value and a.value - d.value < q.value
+          ), quota_event as (
+            -- The event commits with the sums that crossed the quota. Its id is derived from the
+            -- tenant, month and quota, so it is written once however often the crossing is seen.
+            insert into events (tenant_id, id, type, data)
+            select ${rollup.tenantId}, md5('usage.quota_exceeded:' || ${rollup.tenantId}::text || ':' || extract(epoch from c.bucket_start)::bigint::text || ':' || c.quota::text)::uuid, 'usage.quota_exceeded',
+              jsonb_build_object('object', jsonb_build_object(
+                'metric', ${API_CALLS_QUOTA}::text, 'limit', c.quota, 'used', c.used, 'period', 'month',
+                'resetsAt', to_char((c.bucket_start at time zone 'UTC' + interval '1 month'), 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')))
+            from crossed c
+            on conflict do nothing
           )
           select
             exists (select 1 from tenant) as "isKnown",

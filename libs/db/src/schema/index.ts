@@ -9,3 +9,6 @@ export * from './refresh-tokens';
 export * from './api-keys';
 export * from './audit-logs';
 export * from './usage';
+export * from './events';
+export * from './tenant-secrets';
+export * from './tenant-domains';

@@ -179,3 +179,15 @@ export class ImpersonationResponse {
   /** @example "Support ticket 4711: the dashboard shows no projects" */
   reason: string;
 }
+
+/** The answer of a data-key rotation: the new key's id and how many secrets were re-encrypted with it. */
+export class DataKeyRotatedResponse {
+  /** @example "3c9a1e47-5d2b-4f8e-a1c6-7b0d9e2f4a58" */
+  tenantId: string;
+
+  /** @example "8d1f0a52-7c3e-4b6a-9e21-4f5c6d7e8f90" */
+  dataKeyId: string;
+
+  /** @example 3 */
+  reencrypted: number;
+}

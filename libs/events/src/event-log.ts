@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { EventData, events, Transaction } from '@tenantry/db';
+import { SystemTransaction } from '@tenantry/system-db';
+import { TenantTransaction } from '@tenantry/tenancy';
+import { EventType } from './event-types';
+
+/** Anything with a `toISOString` (a Date) becomes that string, so `data` reads as it will on the wire. */
+const toJson = (value: Record<string, unknown>): Record<string, unknown> => JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
+
+/**
+ * Writes events into the tenant's event log in the transaction that makes the change (the
+ * outbox): they commit with it or not at all, and the worker delivers them after commit. `data`
+ * is what the API presents of the resource (never the internal row): `object` after the change,
+ * `previous` before it where there is one.
+ */
+@Injectable()
+export class EventLog {
+  constructor(
+    private readonly tenantTransaction: TenantTransaction,
+    private readonly systemTransaction: SystemTransaction,
+  ) {}
+
+  /** Into the current tenant's log, in the current tenant transaction (throws outside one). */
+  async record(type: EventType, data: EventData): Promise<void> {
+    await this.insert(this.tenantTransaction.tx, this.tenantTransaction.tenantId, type, data);
+  }
+
+  /** Into a tenant's log, in the active system transaction (the admin module's changes to a tenant). */
+  async recordFor(tenantId: string, type: EventType, data: EventData): Promise<void> {
+    await this.insert(this.systemTransaction.tx, tenantId, type, data);
+  }
+
+  private async insert(tx: Transaction, tenantId: string, type: EventType, data: EventData): Promise<void> {
+    const payload: EventData = { object: toJson(data.object), ...(data.previous ? { previous: toJson(data.previous) } : {}) };
+    await tx.insert(events).values({ tenantId, type, data: payload });
+  }
+}

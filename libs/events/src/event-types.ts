@@ -1,0 +1,24 @@
+/**
+ * Every event type a tenant can read in its log and subscribe a webhook endpoint to. The names
+ * are the wire contract: `<resource>.<what happened>`, past tense.
+ */
+export const EVENT_TYPES = [
+  'project.created',
+  'project.updated',
+  'project.deleted',
+  'task.created',
+  'task.updated',
+  'task.deleted',
+  'user.created',
+  'user.role_changed',
+  'user.removed',
+  'api_key.created',
+  'api_key.revoked',
+  'tenant.plan_changed',
+  'tenant.suspended',
+  'tenant.resumed',
+  'usage.quota_exceeded',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export const isEventType = (value: unknown): value is EventType => typeof value === 'string' && (EVENT_TYPES as readonly string[]).includes(value);

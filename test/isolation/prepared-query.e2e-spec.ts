@@ -1,0 +1,55 @@
+import { eq, sql } from 'drizzle-orm';
+import { preparedQuery, projects, tenants, users } from '@tenantry/db';
+import { TenantTransaction } from '@tenantry/tenancy';
+import { createProject, createTenantWithUsers, TestTenantWithUsers } from '../factories';
+import { createTestApp, TestApp } from '../support/test-app';
+
+// A query built once must still run in the transaction it is given: its tenant, its RLS, its connection.
+describe('preparedQuery', () => {
+  let t: TestApp;
+  let tenantTransaction: TenantTransaction;
+  let acme: TestTenantWithUsers;
+  let globex: TestTenantWithUsers;
+
+  // No tenant predicate of its own: only the transaction's tenant (RLS) decides which rows it sees.
+  const projectByName = preparedQuery('test.projectByName', (tx) => tx.select().from(projects).where(eq(projects.name, sql.placeholder('name'))));
+  const userRole = preparedQuery('test.userRole', (tx) =>
+    tx.select({ slug: tenants.slug, role: users.role }).from(tenants).leftJoin(users, eq(users.id, sql.placeholder('userId'))),
+  );
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    tenantTransaction = t.app.get(TenantTransaction);
+    [acme, globex] = await Promise.all([createTenantWithUsers(t), createTenantWithUsers(t)]);
+    await createProject(t, acme.owner, 'shared-name');
+    await createProject(t, globex.owner, 'shared-name');
+  });
+  afterAll(() => t.close());
+
+  it('maps rows as drizzle does', async () => {
+    const [prepared, adHoc] = await tenantTransaction.run({ tenantId: acme.id }, async (tx) => [
+      await projectByName(tx, { name: 'shared-name' }),
+      await tx.select().from(projects).where(eq(projects.name, 'shared-name')),
+    ]);
+    expect(prepared).toEqual(adHoc);
+    expect(prepared).toHaveLength(1);
+    expect(prepared[0]!.createdAt).toBeInstanceOf(Date);
+    expect(prepared[0]!.tenantId).toBe(acme.id);
+  });
+
+  it('runs in each transaction it is given, concurrent ones included, never in the first one', async () => {
+    const seen = await Promise.all(
+      [acme, globex, acme, globex, acme, globex].map((tenant) =>
+        tenantTransaction.run({ tenantId: tenant.id }, async (tx) => (await projectByName(tx, { name: 'shared-name' })).map((row) => row.tenantId)),
+      ),
+    );
+    expect(seen).toEqual([[acme.id], [globex.id], [acme.id], [globex.id], [acme.id], [globex.id]]);
+  });
+
+  it('keeps a left join nullable and takes new values on every run', async () => {
+    const run = (userId: string) => tenantTransaction.run({ tenantId: acme.id }, (tx) => userRole(tx, { userId }));
+    expect(await run(acme.viewer.id)).toEqual([{ slug: acme.slug, role: 'viewer' }]);
+    expect(await run(globex.owner.id)).toEqual([{ slug: acme.slug, role: null }]);
+    expect(await run(acme.owner.id)).toEqual([{ slug: acme.slug, role: 'owner' }]);
+  });
+});

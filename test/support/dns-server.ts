@@ -1,0 +1,35 @@
+import type { AddressInfo } from 'node:net';
+// dns2 ships no types for its server side that fit here; its API is small.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const dns2 = require('dns2');
+
+export interface TestDnsServer {
+  /** `127.0.0.1:<port>`, for DNS_SERVERS. */
+  address: string;
+  /** Publishes (or replaces) the TXT records of a name; no records means NXDOMAIN-like empty answer. */
+  setTxt(name: string, values: string[]): void;
+  close(): Promise<void>;
+}
+
+/** A real DNS server (UDP, loopback, a free port) answering TXT queries from a table the test fills. */
+export async function startDnsServer(): Promise<TestDnsServer> {
+  const txt = new Map<string, string[]>();
+  const server = dns2.createServer({
+    udp: true,
+    handle: (request: { questions: { name: string; type: number }[] }, send: (response: unknown) => void) => {
+      const response = dns2.Packet.createResponseFromRequest(request);
+      const [question] = request.questions;
+      for (const value of (question && question.type === dns2.Packet.TYPE.TXT && txt.get(question.name.toLowerCase())) || []) {
+        response.answers.push({ name: question!.name, type: dns2.Packet.TYPE.TXT, class: dns2.Packet.CLASS.IN, ttl: 1, data: value });
+      }
+      send(response);
+    },
+  });
+  await server.listen({ udp: { port: 0, address: '127.0.0.1' } });
+  const { port } = server.addresses().udp as AddressInfo;
+  return {
+    address: `127.0.0.1:${port}`,
+    setTxt: (name, values) => txt.set(name.toLowerCase(), values),
+    close: () => server.close(),
+  };
+}
