@@ -10,6 +10,7 @@ describe('cross-tenant HTTP access', () => {
   let projectB: { id: string };
   let taskB: { id: string };
   let domainB: { id: string };
+  let connectionB: { id: string };
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -18,6 +19,10 @@ describe('cross-tenant HTTP access', () => {
     projectB = await createProject(t, b.owner, 'B project');
     taskB = await createTask(t, b.owner, projectB.id, 'B task');
     domainB = (await t.http().post('/v1/tenant/domains').set('authorization', b.owner.auth).send({ domain: `${b.slug}.example` })).body;
+    connectionB = (
+      await t.http().post('/v1/tenant/sso/connections').set('authorization', b.owner.auth)
+        .send({ type: 'oidc', issuer: 'https://idp.b.example', clientId: 'b-client', clientSecret: 'b-secret' })
+    ).body;
     expect((await t.http().put('/v1/tenant/secrets/b.only').set('authorization', b.owner.auth).send({ value: 'b value' })).status).toBe(204);
   });
   afterAll(() => t.close());
@@ -39,6 +44,9 @@ describe('cross-tenant HTTP access', () => {
     ['GET', `/v1/tenant/domains/${domainB.id}`, undefined],
     ['POST', `/v1/tenant/domains/${domainB.id}/verify`, undefined],
     ['DELETE', `/v1/tenant/domains/${domainB.id}`, undefined],
+    ['GET', `/v1/tenant/sso/connections/${connectionB.id}`, undefined],
+    ['PATCH', `/v1/tenant/sso/connections/${connectionB.id}`, { name: 'hijacked' }],
+    ['DELETE', `/v1/tenant/sso/connections/${connectionB.id}`, undefined],
   ];
 
   it("answers 404 for every route on the other tenant's ids, as for an id that does not exist", async () => {
@@ -60,7 +68,7 @@ describe('cross-tenant HTTP access', () => {
     const tasks = await t.owner`select title from tasks where tenant_id = ${b.id}`;
     expect(tasks.map((row) => row.title)).toEqual(['B task']);
     const secrets = await t.owner`select name from tenant_secrets where tenant_id = ${b.id}`;
-    expect(secrets.map((row) => row.name)).toEqual(['b.only']);
+    expect(secrets.map((row) => row.name).sort()).toEqual(['b.only', `sso:${connectionB.id}:client_secret`].sort());
   });
 
   it("never lists the other tenant's rows", async () => {

@@ -30,6 +30,8 @@ const APP_HANDLE_ALLOWED = [
   /^libs\/tenancy\/src\/tenant-directory\.repository\.ts$/,
   // api_key_authenticate: the security-definer lookup that finds the tenant of a key.
   /^libs\/auth\/src\/api-key\.authenticator\.ts$/,
+  // sso_connection_tenant and sso_discover: the security-definer lookups before a sign-in knows its tenant.
+  /^apps\/api\/src\/sso\/sso-directory\.repository\.ts$/,
   // The readiness probe's `select 1`.
   /^apps\/api\/src\/health\/dependency-health\.indicators\.ts$/,
   // Several tenants in one transaction, each after setTenantScope (the helper of libs/tenancy).

@@ -28,6 +28,7 @@ import { TasksModule } from './tasks/tasks.module';
 import { TenantModule } from './tenant/tenant.module';
 import { TenantSecretsModule } from './tenant-secrets/tenant-secrets.module';
 import { DomainsModule } from './domains/domains.module';
+import { SsoModule } from './sso/sso.module';
 import { UsageModule } from './usage/usage.module';
 import { UsersModule } from './users/users.module';
 
@@ -56,6 +57,7 @@ import { UsersModule } from './users/users.module';
     TenantModule,
     TenantSecretsModule,
     DomainsModule,
+    SsoModule,
     AuditLogsModule,
     EventsApiModule,
     QuotasModule,

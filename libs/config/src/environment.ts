@@ -195,6 +195,14 @@ export class Environment {
   @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
   METRICS_TOKEN?: string;
 
+  /** Where this API is reached from outside: the base of SSO callback and start URLs registered at IdPs. */
+  @Matches(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, { message: 'PUBLIC_URL must be an http(s) URL without query' })
+  PUBLIC_URL = 'http://localhost:3000';
+
+  /** The web app a finished sign-in returns to (with a one-time code); its origin is always an allowed redirect. */
+  @Matches(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, { message: 'APP_URL must be an http(s) URL without query' })
+  APP_URL = 'http://localhost:3000';
+
   /** Resolvers for domain verification, e.g. `1.1.1.1,8.8.8.8:53`; unset: the system's. */
   @IsOptional()
   @Matches(/^(\[[0-9a-f:.]+\](:[0-9]{1,5})?|[0-9a-f:.]+)(,(\[[0-9a-f:.]+\](:[0-9]{1,5})?|[0-9a-f:.]+))*$/i, {

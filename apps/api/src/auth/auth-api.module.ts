@@ -10,6 +10,6 @@ import { UsersAuthRepository } from './users-auth.repository';
 @Module({
   controllers: [AuthController],
   providers: [AuthService, LoginThrottle, RefreshTokensRepository, TenantSessionsService, UsersAuthRepository],
-  exports: [LoginThrottle, RefreshTokensRepository],
+  exports: [LoginThrottle, RefreshTokensRepository, TenantSessionsService],
 })
 export class AuthApiModule {}

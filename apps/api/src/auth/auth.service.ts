@@ -2,6 +2,7 @@ import { BadRequestException, ForbiddenException, Injectable, NotFoundException,
 import { AuditWriter } from '@tenantry/audit';
 import { AppConfig } from '@tenantry/config';
 import { TokenPair, verifyPassword } from '@tenantry/auth';
+import { EffectiveConfigService } from '@tenantry/plans';
 import { slugFromHost, TenantDirectoryRepository, TenantPrincipal, TenantTransaction } from '@tenantry/tenancy';
 import { LoginDto } from './dto/login.dto';
 import { LoginThrottle } from './login-throttle';
@@ -9,6 +10,9 @@ import { TenantSessionsService } from './tenant-sessions.service';
 import { UsersAuthRepository } from './users-auth.repository';
 
 const INVALID_CREDENTIALS = 'Invalid credentials';
+
+const isSsoRequired = (settings: Record<string, unknown>): boolean =>
+  (settings.security as { ssoRequired?: unknown } | undefined)?.ssoRequired === true;
 
 @Injectable()
 export class AuthService {
@@ -20,6 +24,7 @@ export class AuthService {
     private readonly throttle: LoginThrottle,
     private readonly config: AppConfig,
     private readonly audit: AuditWriter,
+    private readonly effectiveConfig: EffectiveConfigService,
   ) {}
 
   /**
@@ -60,7 +65,13 @@ export class AuthService {
     await this.throttle.recordSuccess(account);
     // Only a caller who knows a valid password learns that the tenant is not active.
     if (tenant.status !== 'active') throw new ForbiddenException(`Tenant is ${tenant.status}`);
-    return this.tenantTransaction.run({ tenantId: tenant.id, userId: user.id }, () => this.sessions.start(user));
+    return this.tenantTransaction.run({ tenantId: tenant.id, userId: user.id }, async () => {
+      // Owners keep their password as the break-glass way in when the identity provider fails.
+      if (user.role !== 'owner' && isSsoRequired((await this.effectiveConfig.current()).settings)) {
+        throw new ForbiddenException('This tenant requires single sign-on: sign in through its identity provider');
+      }
+      return this.sessions.start(user);
+    });
   }
 
   async me(principal: TenantPrincipal) {

@@ -23,7 +23,7 @@ describe('settingsProblems', () => {
       'settings.branding.primaryColor must be a colour as #rrggbb',
       'settings.branding.logoUrl must be an https URL',
       'settings.branding.font is not a known setting (displayName, logoUrl, primaryColor)',
-      'settings.theme is not a known setting (branding, locale, timezone)',
+      'settings.theme is not a known setting (branding, locale, timezone, security)',
     ]);
   });
 

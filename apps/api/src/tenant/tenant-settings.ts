@@ -1,6 +1,6 @@
 /**
  * The tenant-editable settings and their schema: branding (displayName, logoUrl, primaryColor
- * as #rrggbb), locale (a BCP 47 tag) and timezone (an IANA name). Used by PATCH /v1/tenant/settings
+ * as #rrggbb), locale (a BCP 47 tag), timezone (an IANA name) and security (ssoRequired). Used by PATCH /v1/tenant/settings
  * and by admins' config overrides alike.
  */
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
@@ -55,8 +55,19 @@ export function settingsProblems(settings: unknown, path: string, allowNull: boo
               return [`${path}.branding.${field} is not a known setting (displayName, logoUrl, primaryColor)`];
           }
         });
+      case 'security':
+        if (!isPlainObject(value)) return [`${path}.security must be an object`];
+        return Object.entries(value).flatMap(([field, item]): string[] => {
+          if (item === null && allowNull) return [];
+          switch (field) {
+            case 'ssoRequired':
+              return typeof item === 'boolean' ? [] : [`${path}.security.ssoRequired must be true or false`];
+            default:
+              return [`${path}.security.${field} is not a known setting (ssoRequired)`];
+          }
+        });
       default:
-        return [`${path}.${key} is not a known setting (branding, locale, timezone)`];
+        return [`${path}.${key} is not a known setting (branding, locale, timezone, security)`];
     }
   });
 }

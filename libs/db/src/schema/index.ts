@@ -12,3 +12,4 @@ export * from './usage';
 export * from './events';
 export * from './tenant-secrets';
 export * from './tenant-domains';
+export * from './sso';

@@ -20,6 +20,14 @@ export class TenantSettingsPatchDto {
   @IsString()
   timezone?: string | null;
 
+  /**
+   * `ssoRequired: true` refuses password sign-in (403) to everyone but owners, who keep it as a
+   * break-glass; API keys are unaffected. @example {"ssoRequired": true}
+   */
+  @IsOptional()
+  @IsObject()
+  security?: Record<string, unknown> | null;
+
   toPatch(): Record<string, unknown> {
     return Object.fromEntries(Object.entries(this).filter(([, value]) => value !== undefined));
   }
@@ -37,8 +45,15 @@ export class TenantBranding {
   primaryColor?: string | null;
 }
 
+export class TenantSecuritySettings {
+  /** @example false */
+  ssoRequired?: boolean | null;
+}
+
 /** The effective settings: defaults, then the admins' overrides, then the tenant's own. */
 export class TenantSettings {
+  security?: TenantSecuritySettings;
+
   branding?: TenantBranding;
 
   /** @example "en" */

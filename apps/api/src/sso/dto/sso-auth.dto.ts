@@ -1,0 +1,82 @@
+import { Transform } from 'class-transformer';
+import { IsEmail, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+
+export class DiscoverDto {
+  /** @example "ada@acme.example" */
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @IsEmail()
+  @MaxLength(254)
+  email: string;
+}
+
+/** Home-realm discovery: where this email signs in. */
+export class DiscoveredTenant {
+  /** @example "acme" */
+  slug: string;
+}
+
+export class DiscoverResponse {
+  tenant: DiscoveredTenant;
+
+  /** Start the sign-in at GET /v1/auth/sso/{connectionId}/start. @example "7f3e2d1c-0b9a-4876-8543-210fedcba987" */
+  connectionId: string;
+}
+
+export class StartQuery {
+  /** Where to return with the one-time code: APP_URL or one of the connection's redirect URLs. @example "https://app.acme.example/sso/done" */
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  redirect?: string;
+}
+
+export class OidcCallbackQuery {
+  /** @example "SplxlOBeZQQYbYS6WxSbIA" */
+  @IsOptional()
+  @IsString()
+  @MaxLength(4000)
+  code?: string;
+
+  /** @example "af0ifjsldkj" */
+  @IsString()
+  @MaxLength(200)
+  state: string;
+
+  /** RFC 9207: the issuer of this response. @example "https://acme.okta.com" */
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  iss?: string;
+
+  /** @example "access_denied" */
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  error?: string;
+
+  /** @example "The user cancelled" */
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  error_description?: string;
+
+  /** @example "openid email" */
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  scope?: string;
+
+  /** @example "1f3e..." */
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  session_state?: string;
+}
+
+export class ExchangeDto {
+  /** The one-time `code` of the redirect (60 s, single use). @example "3q2-7wEAAAAbNmDhcQ4kTg..." */
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  code: string;
+}
