@@ -95,6 +95,7 @@ describe('admin: tenants, plans, config, lifecycle', () => {
       [{ key: 'okkey', name: 'x', limits: { seats: -1 } }, /limits.seats/],
       [{ key: 'okkey', name: 'x', limits: { widgets: 5 } }, /limits.widgets is not a known limit/],
       [{ key: 'okkey', name: 'x', features: ['Has Space'] }, /feature/],
+      [{ key: 'okkey', name: 'x', features: ['csv_exports'] }, /features.csv_exports is not a known feature/],
     ])('refuses plan %j with 400', async (body, message) => {
       const response = await as('post', '/v1/admin/plans').send(body);
       expect(response.status).toBe(400);
@@ -128,6 +129,7 @@ describe('admin: tenants, plans, config, lifecycle', () => {
       [{ limits: { seats: 'many' } }, /config.limits.seats must be a non-negative integer/],
       [{ limits: { gizmos: 1 } }, /config.limits.gizmos is not a known limit/],
       [{ features: { sso: 'yes' } }, /config.features.sso must be a boolean/],
+      [{ features: { single_sign_on: true } }, /config.features.single_sign_on is not a known feature/],
       [{ settings: { branding: { primaryColor: 'blue' } } }, /primaryColor must be a colour/],
       [{ settings: { theme: 'dark' } }, /config.settings.theme is not a known setting/],
       [{ limits: [1] }, /limits must be an object/],

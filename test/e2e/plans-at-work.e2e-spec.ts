@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { AppConfig } from '@tenantry/config';
-import { LIMITS_CACHE_FALLBACK_MAX_AGE_MS, TenantLimitsCache, tenantConfigChannel } from '@tenantry/plans';
+import { EFFECTIVE_CONFIG_CACHE_FALLBACK_MAX_AGE_MS, EffectiveConfigCache, tenantConfigChannel } from '@tenantry/plans';
 import { REDIS } from '@tenantry/redis';
 import type Redis from 'ioredis';
 import { createProject, createSystemAdmin, createTenantWithUsers, TestTenantWithUsers } from '../factories';
@@ -127,7 +127,7 @@ describe('plans at work: features, counted limits, rate limits, quotas', () => {
   describe('the limits cache', () => {
     const limitOf = async (tenant: TestTenantWithUsers) =>
       (await t.http().get('/v1/projects').set('authorization', tenant.viewer.auth)).headers['ratelimit-limit'];
-    const cache = () => t.app.get(TenantLimitsCache);
+    const cache = () => t.app.get(EffectiveConfigCache);
     const listening = async () => {
       for (let i = 0; i < 100 && !cache().isListening; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
       expect(cache().isListening).toBe(true);
@@ -151,7 +151,7 @@ describe('plans at work: features, counted limits, rate limits, quotas', () => {
       await override(tenant, { limits: { requests_per_minute: 6000, requests_burst: 20 } });
       const before = cache().loads;
       for (let i = 0; i < 5; i += 1) expect(await limitOf(tenant)).toBe('20');
-      await new Promise((resolve) => setTimeout(resolve, LIMITS_CACHE_FALLBACK_MAX_AGE_MS + 100));
+      await new Promise((resolve) => setTimeout(resolve, EFFECTIVE_CONFIG_CACHE_FALLBACK_MAX_AGE_MS + 100));
       for (let i = 0; i < 5; i += 1) expect(await limitOf(tenant)).toBe('20');
       expect(cache().loads - before).toBe(1);
     });

@@ -16,9 +16,9 @@ export interface AuditTrailState {
 export class AuditTrail {
   constructor(private readonly cls: ClsService) {}
 
-  recordBefore(row: { id?: string } & Record<string, unknown>): void {
+  recordBefore<T extends { id?: string }>(row: T): void {
     if (!this.cls.isActive()) return;
-    this.cls.set<AuditTrailState>(TRAIL, { before: row, resourceId: row.id });
+    this.cls.set<AuditTrailState>(TRAIL, { before: { ...row }, resourceId: row.id });
   }
 
   take(): AuditTrailState {

@@ -5,10 +5,6 @@ import { REDIS } from '@tenantry/redis';
 import { Clock, CLOCK } from './clock';
 
 export const API_CALLS_METRIC = 'api_calls';
-/** The effective-config limit that caps a tenant's API calls per calendar month (UTC). */
-export const API_CALLS_QUOTA = 'api_calls_per_month';
-/** A plan or tenant with this feature is only warned (a `Quota-Warning` header) over its monthly quota. */
-export const QUOTA_OVERAGE_FEATURE = 'api_calls_overage';
 
 /**
  * The flag that says "this tenant is over its monthly API calls until <resetsAt>". Its value is

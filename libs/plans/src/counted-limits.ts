@@ -2,9 +2,10 @@ import { ForbiddenException, Injectable } from '@nestjs/common';
 import { sql } from 'drizzle-orm';
 import { TenantTransaction } from '@tenantry/tenancy';
 import { EffectiveConfigService } from './effective-config.service';
+import { LIMIT } from './config-names';
 
 /** Limits on how many of a thing a tenant may have at once (not per period). */
-export type CountedMetric = 'seats' | 'projects';
+export type CountedMetric = typeof LIMIT.SEATS | typeof LIMIT.PROJECTS;
 
 export class QuotaExceededException extends ForbiddenException {
   constructor(metric: CountedMetric, limit: number, plan: string) {

@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, ForbiddenException, Injectable, SetMetadata, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Principal } from '@tenantry/tenancy';
-import { TenantLimitsCache } from './tenant-limits.cache';
+import { EffectiveConfigCache } from './effective-config.cache';
 
 export const REQUIRED_FEATURE = 'tenantry:requiredFeature';
 
@@ -13,7 +13,7 @@ export const RequireFeature = (feature: string) => SetMetadata(REQUIRED_FEATURE,
 export class FeatureGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly limits: TenantLimitsCache,
+    private readonly limits: EffectiveConfigCache,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {

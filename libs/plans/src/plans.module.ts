@@ -5,11 +5,11 @@ import { FeatureGuard } from './feature.guard';
 import { RateLimitGuard } from './rate-limit.guard';
 import { TenantRateLimiter } from './rate-limiter';
 import { TenantConfigEvents } from './tenant-config-events';
-import { TenantLimitsCache } from './tenant-limits.cache';
+import { EffectiveConfigCache } from './effective-config.cache';
 
 @Global()
 @Module({
-  providers: [EffectiveConfigService, CountedLimits, TenantLimitsCache, TenantConfigEvents, TenantRateLimiter, RateLimitGuard, FeatureGuard],
-  exports: [EffectiveConfigService, CountedLimits, TenantLimitsCache, TenantConfigEvents, TenantRateLimiter, RateLimitGuard, FeatureGuard],
+  providers: [EffectiveConfigService, CountedLimits, EffectiveConfigCache, TenantConfigEvents, TenantRateLimiter, RateLimitGuard, FeatureGuard],
+  exports: [EffectiveConfigService, CountedLimits, EffectiveConfigCache, TenantConfigEvents, TenantRateLimiter, RateLimitGuard, FeatureGuard],
 })
 export class PlansModule {}

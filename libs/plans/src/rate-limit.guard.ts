@@ -1,37 +1,26 @@
-import { CanActivate, ExecutionContext, HttpException, HttpStatus, Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@tenantry/config';
-import { API_CALLS_QUOTA, Clock, CLOCK, QUOTA_OVERAGE_FEATURE } from '@tenantry/metering';
+import { TooManyRequestsException } from '@tenantry/errors';
+import { Clock, CLOCK } from '@tenantry/metering';
 import { quotaRejections, rateLimitRejections } from '@tenantry/metrics';
 import type { Principal } from '@tenantry/tenancy';
+import { FEATURE, LIMIT } from './config-names';
+import { rateLimitState } from './rate-limit-state';
 import { TenantRateLimiter } from './rate-limiter';
-import { TenantLimitsCache } from './tenant-limits.cache';
+import { EffectiveConfigCache } from './effective-config.cache';
 
-/** 429 that carries Retry-After (the exception filter writes the header). */
-export class RateLimitedException extends HttpException {
-  constructor(readonly retryAfterSeconds: number) {
-    super(
-      { statusCode: HttpStatus.TOO_MANY_REQUESTS, error: 'Too Many Requests', message: 'rate_limited: this tenant made too many requests; retry later' },
-      HttpStatus.TOO_MANY_REQUESTS,
-    );
+/** 429 of a tenant over its rate limit (Retry-After says when a token is back). */
+export class RateLimitedException extends TooManyRequestsException {
+  constructor(retryAfterSeconds: number) {
+    super('rate_limited: this tenant made too many requests; retry later', retryAfterSeconds);
   }
 }
 
 /** 429 of a tenant over its monthly API calls, until the month resets (Retry-After says when). */
-export class MonthlyQuotaExceededException extends HttpException {
-  constructor(
-    limit: number,
-    resetsAt: string,
-    readonly retryAfterSeconds: number,
-  ) {
-    super(
-      {
-        statusCode: HttpStatus.TOO_MANY_REQUESTS,
-        error: 'Too Many Requests',
-        message: `quota_exceeded: this tenant has used its ${limit} API calls of this month; the quota resets at ${resetsAt}`,
-      },
-      HttpStatus.TOO_MANY_REQUESTS,
-    );
+export class MonthlyQuotaExceededException extends TooManyRequestsException {
+  constructor(limit: number, resetsAt: string, retryAfterSeconds: number) {
+    super(`quota_exceeded: this tenant has used its ${limit} API calls of this month; the quota resets at ${resetsAt}`, retryAfterSeconds);
   }
 }
 
@@ -49,7 +38,7 @@ export class RateLimitGuard implements CanActivate {
 
   constructor(
     private readonly limiter: TenantRateLimiter,
-    private readonly limits: TenantLimitsCache,
+    private readonly limits: EffectiveConfigCache,
     @Inject(CLOCK) private readonly clock: Clock,
     config: AppConfig,
   ) {
@@ -66,13 +55,14 @@ export class RateLimitGuard implements CanActivate {
   private async check(tenantId: string, response: Response): Promise<void> {
     const config = await this.limits.get(tenantId);
     if (!config) return;
-    const perMinute = config.limits.requests_per_minute;
-    const hasMonthlyQuota = this.isMetering && config.limits[API_CALLS_QUOTA] !== undefined;
+    const perMinute = config.limits[LIMIT.REQUESTS_PER_MINUTE];
+    const hasMonthlyQuota = this.isMetering && config.limits[LIMIT.API_CALLS_PER_MONTH] !== undefined;
     if (perMinute === undefined && !hasMonthlyQuota) return;
-    const decision = await this.limiter.consume(tenantId, perMinute, config.limits.requests_burst ?? perMinute ?? 0);
-    response.locals.rateLimit = decision;
+    const decision = await this.limiter.consume(tenantId, perMinute, config.limits[LIMIT.REQUESTS_BURST] ?? perMinute ?? 0);
+    const state = rateLimitState(response);
+    state.decision = decision;
     if (decision.isFailOpen && this.limiter.isFailOpenExhausted) {
-      response.locals.isRefusedByLimits = true;
+      state.isRefused = true;
       throw new ServiceUnavailableException('Rate limiting is unavailable; retry shortly');
     }
     if (decision.isLimited) {
@@ -81,19 +71,19 @@ export class RateLimitGuard implements CanActivate {
       response.setHeader('RateLimit-Reset', String(decision.resetSeconds));
       if (!decision.isAllowed) {
         rateLimitRejections.inc();
-        response.locals.isRefusedByLimits = true;
+        state.isRefused = true;
         throw new RateLimitedException(decision.retryAfterSeconds);
       }
     }
     const now = this.clock.now();
     if (hasMonthlyQuota && decision.overQuotaUntil !== undefined && decision.overQuotaUntil > now) {
       const resetsAt = new Date(decision.overQuotaUntil).toISOString();
-      if (config.features.includes(QUOTA_OVERAGE_FEATURE)) {
-        response.setHeader('Quota-Warning', `${API_CALLS_QUOTA} exceeded; the quota resets at ${resetsAt}`);
+      if (config.features.includes(FEATURE.API_CALLS_OVERAGE)) {
+        response.setHeader('Quota-Warning', `${LIMIT.API_CALLS_PER_MONTH} exceeded; the quota resets at ${resetsAt}`);
       } else {
         quotaRejections.inc();
-        response.locals.isRefusedByLimits = true;
-        throw new MonthlyQuotaExceededException(config.limits[API_CALLS_QUOTA]!, resetsAt, Math.ceil((decision.overQuotaUntil - now) / 1000));
+        state.isRefused = true;
+        throw new MonthlyQuotaExceededException(config.limits[LIMIT.API_CALLS_PER_MONTH]!, resetsAt, Math.ceil((decision.overQuotaUntil - now) / 1000));
       }
     }
   }

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { AppConfig } from '@tenantry/config';
 import { REDIS, withTimeout } from '@tenantry/redis';
-import { TenantLimitsCache, tenantConfigChannel } from './tenant-limits.cache';
+import { EffectiveConfigCache, tenantConfigChannel } from './effective-config.cache';
 
 const PUBLISH_TIMEOUT_MS = 1000;
 
@@ -17,7 +17,7 @@ export class TenantConfigEvents {
   private readonly logger = new Logger(TenantConfigEvents.name);
 
   constructor(
-    private readonly cache: TenantLimitsCache,
+    private readonly cache: EffectiveConfigCache,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly config: AppConfig,
   ) {}

@@ -1,8 +1,8 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { SystemAdminOnly } from '@tenantry/auth';
 import { SystemTransaction } from '@tenantry/system-db';
-import { auditPosition, presentAuditLog } from '../audit-logs/audit-log-filter';
-import { AuditLogPage } from '../audit-logs/dto/audit-log.dto';
+import { auditPosition } from '../audit-logs/audit-log-filter';
+import { AuditLogPage, toAuditLogResponse } from '../audit-logs/dto/audit-log.dto';
 import { AuditLogQuery } from '../audit-logs/dto/audit-log-query.dto';
 import { toPage } from '../pagination/cursor';
 import { AdminAuditLogsRepository } from './admin-audit-logs.repository';
@@ -19,6 +19,6 @@ export class AdminAuditLogsController {
   @Get()
   async list(@Param('id', ParseUUIDPipe) tenantId: string, @Query() query: AuditLogQuery): Promise<AuditLogPage> {
     const rows = await this.system.run(() => this.repository.list(tenantId, query));
-    return toPage(rows.map(auditPosition), query.limit, presentAuditLog);
+    return toPage(rows.map(auditPosition), query.limit, toAuditLogResponse);
   }
 }

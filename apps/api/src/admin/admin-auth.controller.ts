@@ -6,15 +6,11 @@ import { Public } from '@tenantry/auth';
 import { RefreshTokenDto } from '../auth/dto/refresh.dto';
 import { TokenPairResponse } from '../auth/dto/token-pair.dto';
 import { AdminSessionsService } from './admin-sessions.service';
-import { AdminService } from './admin.service';
 import { AdminLoginDto } from './dto/admin-login.dto';
 
 @Controller('v1/admin/auth')
 export class AdminAuthController {
-  constructor(
-    private readonly admin: AdminService,
-    private readonly sessions: AdminSessionsService,
-  ) {}
+  constructor(private readonly sessions: AdminSessionsService) {}
 
   @Public()
   @NoAudit('system-admin sign-in changes no tenant data')
@@ -23,7 +19,7 @@ export class AdminAuthController {
   @Post('login')
   @HttpCode(200)
   login(@Body() body: AdminLoginDto, @Req() request: Request): Promise<TokenPairResponse> {
-    return this.admin.login(body, request.ip ?? 'unknown');
+    return this.sessions.login(body, request.ip ?? 'unknown');
   }
 
   @Public()

@@ -1,36 +1,36 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse } from '@nestjs/swagger';
-import { Audit } from '@tenantry/audit';
+import { AuditedInService } from '@tenantry/audit';
 import { SystemAdminOnly } from '@tenantry/auth';
-import { AdminService } from './admin.service';
+import { AdminPlansService } from './admin-plans.service';
 import { CreatePlanDto, PlanList, PlanResponse, UpdatePlanDto } from './dto/plan.dto';
 
 @SystemAdminOnly()
 @Controller('v1/admin/plans')
 export class AdminPlansController {
-  constructor(private readonly admin: AdminService) {}
+  constructor(private readonly plans: AdminPlansService) {}
 
   @Get()
   list(): Promise<PlanList> {
-    return this.admin.listPlans();
+    return this.plans.listPlans();
   }
 
   @Get(':id')
   get(@Param('id', ParseUUIDPipe) id: string): Promise<PlanResponse> {
-    return this.admin.getPlan(id);
+    return this.plans.getPlan(id);
   }
 
-  @Audit('plan.created', 'plan')
+  @AuditedInService('plan.created')
   @ApiCreatedResponse({ type: PlanResponse })
   @ApiConflictResponse({ description: 'The key is taken' })
   @Post()
   create(@Body() body: CreatePlanDto): Promise<PlanResponse> {
-    return this.admin.createPlan(body);
+    return this.plans.createPlan(body);
   }
 
-  @Audit('plan.updated', 'plan')
+  @AuditedInService('plan.updated')
   @Patch(':id')
   update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdatePlanDto): Promise<PlanResponse> {
-    return this.admin.updatePlan(id, body);
+    return this.plans.updatePlan(id, body);
   }
 }

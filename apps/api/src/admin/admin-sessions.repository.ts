@@ -3,10 +3,15 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { adminRefreshTokens, systemAdmins } from '@tenantry/db';
 import { SystemTransaction } from '@tenantry/system-db';
 
-/** System admins' refresh tokens (system pool, in the caller's SystemTransaction; this table is not tenant-scoped). */
+/** System admins' sign-in and refresh tokens (system pool, in the caller's SystemTransaction; this table is not tenant-scoped). */
 @Injectable()
 export class AdminSessionsRepository {
   constructor(private readonly system: SystemTransaction) {}
+
+  async findAdminByEmail(email: string) {
+    const rows = await this.system.tx.select().from(systemAdmins).where(eq(systemAdmins.email, email));
+    return rows[0];
+  }
 
   async insert(values: { adminId: string; familyId: string; tokenHash: string; expiresAt: Date }): Promise<void> {
     await this.system.tx.insert(adminRefreshTokens).values(values);

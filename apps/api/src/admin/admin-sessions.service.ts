@@ -1,24 +1,40 @@
 import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '@tenantry/config';
-import { randomSecret, sha256, TokenPair, TokenService } from '@tenantry/auth';
+import { randomSecret, sha256, TokenPair, TokenService, verifyPassword } from '@tenantry/auth';
 import { SystemTransaction } from '@tenantry/system-db';
+import { LoginThrottle } from '../auth/login-throttle';
 import { AdminSessionsRepository } from './admin-sessions.repository';
+import { AdminLoginDto } from './dto/admin-login.dto';
 
 /** System-admin refresh tokens are `art_<secret>`: never mistaken for a tenant's `rt_` token. */
 const ADMIN_REFRESH_TOKEN = /^art_[A-Za-z0-9_-]{43}$/;
 
 type RefreshOutcome = { kind: 'issued'; pair: TokenPair } | { kind: 'reused' } | { kind: 'invalid' };
 
-/** The system-admin twin of tenant sessions: rotation, reuse detection, logout. */
+/** The system-admin twin of tenant sessions: login (throttled), rotation, reuse detection, logout. */
 @Injectable()
 export class AdminSessionsService {
   constructor(
     private readonly system: SystemTransaction,
     private readonly repository: AdminSessionsRepository,
+    private readonly throttle: LoginThrottle,
     private readonly tokens: TokenService,
     private readonly config: AppConfig,
   ) {}
+
+  async login(input: AdminLoginDto, ip: string): Promise<TokenPair> {
+    const account = `system:${input.email}`;
+    await this.throttle.assertAllowed(account, ip);
+    const admin = await this.system.run(() => this.repository.findAdminByEmail(input.email));
+    const isValid = await verifyPassword(admin?.passwordHash, input.password);
+    if (!admin || !isValid) {
+      await this.throttle.recordFailure(account, ip);
+      throw new UnauthorizedException('Invalid credentials');
+    }
+    await this.throttle.recordSuccess(account);
+    return this.start(admin.id);
+  }
 
   start(adminId: string): Promise<TokenPair> {
     return this.system.run(() => this.issue(adminId, randomUUID()));

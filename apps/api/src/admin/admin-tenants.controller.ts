@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
-import { Audit } from '@tenantry/audit';
+import { AuditedInService } from '@tenantry/audit';
 import { CurrentSystemAdmin, SystemAdminOnly } from '@tenantry/auth';
 import type { SystemAdminPrincipal } from '@tenantry/tenancy';
-import { AdminService } from './admin.service';
+import { AdminTenantsService } from './admin-tenants.service';
 import { AdminTenantKeysService } from './admin-tenant-keys.service';
 import { ExportRequestedResponse } from '../jobs/dto/job.dto';
 import {
@@ -24,79 +24,79 @@ import { ConfigPatchDto } from './dto/config-patch.dto';
 @Controller('v1/admin/tenants')
 export class AdminTenantsController {
   constructor(
-    private readonly admin: AdminService,
+    private readonly tenants: AdminTenantsService,
     private readonly keys: AdminTenantKeysService,
   ) {}
 
-  @Audit('tenant.created', 'tenant')
+  @AuditedInService('tenant.created')
   @ApiCreatedResponse({ type: ProvisionedTenantResponse })
   @ApiConflictResponse({ description: 'The slug is taken' })
   @Post()
   create(@Body() body: CreateTenantDto): Promise<ProvisionedTenantResponse> {
-    return this.admin.provisionTenant(body);
+    return this.tenants.provisionTenant(body);
   }
 
   @Get()
   list(@Query() query: ListTenantsQuery): Promise<TenantPage> {
-    return this.admin.listTenants(query);
+    return this.tenants.listTenants(query);
   }
 
   @Get(':id')
   get(@Param('id', ParseUUIDPipe) id: string): Promise<TenantDetailResponse> {
-    return this.admin.getTenant(id);
+    return this.tenants.getTenant(id);
   }
 
-  @Audit('tenant.updated', 'tenant')
+  @AuditedInService('tenant.updated', 'tenant.plan_changed')
   @ApiOkResponse({ type: TenantResponse })
   @ApiConflictResponse({ description: 'The tenant has been deleted' })
   @Patch(':id')
   update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateTenantDto): Promise<TenantResponse> {
-    return this.admin.updateTenant(id, body);
+    return this.tenants.updateTenant(id, body);
   }
 
-  @Audit('tenant.config_changed', 'tenant')
+  @AuditedInService('tenant.config_changed')
   @ApiOkResponse({ type: TenantDetailResponse, description: 'The tenant with its new effective config' })
   @ApiConflictResponse({ description: 'The tenant has been deleted' })
   @Patch(':id/config')
   patchConfig(@Param('id', ParseUUIDPipe) id: string, @Body() body: ConfigPatchDto): Promise<TenantDetailResponse> {
-    return this.admin.patchConfig(id, body.toPatch());
+    return this.tenants.patchConfig(id, body.toPatch());
   }
 
-  @Audit('tenant.suspended', 'tenant')
+  @AuditedInService('tenant.suspended')
   @ApiOkResponse({ type: TenantResponse })
   @ApiConflictResponse({ description: 'The tenant has been deleted' })
   @Post(':id/suspend')
   @HttpCode(200)
   suspend(@Param('id', ParseUUIDPipe) id: string): Promise<TenantResponse> {
-    return this.admin.setSuspended(id, true);
+    return this.tenants.setSuspended(id, true);
   }
 
-  @Audit('tenant.resumed', 'tenant')
+  @AuditedInService('tenant.resumed')
   @ApiOkResponse({ type: TenantResponse })
   @ApiConflictResponse({ description: 'The tenant has been deleted' })
   @Post(':id/resume')
   @HttpCode(200)
   resume(@Param('id', ParseUUIDPipe) id: string): Promise<TenantResponse> {
-    return this.admin.setSuspended(id, false);
+    return this.tenants.setSuspended(id, false);
   }
 
-  @Audit('tenant.deleted', 'tenant')
+  @AuditedInService('tenant.deleted')
   @Delete(':id')
   @HttpCode(202)
   remove(@Param('id', ParseUUIDPipe) id: string): Promise<DeletedTenantResponse> {
-    return this.admin.deleteTenant(id);
+    return this.tenants.deleteTenant(id);
   }
 
-  @Audit('tenant.export_requested', 'tenant')
+  @AuditedInService('tenant.export_requested')
   @ApiAcceptedResponse({ type: ExportRequestedResponse })
   @ApiConflictResponse({ description: 'The tenant has been deleted' })
   @Post(':id/export')
   @HttpCode(202)
   export(@Param('id', ParseUUIDPipe) id: string, @CurrentSystemAdmin() admin: SystemAdminPrincipal): Promise<ExportRequestedResponse> {
-    return this.admin.exportTenant(id, admin.adminId);
+    return this.tenants.exportTenant(id, admin.adminId);
   }
 
-  @Audit('tenant.impersonated', 'user')
+  @AuditedInService('tenant.impersonated')
   @ApiOkResponse({ type: ImpersonationResponse })
   @ApiConflictResponse({ description: 'The tenant is not active' })
   @Post(':id/impersonate')
@@ -106,10 +106,10 @@ export class AdminTenantsController {
     @CurrentSystemAdmin() admin: SystemAdminPrincipal,
     @Body() body: ImpersonateDto,
   ): Promise<ImpersonationResponse> {
-    return this.admin.impersonate(id, admin.adminId, body);
+    return this.tenants.impersonate(id, admin.adminId, body);
   }
 
-  @Audit('tenant.data_key_rotated', 'tenant')
+  @AuditedInService('tenant.data_key_rotated')
   @ApiOkResponse({ type: DataKeyRotatedResponse })
   @ApiConflictResponse({ description: 'The tenant has been deleted' })
   @Post(':id/keys/rotate')

@@ -6,13 +6,14 @@ import { AdminAuthController } from './admin-auth.controller';
 import { AdminSessionsRepository } from './admin-sessions.repository';
 import { AdminSessionsService } from './admin-sessions.service';
 import { AdminRepository } from './admin.repository';
-import { AdminService } from './admin.service';
 import { AdminTenantKeysService } from './admin-tenant-keys.service';
 import { AdminAuditLogsController } from './admin-audit-logs.controller';
 import { AdminAuditLogsRepository } from './admin-audit-logs.repository';
 import { AdminJobsController } from './admin-jobs.controller';
 import { AdminPlansController } from './admin-plans.controller';
+import { AdminPlansService } from './admin-plans.service';
 import { AdminTenantsController } from './admin-tenants.controller';
+import { AdminTenantsService } from './admin-tenants.service';
 import { AdminUsageController } from './admin-usage.controller';
 import { AdminUsageRepository } from './admin-usage.repository';
 
@@ -20,6 +21,6 @@ import { AdminUsageRepository } from './admin-usage.repository';
 @Module({
   imports: [SystemDbModule, AuthApiModule, SecretsModule],
   controllers: [AdminAuthController, AdminTenantsController, AdminPlansController, AdminJobsController, AdminAuditLogsController, AdminUsageController],
-  providers: [AdminTenantKeysService, AdminRepository, AdminUsageRepository, AdminAuditLogsRepository, AdminService, AdminSessionsRepository, AdminSessionsService],
+  providers: [AdminTenantKeysService, AdminRepository, AdminUsageRepository, AdminAuditLogsRepository, AdminTenantsService, AdminPlansService, AdminSessionsRepository, AdminSessionsService],
 })
 export class AdminModule {}

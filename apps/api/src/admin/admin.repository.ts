@@ -3,7 +3,6 @@ import { and, asc, desc, eq, ilike, or } from 'drizzle-orm';
 import {
   Plan,
   plans,
-  systemAdmins,
   Tenant,
   TenantConfigOverrides,
   tenants,
@@ -36,11 +35,6 @@ const escapeLike = (value: string) => value.replace(/[\\%_]/g, (char) => `\\${ch
 @Injectable()
 export class AdminRepository {
   constructor(private readonly system: SystemTransaction) {}
-
-  async findAdminByEmail(email: string) {
-    const rows = await this.system.tx.select().from(systemAdmins).where(eq(systemAdmins.email, email));
-    return rows[0];
-  }
 
   async findPlanByKey(key: string): Promise<Plan | undefined> {
     const rows = await this.system.tx.select().from(plans).where(eq(plans.key, key));

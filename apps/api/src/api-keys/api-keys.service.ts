@@ -5,19 +5,8 @@ import { EventLog } from '@tenantry/events';
 import type { TenantPrincipal } from '@tenantry/tenancy';
 import { decodeCursor, PageQuery, toPage } from '../pagination/cursor';
 import { ApiKeysRepository } from './api-keys.repository';
-import { CreateApiKeyDto } from './dto/api-key.dto';
+import { CreateApiKeyDto, toApiKeyResponse } from './dto/api-key.dto';
 
-export const presentApiKey = (key: ApiKey) => ({
-  id: key.id,
-  name: key.name,
-  prefix: key.prefix,
-  role: key.role,
-  createdBy: key.createdBy,
-  lastUsedAt: key.lastUsedAt,
-  expiresAt: key.expiresAt,
-  revokedAt: key.revokedAt,
-  createdAt: key.createdAt,
-});
 
 @Injectable()
 export class ApiKeysService {
@@ -27,7 +16,7 @@ export class ApiKeysService {
   ) {}
 
   async list(query: PageQuery) {
-    return toPage(await this.repository.list(query.limit, decodeCursor(query.cursor)), query.limit, presentApiKey);
+    return toPage(await this.repository.list(query.limit, decodeCursor(query.cursor)), query.limit, toApiKeyResponse);
   }
 
   /** The secret is in this answer and nowhere else, ever. */
@@ -45,14 +34,14 @@ export class ApiKeysService {
       createdBy: actor.subjectId,
       expiresAt: input.expiresAt,
     });
-    const view = presentApiKey(row);
-    await this.events.record('api_key.created', { object: view });
+    const view = toApiKeyResponse(row);
+    await this.events.record('api_key.created', { object: { ...view } });
     return { ...view, key };
   }
 
   async revoke(id: string): Promise<void> {
     const revoked = await this.repository.revoke(id);
     if (!revoked) throw new NotFoundException('API key not found');
-    if (revoked.wasActive) await this.events.record('api_key.revoked', { object: presentApiKey(revoked) });
+    if (revoked.wasActive) await this.events.record('api_key.revoked', { object: { ...toApiKeyResponse(revoked) } });
   }
 }

@@ -20,20 +20,6 @@ export function auditLogConditions(tenantId: string, query: AuditLogQuery): SQL 
 
 export const auditLogOrder = [desc(auditLogs.at), desc(auditLogs.id)];
 
-export const presentAuditLog = (row: AuditLog) => ({
-  id: row.id,
-  at: row.at,
-  actorType: row.actorType,
-  actorId: row.actorId,
-  impersonatorId: row.impersonatorId,
-  action: row.action,
-  resourceType: row.resourceType,
-  resourceId: row.resourceId,
-  requestId: row.requestId,
-  ip: row.ip,
-  userAgent: row.userAgent,
-  changes: row.changes,
-});
 
 /** The keyset position of an audit row is (at, id). */
 export const auditPosition = (row: AuditLog) => ({ ...row, createdAt: row.at });

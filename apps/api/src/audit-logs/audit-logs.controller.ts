@@ -1,9 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { Roles } from '@tenantry/auth';
 import { toPage } from '../pagination/cursor';
-import { auditPosition, presentAuditLog } from './audit-log-filter';
+import { auditPosition } from './audit-log-filter';
 import { AuditLogsRepository } from './audit-logs.repository';
-import { AuditLogPage } from './dto/audit-log.dto';
+import { AuditLogPage, toAuditLogResponse } from './dto/audit-log.dto';
 import { AuditLogQuery } from './dto/audit-log-query.dto';
 
 @Roles('admin')
@@ -15,6 +15,6 @@ export class AuditLogsController {
   @Get()
   async list(@Query() query: AuditLogQuery): Promise<AuditLogPage> {
     const rows = (await this.repository.list(query)).map(auditPosition);
-    return toPage(rows, query.limit, presentAuditLog);
+    return toPage(rows, query.limit, toAuditLogResponse);
   }
 }

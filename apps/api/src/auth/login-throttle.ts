@@ -4,7 +4,7 @@ import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppConfig } from '@tenantry/config';
 import { REDIS } from '@tenantry/redis';
 
-import { TooManyRequestsException } from '../errors/too-many-requests.exception';
+import { TooManyRequestsException } from '@tenantry/errors';
 
 /**
  * Counts failed logins in Redis per account (scope + email) and per client IP. Past either limit,

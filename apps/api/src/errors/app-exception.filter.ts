@@ -11,7 +11,8 @@ import {
 } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import type { Response } from 'express';
-import { asPgError, isDatabaseUnavailable, PgError } from '@tenantry/db';
+import { asPgError, isDatabaseUnavailable, PG_ERROR, PgError } from '@tenantry/db';
+import { TooManyRequestsException } from '@tenantry/errors';
 import { DependencyUnavailableError } from '@tenantry/redis';
 
 /** Seconds a client is told to wait when the database is unreachable (a restart or failover takes a few). */
@@ -45,9 +46,8 @@ export class AppExceptionFilter extends BaseExceptionFilter {
       this.logger.warn(`database unavailable: ${exception instanceof Error ? exception.message : String(exception)}`);
       return this.catch(new UnavailableException('The database is unavailable; retry shortly', DATABASE_RETRY_AFTER_SECONDS), host);
     }
-    const retryAfter = (exception as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
-    if (exception instanceof HttpException && typeof retryAfter === 'number' && host.getType() === 'http') {
-      host.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(retryAfter));
+    if ((exception instanceof TooManyRequestsException || exception instanceof UnavailableException) && host.getType() === 'http') {
+      host.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(exception.retryAfterSeconds));
     }
     if (exception instanceof HttpException) return super.catch(exception, host);
     // body-parser's own errors (malformed JSON, body too large) carry a 4xx status of their own.
@@ -64,26 +64,26 @@ export class AppExceptionFilter extends BaseExceptionFilter {
 
   private fromPostgres(error: PgError): HttpException | undefined {
     switch (error.code) {
-      case '23505':
+      case PG_ERROR.UNIQUE_VIOLATION:
         return new ConflictException(conflictMessage(error));
-      case '23503':
+      case PG_ERROR.FOREIGN_KEY_VIOLATION:
         return new NotFoundException('A referenced resource does not exist');
-      case '22P02':
-      case '22007':
-      case '22008':
-      case '22009':
-      case '22021':
-      case '22003':
-      case '22001':
-      case '23502':
-      case '23514':
+      case PG_ERROR.INVALID_TEXT_REPRESENTATION:
+      case PG_ERROR.INVALID_DATETIME_FORMAT:
+      case PG_ERROR.DATETIME_FIELD_OVERFLOW:
+      case PG_ERROR.INVALID_TIME_ZONE_DISPLACEMENT_VALUE:
+      case PG_ERROR.CHARACTER_NOT_IN_REPERTOIRE:
+      case PG_ERROR.NUMERIC_VALUE_OUT_OF_RANGE:
+      case PG_ERROR.STRING_DATA_RIGHT_TRUNCATION:
+      case PG_ERROR.NOT_NULL_VIOLATION:
+      case PG_ERROR.CHECK_VIOLATION:
         return new BadRequestException('Invalid value');
-      case '42501':
+      case PG_ERROR.INSUFFICIENT_PRIVILEGE:
         return new ForbiddenException('Not allowed');
-      case '57014':
-      case '55P03':
-      case '40001':
-      case '40P01':
+      case PG_ERROR.QUERY_CANCELED:
+      case PG_ERROR.LOCK_NOT_AVAILABLE:
+      case PG_ERROR.SERIALIZATION_FAILURE:
+      case PG_ERROR.DEADLOCK_DETECTED:
         return new ServiceUnavailableException('The database is busy; retry shortly');
       default:
         return undefined;

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, Header, HttpCode, Param, ParseUUIDPipe, 
 import { ApiOkResponse, ApiProduces } from '@nestjs/swagger';
 import { Audit } from '@tenantry/audit';
 import { CurrentTenantPrincipal, Roles } from '@tenantry/auth';
-import { RequireFeature } from '@tenantry/plans';
+import { FEATURE, RequireFeature } from '@tenantry/plans';
 import type { TenantPrincipal } from '@tenantry/tenancy';
 import { PageQuery } from '../pagination/cursor';
 import { CreateProjectDto, ProjectPage, ProjectResponse, UpdateProjectDto } from './dto/project.dto';
@@ -18,7 +18,7 @@ export class ProjectsController {
   }
 
   /** Every project as CSV: a plan feature (declared before `:id`, which it would otherwise match). */
-  @RequireFeature('csv_export')
+  @RequireFeature(FEATURE.CSV_EXPORT)
   @ApiProduces('text/csv')
   @ApiOkResponse({ description: 'A header row, then one row per project', schema: { type: 'string' } })
   @Get('export.csv')

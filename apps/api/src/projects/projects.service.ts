@@ -3,21 +3,12 @@ import { AuditTrail } from '@tenantry/audit';
 import type { Project } from '@tenantry/db';
 import { EventLog } from '@tenantry/events';
 import { UsageRecorder } from '@tenantry/metering';
-import { CountedLimits } from '@tenantry/plans';
+import { CountedLimits, LIMIT } from '@tenantry/plans';
 import type { TenantPrincipal } from '@tenantry/tenancy';
 import { decodeCursor, Page, PageQuery, toPage } from '../pagination/cursor';
-import { CreateProjectDto, UpdateProjectDto } from './dto/project.dto';
+import { CreateProjectDto, ProjectResponse, toProjectResponse, UpdateProjectDto } from './dto/project.dto';
 import { ProjectsRepository } from './projects.repository';
 
-export const presentProject = (project: Project) => ({
-  id: project.id,
-  name: project.name,
-  description: project.description,
-  createdBy: project.createdBy,
-  createdAt: project.createdAt,
-  updatedAt: project.updatedAt,
-});
-export type ProjectView = ReturnType<typeof presentProject>;
 
 /** RFC 4180 quoting, and a leading quote for values a spreadsheet would run as a formula. */
 export function csvField(value: string): string {
@@ -35,9 +26,9 @@ export class ProjectsService {
     private readonly events: EventLog,
   ) {}
 
-  async list(query: PageQuery): Promise<Page<ProjectView>> {
+  async list(query: PageQuery): Promise<Page<ProjectResponse>> {
     const rows = await this.repository.list(query.limit, decodeCursor(query.cursor));
-    return toPage(rows, query.limit, presentProject);
+    return toPage(rows, query.limit, toProjectResponse);
   }
 
   async exportCsv(): Promise<string> {
@@ -53,8 +44,8 @@ export class ProjectsService {
     return `${lines.join('\r\n')}\r\n`;
   }
 
-  async get(id: string): Promise<ProjectView> {
-    return presentProject(await this.require(id));
+  async get(id: string): Promise<ProjectResponse> {
+    return toProjectResponse(await this.require(id));
   }
 
   /** 404 for a project that does not exist and for another tenant's alike. */
@@ -64,29 +55,29 @@ export class ProjectsService {
     return project;
   }
 
-  async create(input: CreateProjectDto, principal: TenantPrincipal): Promise<ProjectView> {
+  async create(input: CreateProjectDto, principal: TenantPrincipal): Promise<ProjectResponse> {
     const createdBy = principal.actorType === 'user' ? principal.subjectId : undefined;
-    await this.countedLimits.assertAvailable('projects', () => this.repository.count());
-    const project = presentProject(await this.repository.create({ ...input, createdBy }));
+    await this.countedLimits.assertAvailable(LIMIT.PROJECTS, () => this.repository.count());
+    const project = toProjectResponse(await this.repository.create({ ...input, createdBy }));
     this.usage.recordInTransaction('projects.created');
-    await this.events.record('project.created', { object: project });
+    await this.events.record('project.created', { object: { ...project } });
     return project;
   }
 
-  async update(id: string, changes: UpdateProjectDto): Promise<ProjectView> {
-    const previous = presentProject(await this.require(id));
+  async update(id: string, changes: UpdateProjectDto): Promise<ProjectResponse> {
+    const previous = toProjectResponse(await this.require(id));
     this.trail.recordBefore(previous);
     const updated = await this.repository.update(id, changes);
     if (!updated) throw new NotFoundException('Project not found');
-    const project = presentProject(updated);
-    await this.events.record('project.updated', { object: project, previous });
+    const project = toProjectResponse(updated);
+    await this.events.record('project.updated', { object: { ...project }, previous: { ...previous } });
     return project;
   }
 
   async remove(id: string): Promise<void> {
-    const project = presentProject(await this.require(id));
+    const project = toProjectResponse(await this.require(id));
     this.trail.recordBefore(project);
     if (!(await this.repository.remove(id))) throw new NotFoundException('Project not found');
-    await this.events.record('project.deleted', { object: project });
+    await this.events.record('project.deleted', { object: { ...project } });
   }
 }

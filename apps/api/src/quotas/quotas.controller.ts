@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { API_CALLS_QUOTA, Clock, CLOCK, monthPeriod } from '@tenantry/metering';
-import { EffectiveConfigService, RateLimitDecision } from '@tenantry/plans';
+import { Clock, CLOCK, monthPeriod } from '@tenantry/metering';
+import { EffectiveConfigService, LIMIT, rateLimitState } from '@tenantry/plans';
 import { UsageRepository } from '../usage/usage.repository';
 import { QuotaResponse } from './dto/quota.dto';
 import { QuotasRepository } from './quotas.repository';
@@ -24,20 +24,20 @@ export class QuotasController {
       this.repository.usage(),
       this.usage.apiCallsInMonth(new Date(month.start)),
     ]);
-    const rate = response.locals.rateLimit as RateLimitDecision | undefined;
+    const rate = rateLimitState(response).decision;
     const limitOf = (name: string) => config.limits[name] ?? null;
     return [
-      { metric: 'seats', limit: limitOf('seats'), used: usage.seats, period: 'none', resetsAt: null },
-      { metric: 'projects', limit: limitOf('projects'), used: usage.projects, period: 'none', resetsAt: null },
+      { metric: LIMIT.SEATS, limit: limitOf(LIMIT.SEATS), used: usage.seats, period: 'none', resetsAt: null },
+      { metric: LIMIT.PROJECTS, limit: limitOf(LIMIT.PROJECTS), used: usage.projects, period: 'none', resetsAt: null },
       {
-        metric: 'requests_per_minute',
-        limit: limitOf('requests_per_minute'),
+        metric: LIMIT.REQUESTS_PER_MINUTE,
+        limit: limitOf(LIMIT.REQUESTS_PER_MINUTE),
         used: rate?.isLimited && !rate.isFailOpen ? rate.limit - rate.remaining : null,
         period: 'minute',
         resetsAt: rate?.isLimited && !rate.isFailOpen ? new Date(Date.now() + rate.resetSeconds * 1000).toISOString() : null,
       },
       // Rolled-up calls: behind the live count by the metering lag (about two seconds).
-      { metric: API_CALLS_QUOTA, limit: limitOf(API_CALLS_QUOTA), used: apiCalls, period: 'month', resetsAt: new Date(month.end).toISOString() },
+      { metric: LIMIT.API_CALLS_PER_MONTH, limit: limitOf(LIMIT.API_CALLS_PER_MONTH), used: apiCalls, period: 'month', resetsAt: new Date(month.end).toISOString() },
     ];
   }
 }

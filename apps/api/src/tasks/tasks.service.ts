@@ -5,18 +5,9 @@ import { EventLog } from '@tenantry/events';
 import { UsageRecorder } from '@tenantry/metering';
 import { decodeCursor, Page, PageQuery, toPage } from '../pagination/cursor';
 import { ProjectsService } from '../projects/projects.service';
-import { CreateTaskDto, UpdateTaskDto } from './dto/task.dto';
+import { CreateTaskDto, TaskResponse, toTaskResponse, UpdateTaskDto } from './dto/task.dto';
 import { TasksRepository } from './tasks.repository';
 
-export const presentTask = (task: Task) => ({
-  id: task.id,
-  projectId: task.projectId,
-  title: task.title,
-  status: task.status,
-  createdAt: task.createdAt,
-  updatedAt: task.updatedAt,
-});
-export type TaskView = ReturnType<typeof presentTask>;
 
 @Injectable()
 export class TasksService {
@@ -28,33 +19,33 @@ export class TasksService {
     private readonly events: EventLog,
   ) {}
 
-  async list(projectId: string, query: PageQuery): Promise<Page<TaskView>> {
+  async list(projectId: string, query: PageQuery): Promise<Page<TaskResponse>> {
     await this.projects.require(projectId);
     const rows = await this.repository.list(projectId, query.limit, decodeCursor(query.cursor));
-    return toPage(rows, query.limit, presentTask);
+    return toPage(rows, query.limit, toTaskResponse);
   }
 
-  async create(projectId: string, input: CreateTaskDto): Promise<TaskView> {
+  async create(projectId: string, input: CreateTaskDto): Promise<TaskResponse> {
     await this.projects.require(projectId);
-    const task = presentTask(await this.repository.create({ projectId, ...input }));
+    const task = toTaskResponse(await this.repository.create({ projectId, ...input }));
     this.usage.recordInTransaction('tasks.created');
-    await this.events.record('task.created', { object: task });
+    await this.events.record('task.created', { object: { ...task } });
     return task;
   }
 
-  async get(projectId: string, id: string): Promise<TaskView> {
+  async get(projectId: string, id: string): Promise<TaskResponse> {
     const task = await this.repository.find(projectId, id);
     if (!task) throw new NotFoundException('Task not found');
-    return presentTask(task);
+    return toTaskResponse(task);
   }
 
-  async update(projectId: string, id: string, changes: UpdateTaskDto): Promise<TaskView> {
+  async update(projectId: string, id: string, changes: UpdateTaskDto): Promise<TaskResponse> {
     const previous = await this.get(projectId, id);
     this.trail.recordBefore(previous);
     const updated = await this.repository.update(projectId, id, changes);
     if (!updated) throw new NotFoundException('Task not found');
-    const task = presentTask(updated);
-    await this.events.record('task.updated', { object: task, previous });
+    const task = toTaskResponse(updated);
+    await this.events.record('task.updated', { object: { ...task }, previous: { ...previous } });
     return task;
   }
 
@@ -62,6 +53,6 @@ export class TasksService {
     const task = await this.get(projectId, id);
     this.trail.recordBefore(task);
     if (!(await this.repository.remove(projectId, id))) throw new NotFoundException('Task not found');
-    await this.events.record('task.deleted', { object: task });
+    await this.events.record('task.deleted', { object: { ...task } });
   }
 }

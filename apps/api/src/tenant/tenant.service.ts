@@ -1,9 +1,8 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { AuditTrail } from '@tenantry/audit';
-import { deepMerge, EffectiveConfigService, TenantConfigEvents } from '@tenantry/plans';
+import { deepMerge, EffectiveConfigService, settingsProblems, TenantConfigEvents } from '@tenantry/plans';
 import { LifecycleQueues, LifecycleJob } from '@tenantry/queues';
 import { TenantDirectoryRepository, TenantPrincipal, TenantTransaction } from '@tenantry/tenancy';
-import { settingsProblems } from './tenant-settings';
 import { TenantRepository } from './tenant.repository';
 
 @Injectable()

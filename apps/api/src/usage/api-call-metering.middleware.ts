@@ -1,6 +1,7 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { API_CALLS_METRIC, UsageRecorder } from '@tenantry/metering';
+import { rateLimitState } from '@tenantry/plans';
 import type { Principal } from '@tenantry/tenancy';
 
 /**
@@ -16,7 +17,7 @@ export class ApiCallMetering implements NestMiddleware {
   use(request: Request & { user?: Principal }, response: Response, next: NextFunction): void {
     response.once('finish', () => {
       const principal = request.user;
-      if (principal?.kind !== 'tenant' || response.locals.isRefusedByLimits) return;
+      if (principal?.kind !== 'tenant' || rateLimitState(response).isRefused) return;
       const route = (request as Request & { route?: { path?: string } }).route?.path;
       this.recorder.record(principal.tenantId, API_CALLS_METRIC, {
         route: route ? `${request.method} ${request.baseUrl}${route}` : request.method,

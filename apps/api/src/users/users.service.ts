@@ -3,22 +3,13 @@ import { AuditTrail } from '@tenantry/audit';
 import { hashPassword } from '@tenantry/auth';
 import type { TenantRole, User } from '@tenantry/db';
 import { EventLog } from '@tenantry/events';
-import { CountedLimits } from '@tenantry/plans';
+import { CountedLimits, LIMIT } from '@tenantry/plans';
 import type { TenantPrincipal } from '@tenantry/tenancy';
 import { RefreshTokensRepository } from '../auth/refresh-tokens.repository';
 import { decodeCursor, Page, PageQuery, toPage } from '../pagination/cursor';
-import { CreateUserDto, UpdateUserDto } from './dto/user.dto';
+import { CreateUserDto, toUserResponse, UpdateUserDto, UserResponse } from './dto/user.dto';
 import { UsersRepository } from './users.repository';
 
-export const presentUser = (user: User) => ({
-  id: user.id,
-  email: user.email,
-  role: user.role,
-  isInvited: user.passwordHash === null,
-  createdAt: user.createdAt,
-  updatedAt: user.updatedAt,
-});
-export type UserView = ReturnType<typeof presentUser>;
 
 /**
  * Membership rules. Route access (admin and up) is the guard's job; these are the rules about
@@ -34,30 +25,30 @@ export class UsersService {
     private readonly events: EventLog,
   ) {}
 
-  async list(query: PageQuery): Promise<Page<UserView>> {
-    return toPage(await this.repository.list(query.limit, decodeCursor(query.cursor)), query.limit, presentUser);
+  async list(query: PageQuery): Promise<Page<UserResponse>> {
+    return toPage(await this.repository.list(query.limit, decodeCursor(query.cursor)), query.limit, toUserResponse);
   }
 
-  async create(actor: TenantPrincipal, input: CreateUserDto): Promise<UserView> {
+  async create(actor: TenantPrincipal, input: CreateUserDto): Promise<UserResponse> {
     this.assertMayGrant(actor, input.role);
-    await this.countedLimits.assertAvailable('seats', () => this.repository.count());
+    await this.countedLimits.assertAvailable(LIMIT.SEATS, () => this.repository.count());
     const passwordHash = input.password ? await hashPassword(input.password) : null;
-    const user = presentUser(await this.repository.create({ email: input.email, role: input.role, passwordHash }));
-    await this.events.record('user.created', { object: user });
+    const user = toUserResponse(await this.repository.create({ email: input.email, role: input.role, passwordHash }));
+    await this.events.record('user.created', { object: { ...user } });
     return user;
   }
 
-  async update(actor: TenantPrincipal, id: string, input: UpdateUserDto): Promise<UserView> {
+  async update(actor: TenantPrincipal, id: string, input: UpdateUserDto): Promise<UserResponse> {
     const target = await this.require(id);
-    const previous = presentUser(target);
+    const previous = toUserResponse(target);
     this.trail.recordBefore(previous);
     this.assertMayManage(actor, target);
     this.assertMayGrant(actor, input.role);
     if (target.role === 'owner' && input.role !== 'owner') await this.assertAnotherOwnerRemains(target.id);
-    const updated = presentUser((await this.repository.updateRole(id, input.role))!);
+    const updated = toUserResponse((await this.repository.updateRole(id, input.role))!);
     if (input.role !== target.role) {
       await this.refreshTokens.revokeAllOfUser(id);
-      await this.events.record('user.role_changed', { object: updated, previous });
+      await this.events.record('user.role_changed', { object: { ...updated }, previous: { ...previous } });
     }
     return updated;
   }
@@ -65,13 +56,13 @@ export class UsersService {
   /** Its refresh tokens go with it; API keys it created belong to the tenant and stay. */
   async remove(actor: TenantPrincipal, id: string): Promise<void> {
     const target = await this.require(id);
-    const user = presentUser(target);
+    const user = toUserResponse(target);
     this.trail.recordBefore(user);
     this.assertMayManage(actor, target);
     if (target.role === 'owner') await this.assertAnotherOwnerRemains(target.id);
     await this.refreshTokens.revokeAllOfUser(id);
     await this.repository.remove(id);
-    await this.events.record('user.removed', { object: user });
+    await this.events.record('user.removed', { object: { ...user } });
   }
 
   private async require(id: string): Promise<User> {

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { sql } from 'drizzle-orm';
 import { AppConfig } from '@tenantry/config';
+import { LIMIT } from '@tenantry/plans';
 import { SystemTransaction } from '@tenantry/system-db';
 
 /**
@@ -27,8 +28,8 @@ export class AuditRetention {
           join tenants t on t.id = a.tenant_id
           join plans p on p.key = t.plan
           where a.at < now() - make_interval(days => coalesce(
-            (t.config -> 'limits' ->> 'audit_retention_days')::int,
-            (p.limits ->> 'audit_retention_days')::int))
+            (t.config -> 'limits' ->> ${LIMIT.AUDIT_RETENTION_DAYS}::text)::int,
+            (p.limits ->> ${LIMIT.AUDIT_RETENTION_DAYS}::text)::int))
           limit ${batchSize}))`));
       deleted += result.count;
       if (result.count < batchSize) break;

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { sql } from 'drizzle-orm';
 import { Plan, TenantConfigOverrides } from '@tenantry/db';
-import { API_CALLS_METRIC, API_CALLS_QUOTA, Clock, CLOCK, monthPeriod, OverQuotaFlags } from '@tenantry/metering';
-import { mergeEffectiveConfig } from '@tenantry/plans';
+import { API_CALLS_METRIC, Clock, CLOCK, monthPeriod, OverQuotaFlags } from '@tenantry/metering';
+import { LIMIT, mergeEffectiveConfig } from '@tenantry/plans';
 import { SystemTransaction } from '@tenantry/system-db';
 
 /**
@@ -49,7 +49,7 @@ export class MonthlyQuotaEvaluator {
     const overQuota: { tenantId: string; resetsAt: number }[] = [];
     const withinQuota: string[] = [];
     for (const row of rows) {
-      const quota = mergeEffectiveConfig(row.plan, row.config).limits[API_CALLS_QUOTA];
+      const quota = mergeEffectiveConfig(row.plan, row.config).limits[LIMIT.API_CALLS_PER_MONTH];
       if (quota !== undefined && Number(row.used ?? 0) >= quota) overQuota.push({ tenantId: row.id, resetsAt: period.end });
       else withinQuota.push(row.id);
     }

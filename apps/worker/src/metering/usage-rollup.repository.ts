@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_DATABASE, DatabaseHandle, Plan, TenantConfigOverrides } from '@tenantry/db';
-import { API_CALLS_METRIC, API_CALLS_QUOTA, TenantRollup } from '@tenantry/metering';
-import { mergeEffectiveConfig } from '@tenantry/plans';
+import { API_CALLS_METRIC, TenantRollup } from '@tenantry/metering';
+import { LIMIT, mergeEffectiveConfig } from '@tenantry/plans';
 import { setTenantScope } from '@tenantry/tenancy';
 
 export interface AppliedTenantRollup {
@@ -64,7 +64,7 @@ export class UsageRollupRepository {
             on conflict (tenant_id, metric, granularity, bucket_start) do update set value = u.value + excluded.value
             returning u.metric, u.granularity, u.bucket_start, u.value
           ), quota as (
-            select coalesce((config -> 'limits' ->> ${API_CALLS_QUOTA})::bigint, (plan -> 'limits' ->> ${API_CALLS_QUOTA})::bigint) as value from tenant
+            select coalesce((config -> 'limits' ->> ${LIMIT.API_CALLS_PER_MONTH}::text)::bigint, (plan -> 'limits' ->> ${LIMIT.API_CALLS_PER_MONTH}::text)::bigint) as value from tenant
           ), crossed as (
             -- The month total went from under the quota to at or over it with this batch.
             select a.bucket_start, a.value as used, q.value as quota
@@ -79,7 +79,7 @@ export class UsageRollupRepository {
             insert into events (tenant_id, id, type, data)
             select ${rollup.tenantId}, md5('usage.quota_exceeded:' || ${rollup.tenantId}::text || ':' || extract(epoch from c.bucket_start)::bigint::text || ':' || c.quota::text)::uuid, 'usage.quota_exceeded',
               jsonb_build_object('object', jsonb_build_object(
-                'metric', ${API_CALLS_QUOTA}::text, 'limit', c.quota, 'used', c.used, 'period', 'month',
+                'metric', ${LIMIT.API_CALLS_PER_MONTH}::text, 'limit', c.quota, 'used', c.used, 'period', 'month',
                 'resetsAt', to_char((c.bucket_start at time zone 'UTC' + interval '1 month'), 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')))
             from crossed c
             on conflict do nothing
@@ -96,7 +96,7 @@ export class UsageRollupRepository {
     return rollups.map((rollup, index) => {
       const [row] = rows[index * 2 + 1] as unknown as ApplyRow[];
       const plan = row?.plan;
-      const quota = plan ? mergeEffectiveConfig(plan, row.config ?? {}).limits[API_CALLS_QUOTA] : undefined;
+      const quota = plan ? mergeEffectiveConfig(plan, row.config ?? {}).limits[LIMIT.API_CALLS_PER_MONTH] : undefined;
       return {
         tenantId: rollup.tenantId,
         isApplied: row?.isApplied ?? false,

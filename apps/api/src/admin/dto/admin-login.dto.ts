@@ -1,9 +1,9 @@
-import { Transform } from 'class-transformer';
 import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
+import { ToEmail } from '../../validation';
 
 export class AdminLoginDto {
   /** @example "ops@tenantry.example" */
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @ToEmail()
   @IsEmail()
   @MaxLength(254)
   email: string;

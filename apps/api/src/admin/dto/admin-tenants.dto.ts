@@ -1,10 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
-import { TENANT_STATUSES, TenantRole, TenantStatus } from '@tenantry/db';
+import { type Tenant, TENANT_STATUSES, TenantRole, TenantStatus } from '@tenantry/db';
 import { TenantSummary } from '../../auth/dto/me.dto';
 import { PageQuery } from '../../pagination/cursor';
 import { TenantSettings } from '../../tenant/dto/tenant-settings.dto';
+import { Trim } from '../../validation';
 
 export class ListTenantsQuery extends PageQuery {
   /** @example "suspended" */
@@ -28,7 +28,7 @@ export class ListTenantsQuery extends PageQuery {
 export class UpdateTenantDto {
   /** @example "Acme Corporation" */
   @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @Trim()
   @IsString()
   @MinLength(1)
   @MaxLength(200)
@@ -48,7 +48,7 @@ export class ImpersonateDto {
   userId?: string;
 
   /** Recorded in the tenant's audit log. @example "Support ticket 4711: the dashboard shows no projects" */
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @Trim()
   @IsString()
   @MinLength(3)
   @MaxLength(500)
@@ -190,4 +190,19 @@ export class DataKeyRotatedResponse {
 
   /** @example 3 */
   reencrypted: number;
+}
+
+/** The answer for one tenant row: what the API shows of it. */
+export function toTenantResponse(tenant: Tenant): TenantResponse {
+  return {
+    id: tenant.id,
+    slug: tenant.slug,
+    name: tenant.name,
+    plan: tenant.plan,
+    status: tenant.status,
+    config: tenant.config,
+    settings: tenant.settings,
+    createdAt: tenant.createdAt,
+    updatedAt: tenant.updatedAt,
+  };
 }

@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import {
   IsDefined,
   IsEmail,
@@ -14,10 +14,11 @@ import {
 import { IsAcceptablePassword } from '@tenantry/auth';
 import { SLUG_PATTERN, TenantRole } from '@tenantry/db';
 import { TenantResponse } from './admin-tenants.dto';
+import { ToEmail } from '../../validation';
 
 export class FirstAdminDto {
   /** @example "ada@acme.example" */
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @ToEmail()
   @IsEmail()
   @MaxLength(254)
   email: string;

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsObject, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import type { Plan } from '@tenantry/db';
 
 const NAME = /^[a-z][a-z0-9_]{0,63}$/;
 
@@ -77,4 +78,17 @@ export class PlanResponse {
 /** Every plan, oldest first. */
 export class PlanList {
   data: PlanResponse[];
+}
+
+/** The answer for one plan row: what the API shows of it. */
+export function toPlanResponse(plan: Plan): PlanResponse {
+  return {
+    id: plan.id,
+    key: plan.key,
+    name: plan.name,
+    features: plan.features,
+    limits: plan.limits,
+    createdAt: plan.createdAt,
+    updatedAt: plan.updatedAt,
+  };
 }

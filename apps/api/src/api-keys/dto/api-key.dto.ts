@@ -1,10 +1,11 @@
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import { IsDate, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-import { TENANT_ROLES, TenantRole } from '@tenantry/db';
+import { type ApiKey, TENANT_ROLES, TenantRole } from '@tenantry/db';
+import { Trim } from '../../validation';
 
 export class CreateApiKeyDto {
   /** @example "CI deploys" */
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @Trim()
   @IsString()
   @MinLength(1)
   @MaxLength(100)
@@ -61,4 +62,19 @@ export class ApiKeyPage {
 
   /** Null on the last page. @example "MjAyNS0wMS0wMlQwMzowNDowNS4wMDBafDNjOWEx" */
   nextCursor: string | null;
+}
+
+/** The answer for one apiKey row: what the API shows of it. */
+export function toApiKeyResponse(key: ApiKey): ApiKeyResponse {
+  return {
+    id: key.id,
+    name: key.name,
+    prefix: key.prefix,
+    role: key.role,
+    createdBy: key.createdBy,
+    lastUsedAt: key.lastUsedAt,
+    expiresAt: key.expiresAt,
+    revokedAt: key.revokedAt,
+    createdAt: key.createdAt,
+  };
 }

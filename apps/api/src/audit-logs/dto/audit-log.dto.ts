@@ -1,4 +1,4 @@
-import type { ActorType } from '@tenantry/db';
+import type { ActorType, AuditLog } from '@tenantry/db';
 
 /** One audit record: who did what to which resource, from where, and what changed. */
 export class AuditLogResponse {
@@ -48,4 +48,22 @@ export class AuditLogPage {
 
   /** Null on the last page. @example "MjAyNS0wMS0wMlQwMzowNDowNS4wMDBafDdjNmI1" */
   nextCursor: string | null;
+}
+
+/** The answer for one auditLog row: what the API shows of it. */
+export function toAuditLogResponse(row: AuditLog): AuditLogResponse {
+  return {
+    id: row.id,
+    at: row.at,
+    actorType: row.actorType,
+    actorId: row.actorId,
+    impersonatorId: row.impersonatorId,
+    action: row.action,
+    resourceType: row.resourceType,
+    resourceId: row.resourceId,
+    requestId: row.requestId,
+    ip: row.ip,
+    userAgent: row.userAgent,
+    changes: row.changes,
+  };
 }

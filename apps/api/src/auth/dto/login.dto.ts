@@ -1,18 +1,16 @@
-import { Transform } from 'class-transformer';
 import { IsEmail, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-
-const trimLower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
+import { ToEmail, TrimLowerCase } from '../../validation';
 
 export class LoginDto {
   /** The tenant's slug; may be omitted when the host is `<slug>.<BASE_DOMAIN>`. @example "acme" */
   @IsOptional()
-  @Transform(trimLower)
+  @TrimLowerCase()
   @IsString()
   @MaxLength(63)
   tenant?: string;
 
   /** @example "ada@acme.example" */
-  @Transform(trimLower)
+  @ToEmail()
   @IsEmail()
   @MaxLength(254)
   email: string;

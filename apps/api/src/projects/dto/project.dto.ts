@@ -1,11 +1,10 @@
-import { Transform } from 'class-transformer';
 import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+import { Optional, Trim } from '../../validation';
+import type { Project } from '@tenantry/db';
 
 export class CreateProjectDto {
   /** @example "Website relaunch" */
-  @Transform(trim)
+  @Trim()
   @IsString()
   @MinLength(1)
   @MaxLength(200)
@@ -21,14 +20,14 @@ export class CreateProjectDto {
 export class UpdateProjectDto {
   /** @example "Website relaunch 2.0" */
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @IsString()
   @MinLength(1)
   @MaxLength(200)
   name?: string;
 
   /** `null` clears it. @example "Now with a blog" */
-  @IsOptional()
+  @Optional({ nullable: true })
   @IsString()
   @MaxLength(5000)
   description?: string | null;
@@ -59,4 +58,16 @@ export class ProjectPage {
 
   /** Null on the last page. @example "MjAyNS0wMS0wMlQwMzowNDowNS4wMDBafDZmMWMy" */
   nextCursor: string | null;
+}
+
+/** The answer for one project row: what the API shows of it. */
+export function toProjectResponse(project: Project): ProjectResponse {
+  return {
+    id: project.id,
+    name: project.name,
+    description: project.description,
+    createdBy: project.createdBy,
+    createdAt: project.createdAt,
+    updatedAt: project.updatedAt,
+  };
 }

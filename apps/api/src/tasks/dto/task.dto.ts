@@ -1,12 +1,10 @@
-import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-import { TASK_STATUSES, TaskStatus } from '@tenantry/db';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+import { type Task, TASK_STATUSES, TaskStatus } from '@tenantry/db';
+import { Trim } from '../../validation';
 
 export class CreateTaskDto {
   /** @example "Write the release notes" */
-  @Transform(trim)
+  @Trim()
   @IsString()
   @MinLength(1)
   @MaxLength(500)
@@ -21,7 +19,7 @@ export class CreateTaskDto {
 export class UpdateTaskDto {
   /** @example "Write and publish the release notes" */
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @IsString()
   @MinLength(1)
   @MaxLength(500)
@@ -58,4 +56,16 @@ export class TaskPage {
 
   /** Null on the last page. */
   nextCursor: string | null;
+}
+
+/** The answer for one task row: what the API shows of it. */
+export function toTaskResponse(task: Task): TaskResponse {
+  return {
+    id: task.id,
+    projectId: task.projectId,
+    title: task.title,
+    status: task.status,
+    createdAt: task.createdAt,
+    updatedAt: task.updatedAt,
+  };
 }

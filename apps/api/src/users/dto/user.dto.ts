@@ -1,11 +1,11 @@
-import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, MaxLength } from 'class-validator';
 import { IsAcceptablePassword } from '@tenantry/auth';
-import { TENANT_ROLES, TenantRole } from '@tenantry/db';
+import { TENANT_ROLES, TenantRole, type User } from '@tenantry/db';
+import { ToEmail } from '../../validation';
 
 export class CreateUserDto {
   /** @example "ada@acme.example" */
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @ToEmail()
   @IsEmail()
   @MaxLength(254)
   email: string;
@@ -55,4 +55,16 @@ export class UserPage {
 
   /** Null on the last page. @example "MjAyNS0wMS0wMlQwMzowNDowNS4wMDBafDBiN2Uy" */
   nextCursor: string | null;
+}
+
+/** The answer for one user row: what the API shows of it. */
+export function toUserResponse(user: User): UserResponse {
+  return {
+    id: user.id,
+    email: user.email,
+    role: user.role,
+    isInvited: user.passwordHash === null,
+    createdAt: user.createdAt,
+    updatedAt: user.updatedAt,
+  };
 }

@@ -1,47 +1,20 @@
-import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { AuditWriter } from '@tenantry/audit';
 import { AppConfig } from '@tenantry/config';
-import { hashPassword, TokenPair, TokenService, verifyPassword } from '@tenantry/auth';
-import type { Plan, Tenant } from '@tenantry/db';
+import { hashPassword, TokenService } from '@tenantry/auth';
+import type { Tenant } from '@tenantry/db';
 import { EventLog, EventType } from '@tenantry/events';
-import { API_CALLS_METRIC, API_CALLS_QUOTA, Clock, CLOCK, monthPeriod } from '@tenantry/metering';
-import { mergeEffectiveConfig, TenantConfigEvents } from '@tenantry/plans';
+import { API_CALLS_METRIC, Clock, CLOCK, monthPeriod } from '@tenantry/metering';
+import { LIMIT, mergeEffectiveConfig, mergeOverrides, parseConfigOverrides, TenantConfigEvents } from '@tenantry/plans';
 import { LifecycleQueues } from '@tenantry/queues';
 import { DependencyUnavailableError } from '@tenantry/redis';
 import { SystemTransaction } from '@tenantry/system-db';
-import { LoginThrottle } from '../auth/login-throttle';
-import { decodeCursor, PageQuery, toPage } from '../pagination/cursor';
-import { AdminSessionsService } from './admin-sessions.service';
+import { decodeCursor, toPage } from '../pagination/cursor';
 import { AdminRepository } from './admin.repository';
 import { AdminUsageRepository } from './admin-usage.repository';
-import { limitsProblems, mergeOverrides, parseConfigOverrides } from './config-overrides';
-import { AdminLoginDto } from './dto/admin-login.dto';
-import { ImpersonateDto, ListTenantsQuery, UpdateTenantDto } from './dto/admin-tenants.dto';
+import { ImpersonateDto, ListTenantsQuery, toTenantResponse, UpdateTenantDto } from './dto/admin-tenants.dto';
 import { CreateTenantDto } from './dto/create-tenant.dto';
-import { CreatePlanDto, UpdatePlanDto } from './dto/plan.dto';
-
-export const presentTenant = (tenant: Tenant) => ({
-  id: tenant.id,
-  slug: tenant.slug,
-  name: tenant.name,
-  plan: tenant.plan,
-  status: tenant.status,
-  config: tenant.config,
-  settings: tenant.settings,
-  createdAt: tenant.createdAt,
-  updatedAt: tenant.updatedAt,
-});
-
-export const presentPlan = (plan: Plan) => ({
-  id: plan.id,
-  key: plan.key,
-  name: plan.name,
-  features: plan.features,
-  limits: plan.limits,
-  createdAt: plan.createdAt,
-  updatedAt: plan.updatedAt,
-});
 
 /** What a tenant's own event log says about the tenant: no overrides or internal settings. */
 const presentTenantToTenant = (tenant: Tenant) => ({ id: tenant.id, slug: tenant.slug, name: tenant.name, plan: tenant.plan, status: tenant.status });
@@ -53,35 +26,24 @@ const TENANT_EVENTS: Record<string, EventType | undefined> = {
   'tenant.resumed': 'tenant.resumed',
 };
 
+/**
+ * The operator's work on tenants: provisioning, the lifecycle (suspend, resume, delete, export),
+ * overrides and impersonation. Each change and its audit row commit in one system transaction.
+ */
 @Injectable()
-export class AdminService {
+export class AdminTenantsService {
   constructor(
     private readonly system: SystemTransaction,
     private readonly repository: AdminRepository,
-    private readonly sessions: AdminSessionsService,
-    private readonly throttle: LoginThrottle,
+    private readonly usage: AdminUsageRepository,
     private readonly tokens: TokenService,
     private readonly queues: LifecycleQueues,
     private readonly config: AppConfig,
     private readonly audit: AuditWriter,
-    private readonly usage: AdminUsageRepository,
     private readonly configEvents: TenantConfigEvents,
     private readonly events: EventLog,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
-
-  async login(input: AdminLoginDto, ip: string): Promise<TokenPair> {
-    const account = `system:${input.email}`;
-    await this.throttle.assertAllowed(account, ip);
-    const admin = await this.system.run(() => this.repository.findAdminByEmail(input.email));
-    const isValid = await verifyPassword(admin?.passwordHash, input.password);
-    if (!admin || !isValid) {
-      await this.throttle.recordFailure(account, ip);
-      throw new UnauthorizedException('Invalid credentials');
-    }
-    await this.throttle.recordSuccess(account);
-    return this.sessions.start(admin.id);
-  }
 
   /** All or nothing; a taken slug is a 409 from the unique constraint, mapped once by the filter. */
   async provisionTenant(input: CreateTenantDto) {
@@ -110,7 +72,7 @@ export class AdminService {
     });
     await this.configEvents.publishChanged(tenant.id);
     return {
-      tenant: presentTenant(tenant),
+      tenant: toTenantResponse(tenant),
       admin: { id: owner.id, email: owner.email, role: owner.role, ...(temporaryPassword ? { temporaryPassword } : {}) },
     };
   }
@@ -118,7 +80,7 @@ export class AdminService {
   async listTenants(query: ListTenantsQuery) {
     const after = decodeCursor(query.cursor);
     const rows = await this.system.run(() => this.repository.listTenants(query, query.limit, after));
-    return toPage(rows, query.limit, presentTenant);
+    return toPage(rows, query.limit, toTenantResponse);
   }
 
   /** The tenant with its effective config and usage summary. */
@@ -131,13 +93,13 @@ export class AdminService {
     });
     const effectiveConfig = plan ? mergeEffectiveConfig(plan, tenant.config, tenant.settings) : null;
     return {
-      ...presentTenant(tenant),
+      ...toTenantResponse(tenant),
       effectiveConfig,
       // This calendar month (UTC) so far, as rolled up (behind live traffic by the metering lag).
       usage: {
         period: { start: new Date(month.start).toISOString(), end: new Date(month.end).toISOString() },
         metrics: totals,
-        apiCalls: { used: totals[API_CALLS_METRIC] ?? 0, limit: effectiveConfig?.limits[API_CALLS_QUOTA] ?? null },
+        apiCalls: { used: totals[API_CALLS_METRIC] ?? 0, limit: effectiveConfig?.limits[LIMIT.API_CALLS_PER_MONTH] ?? null },
       },
     };
   }
@@ -147,7 +109,7 @@ export class AdminService {
       throw new BadRequestException(`plan "${input.plan}" does not exist`);
     }
     const action = input.plan !== undefined ? 'tenant.plan_changed' : 'tenant.updated';
-    return presentTenant(await this.changeTenant(id, action, () => ({ ...input })));
+    return toTenantResponse(await this.changeTenant(id, action, () => ({ ...input })));
   }
 
   async patchConfig(id: string, patch: Record<string, unknown>) {
@@ -157,7 +119,7 @@ export class AdminService {
 
   async setSuspended(id: string, isSuspended: boolean) {
     const action = isSuspended ? 'tenant.suspended' : 'tenant.resumed';
-    return presentTenant(await this.changeTenant(id, action, () => ({ status: isSuspended ? 'suspended' : 'active' })));
+    return toTenantResponse(await this.changeTenant(id, action, () => ({ status: isSuspended ? 'suspended' : 'active' })));
   }
 
   /**
@@ -240,45 +202,6 @@ export class AdminService {
       }),
     );
     return { ...token, user: { id: user.id, email: user.email, role: user.role }, reason: input.reason };
-  }
-
-  async listPlans() {
-    return { data: (await this.system.run(() => this.repository.listPlans())).map(presentPlan) };
-  }
-
-  async getPlan(id: string) {
-    const plan = await this.system.run(() => this.repository.findPlan(id));
-    if (!plan) throw new NotFoundException('Plan not found');
-    return presentPlan(plan);
-  }
-
-  async createPlan(input: CreatePlanDto) {
-    this.assertLimits(input.limits);
-    const created = await this.system.run(async () => {
-      const plan = await this.repository.createPlan({ ...input, features: [...new Set(input.features)] });
-      await this.audit.writeSystem({ action: 'plan.created', details: presentPlan(plan) });
-      return presentPlan(plan);
-    });
-    await this.configEvents.publishAllChanged();
-    return created;
-  }
-
-  async updatePlan(id: string, input: UpdatePlanDto) {
-    if (input.limits) this.assertLimits(input.limits);
-    const updated = await this.system.run(async () => {
-      const plan = await this.repository.updatePlan(id, { ...input, ...(input.features ? { features: [...new Set(input.features)] } : {}) });
-      if (!plan) throw new NotFoundException('Plan not found');
-      await this.audit.writeSystem({ action: 'plan.updated', details: { id, ...input } });
-      return presentPlan(plan);
-    });
-    // Tenants on the plan are any tenants: every process drops every cached config.
-    await this.configEvents.publishAllChanged();
-    return updated;
-  }
-
-  private assertLimits(limits: Record<string, unknown>): void {
-    const problems = limitsProblems(limits, 'limits', false);
-    if (problems.length > 0) throw new BadRequestException(problems);
   }
 
   private async requireTenant(id: string): Promise<Tenant> {

@@ -7,9 +7,9 @@ import { EffectiveConfig } from './effective-config';
 import { EffectiveConfigService } from './effective-config.service';
 
 /** How long an entry lives while this process hears invalidations. */
-export const LIMITS_CACHE_MAX_AGE_MS = 30_000;
+export const EFFECTIVE_CONFIG_CACHE_MAX_AGE_MS = 30_000;
 /** How long it lives while it may not (the subscriber is not connected). */
-export const LIMITS_CACHE_FALLBACK_MAX_AGE_MS = 1000;
+export const EFFECTIVE_CONFIG_CACHE_FALLBACK_MAX_AGE_MS = 1000;
 
 /** Message: a tenant id, or `*` for every tenant (a plan changed). */
 export const tenantConfigChannel = (config: AppConfig): string => `${config.get('REDIS_KEY_PREFIX')}:tenant-config-changed`;
@@ -23,8 +23,8 @@ export const tenantConfigChannel = (config: AppConfig): string => `${config.get(
  * so entries then live at most a second, and all are dropped when it subscribes again.
  */
 @Injectable()
-export class TenantLimitsCache implements OnModuleInit, OnApplicationShutdown {
-  private readonly logger = new Logger(TenantLimitsCache.name);
+export class EffectiveConfigCache implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(EffectiveConfigCache.name);
   private readonly entries = new Map<string, { config: EffectiveConfig; loadedAt: number }>();
   private subscriber?: Redis;
   private listening = false;
@@ -83,7 +83,7 @@ export class TenantLimitsCache implements OnModuleInit, OnApplicationShutdown {
   /** Undefined for a tenant that does not exist; the tenant interceptor then answers 401. */
   async get(tenantId: string): Promise<EffectiveConfig | undefined> {
     const entry = this.entries.get(tenantId);
-    const maxAge = this.listening ? LIMITS_CACHE_MAX_AGE_MS : LIMITS_CACHE_FALLBACK_MAX_AGE_MS;
+    const maxAge = this.listening ? EFFECTIVE_CONFIG_CACHE_MAX_AGE_MS : EFFECTIVE_CONFIG_CACHE_FALLBACK_MAX_AGE_MS;
     if (entry && Date.now() - entry.loadedAt < maxAge) return entry.config;
     const loadStartedAt = Date.now();
     const generation = this.generation;

@@ -1,6 +1,9 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 
-/** 429 that carries its Retry-After; the exception filter turns it into the header. */
+/**
+ * 429 that carries its Retry-After, for every refusal of the kind "not now": the login throttle,
+ * the rate limiter and the monthly quota. The API's exception filter writes the header.
+ */
 export class TooManyRequestsException extends HttpException {
   readonly retryAfterSeconds: number;
 

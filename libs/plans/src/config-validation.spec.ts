@@ -1,4 +1,4 @@
-import { settingsProblems } from './tenant-settings';
+import { settingsProblems } from './config-validation';
 
 describe('settingsProblems', () => {
   it('accepts valid settings', () => {
