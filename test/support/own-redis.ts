@@ -37,12 +37,22 @@ export class OwnRedis {
     throw new Error(`redis-server on ${this.port} did not start`);
   }
 
+  /** SIGSTOP: the server keeps its sockets and answers nothing, like a Redis that hangs. */
+  pause(): void {
+    this.process?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.process?.kill('SIGCONT');
+  }
+
   async stop(): Promise<void> {
     const child = this.process;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     await new Promise<void>((resolve) => {
       child.once('exit', () => resolve());
       child.kill('SIGKILL');
+      child.kill('SIGCONT');
     });
   }
 }

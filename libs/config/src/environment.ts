@@ -215,11 +215,20 @@ export class Environment {
   @Matches(/^[a-z0-9.-]+$/i, { message: 'BASE_DOMAIN must be a host name such as example.com' })
   BASE_DOMAIN?: string;
 
+  /** statement_timeout of every app-role transaction (SET LOCAL at its BEGIN, which a transaction pooler accepts). */
   @Transform(toInt)
   @IsInt()
   @Min(1)
   @Max(600000)
   DB_STATEMENT_TIMEOUT_MS = 10000;
+
+  /**
+   * Prepared statements on the database connections. false for PgBouncer before 1.21 in
+   * transaction mode; `?prepare=false` on a URL also turns them off for that URL.
+   */
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'DB_PREPARE must be true or false' })
+  DB_PREPARE = true;
 
   /** Whether tenant requests and domain events are metered (off: no usage, no monthly API-call quota). */
   @Transform(toBoolean)

@@ -1,7 +1,9 @@
 import { drizzle, PostgresJsDatabase, PostgresJsSession, PostgresJsTransaction } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { watchPool } from '@tenantry/metrics';
+import { connectionSocket } from './connection-socket';
 import { trackPoolUsage } from './pool-usage';
+import { beginStatement, runReservedTransaction, TransactionPrelude, withGuardedTransactions } from './reserved-transaction';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
@@ -11,9 +13,6 @@ export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 
 export type IsolationLevel = 'read committed' | 'repeatable read' | 'serializable';
 
-/** Statements a pipelined transaction sends right after BEGIN, on its own connection. */
-export type TransactionPrelude = (sql: postgres.Sql) => postgres.PendingQuery<postgres.Row[]>[];
-
 export interface DatabaseHandle {
   readonly db: Database;
   readonly client: postgres.Sql;
@@ -21,7 +20,8 @@ export interface DatabaseHandle {
    * `db.transaction(work)` in fewer round trips: BEGIN, the prelude's statements and the work's
    * first query leave in one write on a reserved connection (postgres.js pipelines them; its own
    * `begin()` waits for BEGIN's answer first), and PostgreSQL runs them in that order. Commits
-   * when `work` resolves, rolls back when anything fails. No savepoints (`tx.transaction()`).
+   * when `work` resolves, rolls back when anything fails; a lost connection fails the work and
+   * never the process (see runReservedTransaction).
    */
   pipelinedTransaction<T>(
     prelude: TransactionPrelude,
@@ -34,8 +34,17 @@ export interface DatabaseHandle {
 export interface DatabaseOptions {
   poolSize: number;
   applicationName: string;
-  /** Per-connection statement_timeout; the roles' own defaults apply when unset. */
+  /**
+   * statement_timeout of every transaction of this pool, as `SET LOCAL` in its BEGIN (a transaction
+   * pooler refuses startup parameters and would carry a session SET to other clients). Statements
+   * outside a transaction get the role's own setting (the migrations set one); unset: the role's.
+   */
   statementTimeoutMs?: number;
+  /**
+   * Prepared statements (postgres.js reuses them per connection). Off for PgBouncer before 1.21 in
+   * transaction mode, which cannot follow them. A `?prepare=` on the URL wins.
+   */
+  prepare?: boolean;
   /** The `pool` label of the pool metrics (`app`, `system`); unset: not reported. */
   metricsPool?: string;
 }
@@ -44,14 +53,6 @@ type DrizzleSessionParts = ConstructorParameters<typeof PostgresJsSession> exten
   ? { dialect: D; schema: S; options: O }
   : never;
 
-/** COMMIT found the transaction aborted by an earlier failed statement, and rolled it back. */
-export class TransactionRolledBackError extends Error {
-  constructor() {
-    super('the transaction was rolled back: a statement in it failed');
-    this.name = 'TransactionRolledBackError';
-  }
-}
-
 const ISOLATION_LEVELS: Record<IsolationLevel, string> = {
   'read committed': 'read committed',
   'repeatable read': 'repeatable read',
@@ -59,23 +60,28 @@ const ISOLATION_LEVELS: Record<IsolationLevel, string> = {
 };
 
 /**
- * One postgres.js pool with drizzle on top. Prepared statements are reused per connection. Its use
- * is counted for the pool metrics (see trackPoolUsage).
+ * One postgres.js pool with drizzle on top. Every transaction on it (pipelined, `client.begin`,
+ * drizzle's `db.transaction`) runs through runReservedTransaction, so a lost connection fails the
+ * transaction, not the process. Its use is counted for the pool metrics (see trackPoolUsage).
+ * Startup parameters are only the ones PgBouncer passes on (application_name, client_encoding).
  */
 export function createDatabase(url: string, options: DatabaseOptions): DatabaseHandle {
+  const parsedUrl = new URL(url);
+  const isPrepareInUrl = parsedUrl.searchParams.has('prepare');
+  const isTls = ['ssl', 'sslmode'].some((key) => !['', 'disable', 'false'].includes(parsedUrl.searchParams.get(key) ?? ''));
   const client = postgres(url, {
     max: options.poolSize,
-    prepare: true,
+    // A lost session must not poison its connection's next use (see connectionSocket).
+    ...(isTls ? {} : { socket: connectionSocket }),
+    ...(isPrepareInUrl ? {} : { prepare: options.prepare ?? true }),
     idle_timeout: 60,
     connect_timeout: 10,
     onnotice: () => undefined,
-    connection: {
-      application_name: options.applicationName,
-      ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
-    },
+    connection: { application_name: options.applicationName },
   });
+  const settings = options.statementTimeoutMs ? [`set local statement_timeout = ${Math.floor(options.statementTimeoutMs)}`] : [];
   const usage = { max: options.poolSize, inFlight: 0 };
-  const tracked = trackPoolUsage(client, usage);
+  const tracked = trackPoolUsage(withGuardedTransactions(client, settings), usage);
   const unwatch = options.metricsPool ? watchPool(options.metricsPool, usage) : () => undefined;
   const db = drizzle(tracked, { schema });
   // What drizzle's own transaction() builds a transaction from, reused for a reserved connection.
@@ -86,31 +92,15 @@ export function createDatabase(url: string, options: DatabaseOptions): DatabaseH
     { isolationLevel }: { isolationLevel?: IsolationLevel } = {},
   ): Promise<T> => {
     usage.inFlight += 1;
-    let reserved: postgres.ReservedSql | undefined;
     try {
-      reserved = await client.reserve();
-      // A query starts when .execute() (or await) hands it to the connection, so the order of
-      // these calls is the order on the wire; the work's drizzle queries start later still.
-      const begun = reserved.unsafe(isolationLevel ? `begin isolation level ${ISOLATION_LEVELS[isolationLevel]}` : 'begin').execute();
-      const preluded = prelude(reserved).map((query) => query.execute());
-      // A reserved connection has no savepoint(): the one thing a drizzle transaction over it lacks.
-      const session = new PostgresJsSession(reserved as never, dialect, relations, sessionOptions);
-      const tx = new PostgresJsTransaction(dialect, session as never, relations) as unknown as Transaction;
-      // Everything sent on the connection settles before it is committed, rolled back or released:
-      // a query still in flight on a released connection would run in the next user's transaction.
-      const [worked, ...sent] = await Promise.allSettled([work(tx), begun, ...preluded]);
-      const failure = [worked!, ...sent].find((outcome) => outcome.status === 'rejected');
-      if (failure) {
-        await reserved`rollback`.catch(() => undefined);
-        throw failure.reason;
-      }
-      // A statement that failed inside the work aborts the transaction even when the work caught its
-      // error; PostgreSQL then answers COMMIT with ROLLBACK, which must not pass for a commit.
-      const committed = await reserved`commit`;
-      if (committed.command !== 'COMMIT') throw new TransactionRolledBackError();
-      return (worked as PromiseFulfilledResult<T>).value;
+      return await runReservedTransaction(
+        client,
+        beginStatement(isolationLevel ? `isolation level ${ISOLATION_LEVELS[isolationLevel]}` : '', settings),
+        prelude,
+        // A drizzle transaction on the guarded reserved connection.
+        (sql) => work(new PostgresJsTransaction(dialect, new PostgresJsSession(sql as never, dialect, relations, sessionOptions) as never, relations) as unknown as Transaction),
+      );
     } finally {
-      reserved?.release();
       usage.inFlight -= 1;
     }
   };

@@ -25,6 +25,7 @@ class AppDatabaseLifecycle implements OnApplicationShutdown {
           applicationName: 'tenantry-app',
           metricsPool: 'app',
           statementTimeoutMs: config.get('DB_STATEMENT_TIMEOUT_MS'),
+          prepare: config.get('DB_PREPARE'),
         }),
     },
     AppDatabaseLifecycle,

@@ -42,3 +42,41 @@ export function asPgError(error: unknown): PgError | undefined {
   }
   return undefined;
 }
+
+/** Driver and socket codes of a database that cannot be reached or whose connection broke. */
+const UNAVAILABLE_CODES = new Set([
+  'CONNECTION_LOST',
+  'CONNECTION_CLOSED',
+  'CONNECTION_DESTROYED',
+  'CONNECTION_ENDED',
+  'CONNECT_TIMEOUT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/**
+ * The database is unreachable, restarting or shutting down, or the connection broke: a condition
+ * that passes, answered 503 with Retry-After rather than 500. SQLSTATE class 08 (connection
+ * exceptions, also what PgBouncer reports), 57P01..57P03 (admin or crash shutdown, cannot connect
+ * now), 53300 (too many connections).
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current; depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code) || /^57P0[123]$/.test(code) || code === '53300')) {
+      return true;
+    }
+    // Node's net errors for a host with several addresses arrive as an AggregateError.
+    const errors = (current as { errors?: unknown }).errors;
+    if (Array.isArray(errors) && errors.some((inner) => isDatabaseUnavailable(inner))) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}

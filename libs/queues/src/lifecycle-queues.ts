@@ -4,7 +4,15 @@ import Redis, { RedisOptions } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { AppConfig } from '@tenantry/config';
+import { DependencyUnavailableError, withTimeout } from '@tenantry/redis';
 import { bullConnection, bullPrefix } from './bull-connection';
+
+/**
+ * How long a request waits for Redis to take or show a job. BullMQ waits for a reconnecting
+ * client without limit (a route hung for minutes), so every call here is bounded and a miss
+ * answers 503.
+ */
+export const QUEUE_CALL_TIMEOUT_MS = 3000;
 
 export const PURGE_QUEUE = 'tenant-purge';
 export const EXPORT_QUEUE = 'tenant-export';
@@ -59,29 +67,45 @@ export class LifecycleQueues implements OnApplicationShutdown {
     for (const queue of [this.purge, this.export]) queue.on('error', () => undefined);
   }
 
-  async enqueuePurge(tenantId: string): Promise<string> {
-    const jobId = `purge-${tenantId}`;
-    const existing = await this.purge.getJob(jobId);
-    // A failed purge is retried from where it stopped: purging is idempotent.
-    if (existing && (await existing.isFailed())) await existing.retry();
-    else if (!existing) await this.purge.add('purge', { tenantId }, { ...JOB_OPTIONS, jobId });
-    return jobId;
+  /** Queues the purge of a deleted tenant once (a failed one is retried): safe to call again. */
+  enqueuePurge(tenantId: string): Promise<string> {
+    return this.bounded(async () => {
+      const jobId = `purge-${tenantId}`;
+      const existing = await this.purge.getJob(jobId);
+      // A failed purge is retried from where it stopped: purging is idempotent.
+      if (existing && (await existing.isFailed())) await existing.retry();
+      else if (!existing) await this.purge.add('purge', { tenantId }, { ...JOB_OPTIONS, jobId });
+      return jobId;
+    });
   }
 
-  async enqueueExport(data: ExportJobData): Promise<string> {
-    const jobId = `export-${randomUUID()}`;
-    await this.export.add('export', data, { ...JOB_OPTIONS, attempts: 3, jobId });
-    return jobId;
+  enqueueExport(data: ExportJobData): Promise<string> {
+    return this.bounded(async () => {
+      const jobId = `export-${randomUUID()}`;
+      await this.export.add('export', data, { ...JOB_OPTIONS, attempts: 3, jobId });
+      return jobId;
+    });
   }
 
-  async findJob(jobId: string): Promise<LifecycleJob | undefined> {
+  findJob(jobId: string): Promise<LifecycleJob | undefined> {
     const queue = jobId.startsWith('purge-') ? this.purge : jobId.startsWith('export-') ? this.export : undefined;
-    return ((await queue?.getJob(jobId)) as LifecycleJob | undefined) ?? undefined;
+    return this.bounded(async () => ((await queue?.getJob(jobId)) as LifecycleJob | undefined) ?? undefined);
   }
 
-  async failedJobs(limit: number): Promise<LifecycleJob[]> {
-    const [purges, exports] = await Promise.all([this.purge.getFailed(0, limit - 1), this.export.getFailed(0, limit - 1)]);
-    return [...purges, ...exports] as LifecycleJob[];
+  failedJobs(limit: number): Promise<LifecycleJob[]> {
+    return this.bounded(async () => {
+      const [purges, exports] = await Promise.all([this.purge.getFailed(0, limit - 1), this.export.getFailed(0, limit - 1)]);
+      return [...purges, ...exports] as LifecycleJob[];
+    });
+  }
+
+  /** Redis answers within QUEUE_CALL_TIMEOUT_MS or the call fails with DependencyUnavailableError (503). */
+  private async bounded<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await withTimeout(call(), QUEUE_CALL_TIMEOUT_MS, 'Redis');
+    } catch (error) {
+      throw new DependencyUnavailableError('The job queue is unavailable; retry shortly', 5, { cause: error });
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {

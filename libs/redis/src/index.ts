@@ -1,3 +1,4 @@
-/** The shared Redis client (REDIS), the plain message that says how to start Redis, and call timeouts. */
+/** The shared Redis client (REDIS), the plain message that says how to start Redis, call timeouts and their 503 error. */
+export * from './dependency-unavailable';
 export * from './redis.module';
 export * from './with-timeout';

@@ -25,6 +25,7 @@ class SystemDatabaseLifecycle implements OnApplicationShutdown {
           poolSize: config.get('SYSTEM_DB_POOL_SIZE'),
           applicationName: 'tenantry-system',
           metricsPool: 'system',
+          prepare: config.get('DB_PREPARE'),
         }),
     },
     SystemDatabaseLifecycle,

@@ -8,6 +8,7 @@ import { EventLog, EventType } from '@tenantry/events';
 import { API_CALLS_METRIC, Clock, CLOCK, monthPeriod } from '@tenantry/metering';
 import { LIMIT, mergeEffectiveConfig, mergeOverrides, parseConfigOverrides, TenantConfigEvents } from '@tenantry/plans';
 import { LifecycleQueues } from '@tenantry/queues';
+import { DependencyUnavailableError } from '@tenantry/redis';
 import { SystemTransaction } from '@tenantry/system-db';
 import { decodeCursor, toPage } from '../pagination/cursor';
 import { AdminRepository } from './admin.repository';
@@ -121,11 +122,18 @@ export class AdminTenantsService {
     return toTenantResponse(await this.changeTenant(id, action, () => ({ status: isSuspended ? 'suspended' : 'active' })));
   }
 
-  /** Refused on the tenant's next request; the purge job then removes every row. */
+  /**
+   * Refused on the tenant's next request; the purge job then removes every row. Should Redis not
+   * take the job, the tenant stays deleted, the answer is 503, and the worker's purge sweep queues it.
+   */
   async deleteTenant(id: string) {
     await this.changeTenant(id, 'tenant.deleted', () => ({ status: 'deleted' }));
-    const jobId = await this.queues.enqueuePurge(id);
-    return { id, status: 'deleted' as const, jobId };
+    try {
+      return { id, status: 'deleted' as const, jobId: await this.queues.enqueuePurge(id) };
+    } catch (error) {
+      if (!(error instanceof DependencyUnavailableError)) throw error;
+      throw new DependencyUnavailableError('The tenant is deleted, but its purge could not be queued now; it is queued automatically once the queue answers', error.retryAfterSeconds, { cause: error });
+    }
   }
 
   async exportTenant(id: string, adminId: string) {

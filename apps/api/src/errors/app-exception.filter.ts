@@ -12,9 +12,23 @@ import {
 } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import type { Response } from 'express';
-import { asPgError, PG_ERROR, PgError } from '@tenantry/db';
+import { asPgError, isDatabaseUnavailable, PG_ERROR, PgError } from '@tenantry/db';
 import { TooManyRequestsException } from '@tenantry/errors';
 import { errorBody, reasonPhrase } from './error-body';
+import { DependencyUnavailableError } from '@tenantry/redis';
+
+/** Seconds a client is told to wait when the database is unreachable (a restart or failover takes a few). */
+const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/** 503 that carries its Retry-After; `catch` writes the header. */
+class UnavailableException extends ServiceUnavailableException {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * Every error answer of the process, once: HTTP exceptions of any layer (guards, pipes, the
@@ -27,7 +41,16 @@ export class AppExceptionFilter extends BaseExceptionFilter {
   private readonly logger = new Logger('Exceptions');
 
   override catch(exception: unknown, host: ArgumentsHost): void {
-    if (exception instanceof TooManyRequestsException && host.getType() === 'http') {
+    // A dependency that is down or broke a connection is a condition that passes: 503, never 500.
+    if (exception instanceof DependencyUnavailableError) {
+      this.logger.warn(exception.message);
+      return this.catch(new UnavailableException(exception.message, exception.retryAfterSeconds), host);
+    }
+    if (!(exception instanceof HttpException) && isDatabaseUnavailable(exception)) {
+      this.logger.warn(`database unavailable: ${exception instanceof Error ? exception.message : String(exception)}`);
+      return this.catch(new UnavailableException('The database is unavailable; retry shortly', DATABASE_RETRY_AFTER_SECONDS), host);
+    }
+    if ((exception instanceof TooManyRequestsException || exception instanceof UnavailableException) && host.getType() === 'http') {
       host.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(exception.retryAfterSeconds));
     }
     return super.catch(this.inSharedShape(this.toHttpException(exception)), host);

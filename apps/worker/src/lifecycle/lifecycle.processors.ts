@@ -15,6 +15,7 @@ import {
 } from '@tenantry/queues';
 import { UUID_PATTERN } from '@tenantry/tenancy';
 import { AuditRetention } from './audit-retention';
+import { PurgeSweep } from './purge-sweep';
 import { PurgeRefusedError, TenantPurger } from './tenant-purger';
 import { TenantExporter } from './tenant-exporter';
 
@@ -27,6 +28,9 @@ function requireTenantId(job: Job<{ tenantId?: unknown }>): string {
   return tenantId;
 }
 
+/** The repeatable job on the purge queue that queues the purges nobody could queue (see PurgeSweep). */
+export const PURGE_SWEEP_JOB = 'sweep';
+const PURGE_SWEEP_EVERY_MS = 5 * 60_000;
 
 /** Consumers of the purge, export and audit-retention queues. SIGTERM closes them: the current job finishes first. */
 @Injectable()
@@ -39,6 +43,7 @@ export class LifecycleProcessors implements OnModuleInit, OnApplicationShutdown 
     private readonly purger: TenantPurger,
     private readonly exporter: TenantExporter,
     private readonly retention: AuditRetention,
+    private readonly purgeSweep: PurgeSweep,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -47,6 +52,7 @@ export class LifecycleProcessors implements OnModuleInit, OnApplicationShutdown 
       new Worker<PurgeJobData>(
         PURGE_QUEUE,
         async (job) => {
+          if (job.name === PURGE_SWEEP_JOB) return this.purgeSweep.sweep();
           try {
             return await this.purger.purge(requireTenantId(job));
           } catch (error) {
@@ -70,6 +76,7 @@ export class LifecycleProcessors implements OnModuleInit, OnApplicationShutdown 
     );
     // Daily at 03:00 UTC.
     await upsertJobScheduler(this.config, AUDIT_RETENTION_QUEUE, 'audit-retention-daily', { pattern: '0 3 * * *', tz: 'UTC' }, { name: 'sweep' });
+    await upsertJobScheduler(this.config, PURGE_QUEUE, 'purge-sweep', { every: PURGE_SWEEP_EVERY_MS }, { name: PURGE_SWEEP_JOB, opts: { removeOnComplete: 100, removeOnFail: 100 } });
     logWorkerFailures(this.workers, this.logger);
   }
 
