@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { sql } from 'drizzle-orm';
 import { AppConfig } from '@tenantry/config';
 import { LIMIT } from '@tenantry/plans';
 import { SystemTransaction } from '@tenantry/system-db';
+import { deleteExpiredRows } from '../lifecycle/retention-sweep';
 
 /**
  * Deletes events older than each tenant's `event_retention_days` (its override, else its plan's;
@@ -19,21 +19,11 @@ export class EventRetention {
   ) {}
 
   async sweep(): Promise<{ deleted: number }> {
-    const batchSize = this.config.get('PURGE_BATCH_SIZE');
-    let deleted = 0;
-    for (;;) {
-      const result = await this.system.run((tx) => tx.execute(sql`
-        delete from events where ctid = any(array(
-          select e.ctid from events e
-          join tenants t on t.id = e.tenant_id
-          join plans p on p.key = t.plan
-          where e.occurred_at < now() - make_interval(days => coalesce(
-            (t.config -> 'limits' ->> ${LIMIT.EVENT_RETENTION_DAYS}::text)::int,
-            (p.limits ->> ${LIMIT.EVENT_RETENTION_DAYS}::text)::int))
-          limit ${batchSize}))`));
-      deleted += result.count;
-      if (result.count < batchSize) break;
-    }
+    const deleted = await deleteExpiredRows(
+      this.system,
+      { table: 'events', timeColumn: 'occurred_at', limitName: LIMIT.EVENT_RETENTION_DAYS },
+      this.config.get('PURGE_BATCH_SIZE'),
+    );
     if (deleted > 0) this.logger.log(`event retention removed ${deleted} events`);
     return { deleted };
   }

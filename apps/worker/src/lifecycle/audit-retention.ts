@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { sql } from 'drizzle-orm';
 import { AppConfig } from '@tenantry/config';
 import { LIMIT } from '@tenantry/plans';
 import { SystemTransaction } from '@tenantry/system-db';
+import { deleteExpiredRows } from './retention-sweep';
 
 /**
  * Deletes audit rows older than each tenant's `audit_retention_days` (its override, else its
@@ -19,21 +19,11 @@ export class AuditRetention {
   ) {}
 
   async sweep(): Promise<{ deleted: number }> {
-    const batchSize = this.config.get('PURGE_BATCH_SIZE');
-    let deleted = 0;
-    for (;;) {
-      const result = await this.system.run((tx) => tx.execute(sql`
-        delete from audit_logs where ctid = any(array(
-          select a.ctid from audit_logs a
-          join tenants t on t.id = a.tenant_id
-          join plans p on p.key = t.plan
-          where a.at < now() - make_interval(days => coalesce(
-            (t.config -> 'limits' ->> ${LIMIT.AUDIT_RETENTION_DAYS}::text)::int,
-            (p.limits ->> ${LIMIT.AUDIT_RETENTION_DAYS}::text)::int))
-          limit ${batchSize}))`));
-      deleted += result.count;
-      if (result.count < batchSize) break;
-    }
+    const deleted = await deleteExpiredRows(
+      this.system,
+      { table: 'audit_logs', timeColumn: 'at', limitName: LIMIT.AUDIT_RETENTION_DAYS },
+      this.config.get('PURGE_BATCH_SIZE'),
+    );
     if (deleted > 0) this.logger.log(`audit retention removed ${deleted} rows`);
     return { deleted };
   }
