@@ -16,6 +16,7 @@ import { SystemAdminPresenceGuard } from './admin/system-admin-presence.guard';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuditLogsModule } from './audit-logs/audit-logs.module';
 import { AuthApiModule } from './auth/auth-api.module';
+import { ConsoleModule } from './console/console.module';
 import { ImpersonationGuard } from './auth/impersonation.guard';
 import { EventsApiModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
@@ -67,6 +68,7 @@ import { UsersModule } from './users/users.module';
     MetricsModule,
     AuthApiModule,
     AdminModule,
+    ConsoleModule,
     QueueDashboardModule,
     OpenApiModule,
   ],

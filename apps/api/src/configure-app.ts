@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { AppConfig } from '@tenantry/config';
+import { mountConsole } from './console/mount-console';
 import { AppExceptionFilter } from './errors/app-exception.filter';
 import { answerClientErrors, collectHeaders } from './http-edge/client-errors';
 import { jsonBodiesOnly, refuseHostileInput } from './http-edge/request-edge';
@@ -50,5 +51,6 @@ export function configureApp(app: INestApplication): INestApplication {
   app.useGlobalFilters(new AppExceptionFilter(app.get(HttpAdapterHost).httpAdapter));
   SwaggerModule.setup('docs', app, () => openApiDocument(app), { jsonDocumentUrl: 'docs-json' });
   mountQueueDashboard(app);
+  mountConsole(app);
   return app;
 }

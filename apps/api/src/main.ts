@@ -7,6 +7,7 @@ import { Logger as PinoLogger } from 'nestjs-pino';
 import { InvalidEnvironmentError, validateEnvironment } from '@tenantry/config';
 import { runMigrations } from '@tenantry/db';
 import { configureApp } from './configure-app';
+import { ensureConsoleBuilt } from './console/console-build';
 import { ShutdownState } from './health/shutdown-state';
 import { seedDevData } from './dev/dev-seed';
 import { startEmbeddedDatabase } from './dev/embedded-database';
@@ -40,6 +41,9 @@ async function prepareDevelopmentDatabase(): Promise<(() => Promise<void>) | und
       `Demo tenant "${credentials.tenant}" owner:  ${credentials.owner.email} / ${credentials.owner.password}`,
       `System admin:                 ${credentials.systemAdmin.email} / ${credentials.systemAdmin.password}`,
       '',
+      `Console (tenant users):       ${base}/console/  (tenant "${credentials.tenant}")`,
+      `Console (system admins):      ${base}/console/admin/`,
+      '',
       'Try it:',
       `  TOKEN=$(curl -s ${base}/v1/auth/login -H 'content-type: application/json' -d '${login}' | sed -E 's/.*"accessToken":"([^"]+)".*/\\1/')`,
       `  curl -s ${base}/v1/projects -H "authorization: Bearer $TOKEN"`,
@@ -52,13 +56,16 @@ async function prepareDevelopmentDatabase(): Promise<(() => Promise<void>) | und
 async function bootstrap(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const stopDatabase = await prepareDevelopmentDatabase();
+  // Outside production the console is built here when missing or older than its sources;
+  // production builds it with `npm run build`.
+  if (validateEnvironment(process.env).NODE_ENV !== 'production' && ensureConsoleBuilt()) logger.log('console built');
   // Imported only now: the config module validates process.env when the module graph loads.
   const { AppModule } = await import('./app.module');
   const app = configureApp(await NestFactory.create(AppModule, { bufferLogs: true }));
   app.useLogger(app.get(PinoLogger));
   const env = validateEnvironment(process.env);
   await app.listen(env.PORT);
-  logger.log(`API listening on http://localhost:${env.PORT}`);
+  logger.log(`API listening on http://localhost:${env.PORT}; console on http://localhost:${env.PORT}/console/ and /console/admin/`);
   // In development one `npm start` runs the whole product; production runs `start:worker` apart.
   const worker =
     env.NODE_ENV === 'development'

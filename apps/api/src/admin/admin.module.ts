@@ -23,6 +23,6 @@ import { SystemAdminPresenceGuard } from './system-admin-presence.guard';
   imports: [SystemDbModule, AuthApiModule, SecretsModule],
   controllers: [AdminAuthController, AdminTenantsController, AdminPlansController, AdminJobsController, AdminAuditLogsController, AdminUsageController],
   providers: [AdminTenantKeysService, AdminRepository, AdminUsageRepository, AdminAuditLogsRepository, AdminTenantsService, AdminPlansService, AdminSessionsRepository, AdminSessionsService, SystemAdminPresenceGuard],
-  exports: [SystemAdminPresenceGuard],
+  exports: [SystemAdminPresenceGuard, AdminSessionsService],
 })
 export class AdminModule {}

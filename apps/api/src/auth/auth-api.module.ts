@@ -11,6 +11,6 @@ import { UsersAuthRepository } from './users-auth.repository';
 @Module({
   controllers: [AuthController],
   providers: [AuthService, ImpersonationGuard, LoginThrottle, RefreshTokensRepository, TenantSessionsService, UsersAuthRepository],
-  exports: [ImpersonationGuard, LoginThrottle, RefreshTokensRepository, TenantSessionsService],
+  exports: [AuthService, ImpersonationGuard, LoginThrottle, RefreshTokensRepository, TenantSessionsService],
 })
 export class AuthApiModule {}

@@ -8,13 +8,13 @@ import { UUID_PATTERN } from '@tenantry/tenancy';
 
 /** `?limit=1..100` of a list that is not paged (a cursor is refused, not ignored). */
 export class LimitQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20, description: 'Rows per page' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 20, description: 'Rows per page' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(100)
-  limit = 20;
+  limit: number = 20;
 }
 
 /** `?limit=1..100&cursor=` of every paged list. */

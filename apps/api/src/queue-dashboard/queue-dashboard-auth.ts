@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { AccessTokenClaims, principalFromAccessClaims, TokenService } from '@tenantry/auth';
 import { UUID_PATTERN } from '@tenantry/tenancy';
+import { cookieValue } from '../http-edge/cookies';
 
 /** Where the dashboard is served; its session cookie is scoped to this path. */
 export const QUEUE_DASHBOARD_PATH = '/admin/queues';
@@ -15,13 +16,6 @@ export type DashboardVerdict =
 
 const BEARER = /^Bearer\s+(\S+)$/i;
 
-function cookieValue(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const separator = part.indexOf('=');
-    if (separator > 0 && part.slice(0, separator).trim() === name) return part.slice(separator + 1).trim();
-  }
-  return undefined;
-}
 
 /**
  * Who may open the queue dashboard: a system admin presenting either
