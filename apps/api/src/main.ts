@@ -6,6 +6,7 @@ import type { Server } from 'node:http';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { InvalidEnvironmentError, validateEnvironment } from '@tenantry/config';
 import { runMigrations } from '@tenantry/db';
+import { describeMailDestination } from '@tenantry/mail';
 import { configureApp } from './configure-app';
 import { ensureConsoleBuilt } from './console/console-build';
 import { ShutdownState } from './health/shutdown-state';
@@ -65,7 +66,12 @@ async function bootstrap(): Promise<void> {
   app.useLogger(app.get(PinoLogger));
   const env = validateEnvironment(process.env);
   await app.listen(env.PORT);
+<<<<<<< HEAD
   logger.log(`API listening on http://localhost:${env.PORT}; console on http://localhost:${env.PORT}/console/ and /console/admin/`);
+=======
+  logger.log(`API listening on http://localhost:${env.PORT}`);
+  logger.log(`Mail is ${describeMailDestination(env)}`);
+>>>>>>> main
   // In development one `npm start` runs the whole product; production runs `start:worker` apart.
   const worker =
     env.NODE_ENV === 'development'
