@@ -66,12 +66,8 @@ async function bootstrap(): Promise<void> {
   app.useLogger(app.get(PinoLogger));
   const env = validateEnvironment(process.env);
   await app.listen(env.PORT);
-<<<<<<< HEAD
   logger.log(`API listening on http://localhost:${env.PORT}; console on http://localhost:${env.PORT}/console/ and /console/admin/`);
-=======
-  logger.log(`API listening on http://localhost:${env.PORT}`);
   logger.log(`Mail is ${describeMailDestination(env)}`);
->>>>>>> main
   // In development one `npm start` runs the whole product; production runs `start:worker` apart.
   const worker =
     env.NODE_ENV === 'development'
