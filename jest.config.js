@@ -1,4 +1,5 @@
-// Unit tests (*.spec.ts beside the code) and e2e and isolation suites (test/ ... .e2e-spec.ts).
+// Unit tests (*.spec.ts beside the code, the console's apps/console/src/lib included), e2e, isolation
+// and browser suites (test/e2e, test/isolation, test/console: *.e2e-spec.ts).
 module.exports = {
   rootDir: '.',
   testEnvironment: 'node',

@@ -24,8 +24,8 @@ export class SameOriginGuard implements CanActivate {
 
   private allowedOrigins(request: Request): Set<string> {
     const origins = new Set<string>([new URL(this.config.get('PUBLIC_URL')).origin]);
-    // The host the browser reached; with TRUST_PROXY set, `protocol` is the client's.
-    if (request.headers.host) origins.add(`${request.protocol}://${request.headers.host}`);
+    // The host the browser reached; with TRUST_PROXY set, `protocol` and `host` are the client's (X-Forwarded-*).
+    if (request.host) origins.add(`${request.protocol}://${request.host}`);
     return origins;
   }
 }

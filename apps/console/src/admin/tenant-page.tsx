@@ -183,7 +183,9 @@ export function TenantPage({ id }: { id: string }) {
   const detail = tenant.data;
   const plan = plans.data?.data.find((candidate) => candidate.key === detail.plan);
   const timeZone = timeZoneOf(detail);
-  const reload = () => {
+  const reload = () => tenant.reload();
+  // A plan change swaps the editor's plan defaults: start it afresh.
+  const reloadAfterPlanChange = () => {
     tenant.reload();
     setEditorKey((value) => value + 1);
   };
@@ -210,10 +212,10 @@ export function TenantPage({ id }: { id: string }) {
           <dt>Created</dt><dd>{formatDateTime(detail.createdAt, timeZone)}</dd>
           <dt>Time zone</dt><dd>{timeZone}</dd>
         </dl>
-        {plans.data && <PlanAndStatus key={`${detail.plan}-${detail.status}`} tenant={detail} plans={plans.data.data} onChanged={reload} />}
+        {plans.data && <PlanAndStatus key={`${detail.plan}-${detail.status}`} tenant={detail} plans={plans.data.data} onChanged={reloadAfterPlanChange} />}
       </Section>
       <Section title="Effective config"><EffectiveConfig tenant={detail} plan={plan} /></Section>
-      <Section title="Overrides">{plans.data ? <OverridesEditor key={editorKey} tenant={detail} plan={plan} onSaved={reload} /> : <Loading />}</Section>
+      <Section title="Overrides">{plans.data ? <OverridesEditor key={`${editorKey}-${detail.plan}`} tenant={detail} plan={plan} onSaved={reload} /> : <Loading />}</Section>
       <Section title="Usage">
         <div className="quotas">{quotas.map(([label, used, limit]) => <QuotaBar key={label} label={label} used={used} limit={limit} />)}</div>
         <UsagePanel timeZone={timeZone} load={async (query) => (await unwrap(adminApi.GET('/v1/admin/usage', { params: { query: { ...query, tenantId: detail.id, limit: 100 } } }))).data} />

@@ -96,7 +96,7 @@ function SignedInPortal() {
     <PortalContext.Provider value={portal}>
       <a href="#main" className="skip-link">Skip to content</a>
       {impersonation && (
-        <div className="impersonation" role="region" aria-label="Impersonation">
+        <div className="impersonation" role="region" aria-label="Impersonation notice">
           <span>You are impersonating {impersonation.userEmail} in {impersonation.tenantName}. Every action is audited in your name.</span>
           <Button variant="secondary" onClick={signOut}>Return to admin console</Button>
         </div>
