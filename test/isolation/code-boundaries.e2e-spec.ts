@@ -39,6 +39,14 @@ describe('the code boundaries', () => {
     expect(breaking(/^libs\//, /^apps\//)).toEqual([]);
   });
 
+  it('no application imports another: only apps/dev, the development all-in-one, composes the API and the worker', () => {
+    expect(breaking(/^apps\/api\//, /^apps\/(?!api\/)/)).toEqual([]);
+    expect(breaking(/^apps\/worker\//, /^apps\/(?!worker\/)/)).toEqual([]);
+    expect(breaking(/^apps\/cli\//, /^apps\/(?!cli\/)/)).toEqual([]);
+    // The composition itself is where it should be.
+    expect(breaking(/^apps\/dev\//, /^apps\/worker\//).length).toBeGreaterThan(0);
+  });
+
   it('the database library stands below auth (the operator commands live in apps/cli)', () => {
     expect(breaking(/^libs\/db\//, /^@tenantry\/auth$|^libs\/auth\//)).toEqual([]);
   });
