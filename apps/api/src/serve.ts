@@ -4,6 +4,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { Server } from 'node:http';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { validateEnvironment } from '@tenantry/config';
+import { describeMailDestination } from '@tenantry/mail';
 import { configureApp } from './configure-app';
 import { ShutdownState } from './health/shutdown-state';
 
@@ -25,7 +26,9 @@ export async function serveApi(): Promise<ServingApi> {
   app.useLogger(app.get(PinoLogger));
   const env = validateEnvironment(process.env);
   await app.listen(env.PORT);
-  new Logger('Bootstrap').log(`API listening on http://localhost:${env.PORT}`);
+  const logger = new Logger('Bootstrap');
+  logger.log(`API listening on http://localhost:${env.PORT}`);
+  logger.log(`Mail is ${describeMailDestination(env)}`);
   return {
     app,
     drainAndClose: async () => {
