@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { RequestMethod } from '@nestjs/common';
@@ -32,12 +34,13 @@ describe('audit log', () => {
 
   const rowsOf = (requestId: string) => t.owner`select * from audit_logs where request_id = ${requestId}`;
 
-  it('marks every mutating route with @Audit, @AuditedInService or an explicit @NoAudit reason, and @Audit only where the interceptor writes it', () => {
+  it('marks every mutating route with @Audit, @AuditedInService or an explicit @NoAudit reason, and @Audit only where the interceptor writes it; @AuditedInService names actions its services write', () => {
     const discovery = t.app.get(DiscoveryService);
     const scanner = t.app.get(MetadataScanner);
     const reflector = t.app.get(Reflector);
     const missing: string[] = [];
     const untruthful: string[] = [];
+    const inService: { route: string; actions: string[] }[] = [];
     let mutating = 0;
     for (const wrapper of discovery.getControllers()) {
       const instance = wrapper.instance as object;
@@ -51,6 +54,8 @@ describe('audit log', () => {
         if (!reflector.get(AUDIT_ACTION, handler) && !reflector.get(AUDITED_IN_SERVICE, handler) && !reflector.get(NO_AUDIT, handler)) {
           missing.push(route);
         }
+        const actions = reflector.get<string[] | undefined>(AUDITED_IN_SERVICE, handler);
+        if (actions) inService.push({ route, actions });
         // The interceptor writes nothing for system admins: @Audit there would be decoration.
         if (reflector.get(AUDIT_ACTION, handler) && reflector.getAllAndOverride(SYSTEM_ADMIN_ROUTE, [handler, wrapper.metatype as object])) {
           untruthful.push(route);
@@ -60,6 +65,17 @@ describe('audit log', () => {
     expect(mutating).toBeGreaterThan(20);
     expect(missing).toEqual([]);
     expect(untruthful).toEqual([]);
+    // @AuditedInService names what the service writes: each action must stand in a service of the API.
+    const sourcesOf = (dir: string): string[] =>
+      readdirSync(dir).flatMap((name) => {
+        const path = join(dir, name);
+        if (statSync(path).isDirectory()) return sourcesOf(path);
+        return path.endsWith('.ts') && !path.endsWith('.controller.ts') && !path.endsWith('.spec.ts') ? [readFileSync(path, 'utf8')] : [];
+      });
+    const services = sourcesOf(join(__dirname, '..', '..', 'apps', 'api', 'src')).join('\n');
+    expect(inService.length).toBeGreaterThan(10);
+    const unwritten = inService.flatMap(({ route, actions }) => actions.filter((action) => !services.includes(`'${action}'`)).map((action) => `${route}: ${action}`));
+    expect(unwritten).toEqual([]);
   });
 
   const unique = () => randomBytes(4).toString('hex');
