@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { RequestMethod } from '@nestjs/common';
@@ -20,6 +18,7 @@ import {
   login,
   TestTenantWithUsers,
 } from '../factories';
+import { productSourceFiles, readSource } from '../support/source-files';
 import { useTestApp } from '../support/test-app';
 import { createTestWorker } from '../support/test-worker';
 import { AuditRetention } from '../../apps/worker/src/lifecycle/audit-retention';
@@ -66,13 +65,10 @@ describe('audit log', () => {
     expect(missing).toEqual([]);
     expect(untruthful).toEqual([]);
     // @AuditedInService names what the service writes: each action must stand in a service of the API.
-    const sourcesOf = (dir: string): string[] =>
-      readdirSync(dir).flatMap((name) => {
-        const path = join(dir, name);
-        if (statSync(path).isDirectory()) return sourcesOf(path);
-        return path.endsWith('.ts') && !path.endsWith('.controller.ts') && !path.endsWith('.spec.ts') ? [readFileSync(path, 'utf8')] : [];
-      });
-    const services = sourcesOf(join(__dirname, '..', '..', 'apps', 'api', 'src')).join('\n');
+    const services = productSourceFiles()
+      .filter((file) => file.startsWith('apps/api/src/') && !file.endsWith('.controller.ts'))
+      .map(readSource)
+      .join('\n');
     expect(inService.length).toBeGreaterThan(10);
     const unwritten = inService.flatMap(({ route, actions }) => actions.filter((action) => !services.includes(`'${action}'`)).map((action) => `${route}: ${action}`));
     expect(unwritten).toEqual([]);
