@@ -189,6 +189,33 @@ describe('tenant portal (browser)', () => {
     await context.close();
   });
 
+  it('works from the keyboard alone, with a visible focus', async () => {
+    const { page: keys, context } = await console_.open();
+    await keys.goto('/console/');
+    await heading(keys, 'Sign in to your organisation').waitFor();
+    await keys.keyboard.press('Tab');
+    await keys.keyboard.type(acme.slug);
+    await keys.keyboard.press('Tab');
+    await keys.keyboard.type(acme.member.email);
+    await keys.keyboard.press('Tab');
+    await keys.keyboard.type(TEST_PASSWORD);
+    await keys.keyboard.press('Enter');
+    await keys.getByRole('navigation', { name: 'Portal' }).waitFor();
+    await keys.keyboard.press('Tab');
+    const skip = await keys.evaluate(() => {
+      const element = document.activeElement as HTMLElement;
+      const style = getComputedStyle(element);
+      return { text: element.textContent, outline: `${style.outlineStyle} ${style.outlineWidth}` };
+    });
+    expect(skip).toEqual({ text: 'Skip to content', outline: 'solid 3px' });
+    await keys.keyboard.press('Tab');
+    expect(await keys.evaluate(() => document.activeElement?.textContent)).toBe('Home');
+    await keys.keyboard.press('Tab');
+    await keys.keyboard.press('Enter');
+    await heading(keys, 'Projects').waitFor();
+    await context.close();
+  });
+
   it('fits a 390 px phone', async () => {
     const { page: phone, context } = await console_.open({ width: 390 });
     await signIn(phone, acme, acme.owner.email);

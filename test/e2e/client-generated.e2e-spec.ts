@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { CLIENT_SCHEMA_FILE, renderClientSchema } from '../../libs/client/generate/render-schema';
+import { CLIENT_SCHEMA_FILE, renderClientSchema } from '../../apps/api/src/openapi/client-schema';
 import { useTestApp } from '../support/test-app';
 
 describe('the generated client (libs/client)', () => {

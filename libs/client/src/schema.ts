@@ -1055,7 +1055,7 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             /**
-             * @description The user who made it; it outlives that user.
+             * @description The user who made it (it outlives that user); null when another API key made it.
              * @example 0b7e2c8a-4f49-4a55-9c0c-58f1a7c1d2e3
              */
             createdBy: string | null;
@@ -1208,7 +1208,7 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             /**
-             * @description The user who made it; it outlives that user.
+             * @description The user who made it (it outlives that user); null when another API key made it.
              * @example 0b7e2c8a-4f49-4a55-9c0c-58f1a7c1d2e3
              */
             createdBy: string | null;

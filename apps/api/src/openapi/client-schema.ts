@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** The checked-in types of the client, generated from the API's OpenAPI document. */
-export const CLIENT_SCHEMA_FILE = join(__dirname, '..', 'src', 'schema.ts');
+/** The checked-in types of @tenantry/client (libs/client), generated from the API's OpenAPI document. */
+export const CLIENT_SCHEMA_FILE = join(__dirname, '..', '..', '..', '..', 'libs', 'client', 'src', 'schema.ts');
 
-const CLI = join(__dirname, '..', '..', '..', 'node_modules', 'openapi-typescript', 'bin', 'cli.js');
+const CLI = join(__dirname, '..', '..', '..', '..', 'node_modules', 'openapi-typescript', 'bin', 'cli.js');
 
 /**
  * Renders the OpenAPI document as the TypeScript types openapi-fetch reads (`paths`,

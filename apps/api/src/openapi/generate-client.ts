@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { NestFactory } from '@nestjs/core';
-import { CLIENT_SCHEMA_FILE, renderClientSchema } from './render-schema';
+import { CLIENT_SCHEMA_FILE, renderClientSchema } from './client-schema';
 
 /**
  * `npm run client:generate`: builds the application's module graph (no server, no connection is
@@ -13,8 +13,8 @@ async function generate(): Promise<void> {
   process.env.DATABASE_URL ??= 'postgres://unused@127.0.0.1:1/unused';
   process.env.SYSTEM_DATABASE_URL ??= 'postgres://unused@127.0.0.1:1/unused';
   process.env.LOG_LEVEL ??= 'silent';
-  const { AppModule } = await import('../../../apps/api/src/app.module');
-  const { loadOpenApiMetadata, openApiDocument } = await import('../../../apps/api/src/openapi/openapi-document');
+  const { AppModule } = await import('../app.module');
+  const { loadOpenApiMetadata, openApiDocument } = await import('./openapi-document');
   await loadOpenApiMetadata();
   const app = await NestFactory.create(AppModule, { logger: false, abortOnError: false });
   const document = openApiDocument(app);
