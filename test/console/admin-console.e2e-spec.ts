@@ -72,7 +72,7 @@ describe('system-admin console (browser)', () => {
     await page.getByLabel('Plan filter').selectOption('free');
     await page.getByText('No tenants match.').waitFor();
     await page.getByLabel('Plan filter').selectOption('');
-    await page.getByRole('link', { name: `${marker}-0` }).waitFor();
+    await page.getByRole('link', { name: `${marker}-21` }).waitFor();
   });
 
   it('creates a tenant, rejects an invalid override at its field, saves a valid one, and changes the plan', async () => {
