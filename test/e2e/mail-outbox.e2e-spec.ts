@@ -116,6 +116,34 @@ describe('mail outbox', () => {
     expect(sink.to(to)).toHaveLength(0);
   });
 
+  it('an acceptance that could not be recorded is recorded by the retry, not sent again', async () => {
+    const tenant = await createTenant(t);
+    const to = `failsent-${randomBytes(4).toString('hex')}@example.com`;
+    // The first "sent" update fails (a sequence is not rolled back with it): as if the database went away right after the server accepted.
+    await t.owner.unsafe(`
+      create sequence if not exists test_fail_sent_seq;
+      create or replace function test_fail_sent_once() returns trigger language plpgsql security definer as $$
+      begin
+        if new.status = 'sent' and new.to_address like 'failsent-%' and nextval('test_fail_sent_seq') = 1 then
+          raise exception 'database lost after acceptance';
+        end if;
+        return new;
+      end $$;
+      drop trigger if exists test_fail_sent_once on mail_outbox;
+      create trigger test_fail_sent_once before update on mail_outbox for each row execute function test_fail_sent_once();`);
+    try {
+      const id = await queueMail(tenant.id, to);
+      await sink.waitFor(to);
+      const deadline = Date.now() + 10000;
+      while ((await row(tenant.id, id)).status !== 'sent' && Date.now() < deadline) await sleep(100);
+      await sleep(500);
+      expect(await row(tenant.id, id)).toMatchObject({ status: 'sent', attempts: 1 });
+      expect(sink.to(to)).toHaveLength(1);
+    } finally {
+      await t.owner.unsafe('drop trigger if exists test_fail_sent_once on mail_outbox; drop function if exists test_fail_sent_once(); drop sequence if exists test_fail_sent_seq;');
+    }
+  });
+
   it('a message whose hand-over to the queue was lost is found by the sweep', async () => {
     const tenant = await createTenant(t);
     const to = address();
