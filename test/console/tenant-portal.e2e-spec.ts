@@ -216,6 +216,30 @@ describe('tenant portal (browser)', () => {
     await context.close();
   });
 
+  it('signs up a new organisation and asks for a password reset, without a session', async () => {
+    const { page: visitor, context } = await console_.open();
+    await visitor.goto('/console/');
+    await visitor.getByRole('link', { name: 'Create an organisation' }).click();
+    await heading(visitor, 'Create your organisation').waitFor();
+    const slug = `signup-${Date.now()}`;
+    await visitor.getByLabel('Organisation name').fill('Signed Up Ltd');
+    await visitor.getByLabel('Organisation short name').fill(slug);
+    await visitor.getByLabel('Your email').fill(`founder@${slug}.example`);
+    await visitor.getByLabel('Choose a password').fill('correct horse battery staple');
+    expect(await checkPage(visitor, 'portal-signup')).toEqual([]);
+    await visitor.getByRole('button', { name: 'Create organisation' }).click();
+    await heading(visitor, 'Check your email').waitFor();
+    const [tenant] = await t.owner<{ name: string }[]>`select name from tenants where slug = ${slug}`;
+    expect(tenant!.name).toBe('Signed Up Ltd');
+    await visitor.goto('/console/reset-password');
+    await visitor.getByLabel('Organisation').fill(acme.slug);
+    await visitor.getByLabel('Email').fill(acme.owner.email);
+    await visitor.getByRole('button', { name: 'Send reset link' }).click();
+    await visitor.getByRole('status').filter({ hasText: 'a reset link is on its way' }).waitFor();
+    expect(await checkPage(visitor, 'portal-reset-password')).toEqual([]);
+    await context.close();
+  });
+
   it('fits a 390 px phone', async () => {
     const { page: phone, context } = await console_.open({ width: 390 });
     await signIn(phone, acme, acme.owner.email);

@@ -4,6 +4,7 @@ import { useAction } from '../data';
 import { Link, matchPath, navigate, useLocation } from '../router';
 import { adminApi, adminSession, useSession } from '../session';
 import { Button, ErrorMessage, Field, Loading } from '../ui';
+import { ResetPasswordPage } from '../portal/account-pages';
 import { FailedJobsPage } from './failed-jobs-page';
 import { PlansPage } from './plans-page';
 import { TenantPage } from './tenant-page';
@@ -28,7 +29,7 @@ function AdminSignIn() {
         <ErrorMessage error={signIn.error} />
         <button type="submit" className="button primary" disabled={signIn.isPending}>{signIn.isPending ? 'Signing in…' : 'Sign in'}</button>
       </form>
-      <p><a href="/console/">Tenant sign in</a></p>
+      <p><a href="/console/admin/reset-password">Forgot your password?</a> · <a href="/console/">Tenant sign in</a></p>
     </main>
   );
 }
@@ -58,11 +59,13 @@ function AdminRoutes() {
 /** The system-admin console: sign in, then tenants, plans and failed jobs. */
 export function AdminConsole() {
   const session = useSession(adminSession);
+  const { path } = useLocation();
   useEffect(() => {
     document.title = 'tenantry admin console';
     document.documentElement.style.removeProperty('--primary');
     void adminSession.restore();
   }, []);
+  if (path === '/console/admin/reset-password') return <ResetPasswordPage isAdmin />;
   if (!session.isRestored) return <main><Loading label="Signing in…" /></main>;
   if (!session.accessToken) return <AdminSignIn />;
   return (

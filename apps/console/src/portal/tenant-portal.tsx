@@ -4,6 +4,7 @@ import { useAction, useResource } from '../data';
 import { Link, matchPath, navigate, useLocation } from '../router';
 import { tenantApi, tenantSession, useSession } from '../session';
 import { Button, ErrorMessage, Field, Loading } from '../ui';
+import { AcceptInvitationPage, ResetPasswordPage, SignupPage, VerifyEmailPage } from './account-pages';
 import { ApiKeysPage } from './api-keys-page';
 import { AuditPage } from './audit-page';
 import { HomePage } from './home-page';
@@ -34,7 +35,7 @@ function PortalSignIn() {
         <ErrorMessage error={signIn.error} />
         <button type="submit" className="button primary" disabled={signIn.isPending}>{signIn.isPending ? 'Signing in…' : 'Sign in'}</button>
       </form>
-      <p><a href="/console/admin/">System admin sign in</a></p>
+      <p><a href="/console/reset-password">Forgot your password?</a> · <a href="/console/signup">Create an organisation</a> · <a href="/console/admin/">System admin sign in</a></p>
     </main>
   );
 }
@@ -129,9 +130,15 @@ function SignedInPortal() {
 /** The tenant portal at /console/: sign in, then the organisation's pages. */
 export function TenantPortal() {
   const session = useSession(tenantSession);
+  const { path } = useLocation();
   useEffect(() => {
     void tenantSession.restore();
   }, []);
+  // The pages of the mailed links and of signing up need no session.
+  if (path === '/console/signup') return <SignupPage />;
+  if (path === '/console/verify-email') return <VerifyEmailPage />;
+  if (path === '/console/accept-invitation') return <AcceptInvitationPage />;
+  if (path === '/console/reset-password') return <ResetPasswordPage />;
   if (!session.isRestored) return <main><Loading label="Signing in…" /></main>;
   if (!session.accessToken) return <PortalSignIn />;
   return <SignedInPortal />;
