@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { AccessGuard } from './access.guard';
-import { AccessTokenVerifier } from './access-token.verifier';
+import { AccessTokenVerifier } from './jwt.strategy';
 import { ApiKeyAuthenticator } from './api-key.authenticator';
 import { AuthenticationGuard } from './authentication.guard';
 import { TokenService } from './token.service';

@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import type { Principal } from '@tenantry/tenancy';
-import { AccessTokenVerifier, bearerCredential } from './access-token.verifier';
+import { AccessTokenVerifier, bearerCredential } from './jwt.strategy';
 import { ApiKeyAuthenticator } from './api-key.authenticator';
 import { IS_PUBLIC } from './decorators';
 

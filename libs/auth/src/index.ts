@@ -3,7 +3,7 @@
  * @Roles and @SystemAdminOnly decorators, and argon2 password hashing.
  */
 export * from './access.guard';
-export { AccessTokenVerifier, bearerCredential, principalFromAccessClaims } from './access-token.verifier';
+export { AccessTokenVerifier, bearerCredential, principalFromAccessClaims } from './jwt.strategy';
 export * from './api-key.authenticator';
 export * from './auth.module';
 export * from './authentication.guard';

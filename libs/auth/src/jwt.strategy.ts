@@ -10,7 +10,7 @@ const isUuid = (value: unknown): value is string => typeof value === 'string' &&
 
 /**
  * The principal of a verified access token's claims; throws 401 for anything else. Shared by the
- * access-token verifier and the queue dashboard, so both accept exactly the same tokens.
+ * JWT strategy and the queue dashboard, so both accept exactly the same tokens.
  */
 export function principalFromAccessClaims(claims: AccessTokenClaims & { exp?: unknown }): Principal {
   // jsonwebtoken checks exp only when present: a token without one would never expire.
