@@ -98,5 +98,7 @@ export const PUBLIC_ROUTES: Record<string, string> = {
   'GET /v1/auth/sso/oidc/callback': 'the identity provider redirects the browser here; the state and code are the credential',
   'POST /v1/auth/sso/exchange': 'the one-time code from the callback is the credential',
   'GET /v1/auth/sso/{connectionId}/start': 'signing in through the tenant identity provider starts without credentials',
+  'POST /v1/auth/sso/saml/acs': "the identity provider's signed assertion and the sign-in's RelayState are the credential",
+  'GET /v1/auth/sso/saml/{connectionId}/metadata': 'the identity provider reads the service provider metadata without credentials',
   'GET /metrics': 'the scraper presents METRICS_TOKEN, checked by the route itself (401 without it)',
 };

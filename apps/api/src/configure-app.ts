@@ -34,7 +34,9 @@ export function configureApp(app: INestApplication): INestApplication {
   app.use(assignRequestId);
   app.use(securityHeaders);
   app.use(jsonBodiesOnly);
-  express.useBodyParser('json', { limit: config.get('BODY_LIMIT') });
+  express.useBodyParser('json', { limit: config.get('BODY_LIMIT'), type: ['application/json', 'application/scim+json'] });
+  // Reached only by the SAML ACS: jsonBodiesOnly refuses forms on every other path.
+  express.useBodyParser('urlencoded', { limit: config.get('BODY_LIMIT'), extended: false, parameterLimit: 10 });
   app.use(refuseHostileInput);
   answerClientErrors(express.getHttpServer(), collectHeaders(securityHeaders));
   const origins = config.get('CORS_ORIGINS')?.split(',').map((origin) => origin.trim()).filter(Boolean) ?? [];
