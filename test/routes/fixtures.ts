@@ -53,6 +53,10 @@ const ssoConnection = async ({ t, tenant }: FixtureContext) => {
     .send({ type: 'oidc', issuer: `https://idp.${unique('b')}.example`, clientId: 'client', clientSecret: 'client-secret' });
   return { id: response.body.id as string };
 };
+const scimToken = async ({ t, tenant }: FixtureContext) => {
+  const response = await t.http().post('/v1/tenant/scim/tokens').set('authorization', tenant.owner.auth).send({ name: unique('directory') });
+  return { id: response.body.id as string };
+};
 const exportJob = async ({ t, tenant }: FixtureContext) => ({
   jobId: await t.app.get(LifecycleQueues).enqueueExport({ tenantId: tenant.id, requestedBy: { type: 'user', id: tenant.owner.id } }),
 });
@@ -68,6 +72,8 @@ export const ROUTE_FIXTURES: Record<string, RouteFixture> = {
   'DELETE /v1/projects/{projectId}/tasks/{id}': { params: task },
   'PATCH /v1/users/{id}': { params: member, body: () => ({ role: 'viewer' }) },
   'DELETE /v1/users/{id}': { params: member },
+  'POST /v1/users/{id}/deactivate': { params: member },
+  'POST /v1/users/{id}/restore': { params: member },
   'DELETE /v1/api-keys/{id}': { params: apiKey },
   'GET /v1/tenant/domains/{id}': { params: domain },
   'POST /v1/tenant/domains/{id}/verify': { params: domain },
@@ -81,6 +87,7 @@ export const ROUTE_FIXTURES: Record<string, RouteFixture> = {
   'GET /v1/tenant/sso/connections/{id}': { params: ssoConnection },
   'PATCH /v1/tenant/sso/connections/{id}': { params: ssoConnection, body: () => ({ name: 'hijacked' }) },
   'DELETE /v1/tenant/sso/connections/{id}': { params: ssoConnection },
+  'DELETE /v1/tenant/scim/tokens/{id}': { params: scimToken },
   'GET /v1/tenant/exports/{jobId}': { params: exportJob },
   'GET /v1/tenant/exports/{jobId}/download': { params: exportJob },
 };

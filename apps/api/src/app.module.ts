@@ -30,6 +30,7 @@ import { TasksModule } from './tasks/tasks.module';
 import { TenantModule } from './tenant/tenant.module';
 import { TenantSecretsModule } from './tenant-secrets/tenant-secrets.module';
 import { DomainsModule } from './domains/domains.module';
+import { ScimModule } from './scim/scim.module';
 import { SsoModule } from './sso/sso.module';
 import { UsageModule } from './usage/usage.module';
 import { UsersModule } from './users/users.module';
@@ -60,6 +61,7 @@ import { UsersModule } from './users/users.module';
     TenantSecretsModule,
     DomainsModule,
     SsoModule,
+    ScimModule,
     AuditLogsModule,
     EventsApiModule,
     QuotasModule,

@@ -12,6 +12,8 @@ export const EVENT_TYPES = [
   'user.created',
   'user.role_changed',
   'user.removed',
+  'user.deactivated',
+  'user.restored',
   'api_key.created',
   'api_key.revoked',
   'tenant.plan_changed',

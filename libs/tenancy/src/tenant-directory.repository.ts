@@ -18,7 +18,7 @@ const tenantWithUser = preparedQuery('tenancy.tenantWithUser', (tx) =>
   tx
     .select({ ...identity, userRole: users.role })
     .from(tenants)
-    .leftJoin(users, and(eq(users.tenantId, tenants.id), eq(users.id, sql.placeholder('userId'))))
+    .leftJoin(users, and(eq(users.tenantId, tenants.id), eq(users.id, sql.placeholder('userId')), eq(users.status, 'active')))
     .where(eq(tenants.id, sql.placeholder('tenantId'))),
 );
 const currentTenant = preparedQuery('tenancy.currentTenant', (tx) => tx.select(identity).from(tenants).where(eq(tenants.id, sql.placeholder('tenantId'))));
@@ -41,7 +41,7 @@ export class TenantDirectoryRepository {
 
   /**
    * The tenant of the active transaction and, when a user id is given, that user's current role
-   * (undefined when the user no longer exists): one round trip for the per-request checks.
+   * (undefined when the user no longer exists or is deactivated): one round trip for the per-request checks.
    */
   async currentWithUser(userId: string): Promise<(TenantIdentity & { userRole: TenantRole | null }) | undefined> {
     const { tx, tenantId } = this.tenantTransaction;

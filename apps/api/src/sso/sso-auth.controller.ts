@@ -39,7 +39,7 @@ export class SsoAuthController {
   }
 
   @ApiProduces('application/samlmetadata+xml')
-  @ApiOkResponse({ description: "The service provider's SAML metadata for this connection" })
+  @ApiOkResponse({ description: "The service provider's SAML metadata for this connection", schema: { type: 'string' } })
   @Header('content-type', 'application/samlmetadata+xml; charset=utf-8')
   @Get('saml/:connectionId/metadata')
   metadata(@Param('connectionId', ParseUUIDPipe) connectionId: string): Promise<string> {

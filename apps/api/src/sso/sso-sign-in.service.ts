@@ -149,7 +149,8 @@ export class SsoSignInService {
       const tenant = await this.tenants.current();
       if (tenant?.status !== 'active') throw new ForbiddenException('The tenant is not active');
       const user = await this.users.findUser(signedIn.userId);
-      if (!user) throw new UnauthorizedException('The code is unknown, used or expired');
+      // Deactivated in the 60 s since the IdP answered: no tokens.
+      if (!user || user.status !== 'active') throw new UnauthorizedException('The code is unknown, used or expired');
       return this.sessions.start(user);
     });
   }

@@ -4,10 +4,11 @@ import { UsersController } from './users.controller';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
-/** Members of a tenant: create (counts a seat), change role, remove. */
+/** Members of a tenant: create (counts a seat), change role, deactivate and restore, remove. */
 @Module({
   imports: [AuthApiModule],
   controllers: [UsersController],
   providers: [UsersRepository, UsersService],
+  exports: [UsersRepository, UsersService],
 })
 export class UsersModule {}
