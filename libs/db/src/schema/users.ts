@@ -24,6 +24,12 @@ export const users = pgTable(
     role: text('role', { enum: TENANT_ROLES }).notNull(),
     status: text('status', { enum: USER_STATUSES }).notNull().default('active'),
     deactivatedAt: timestamp('deactivated_at', { withTimezone: true, precision: 3, mode: 'date' }),
+    /**
+     * When the address was shown to be the user's. Null only for a self-service signup's owner
+     * until the verification link is followed (login refuses them meanwhile); everyone else is
+     * vouched for by whoever created them, so the default is the moment of creation.
+     */
+    emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true, precision: 3, mode: 'date' }).defaultNow(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
