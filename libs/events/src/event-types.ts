@@ -14,6 +14,7 @@ export const EVENT_TYPES = [
   'user.removed',
   'user.deactivated',
   'user.restored',
+  'invitation.accepted',
   'api_key.created',
   'api_key.revoked',
   'tenant.plan_changed',
