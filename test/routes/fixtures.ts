@@ -10,7 +10,7 @@
  * - PUBLIC_ROUTES: every @Public() route, with why it needs no credentials.
  */
 import { LifecycleQueues } from '@tenantry/queues';
-import { createProject, createTask, createUser } from '../factories';
+import { createProject, createTask, createUser, login } from '../factories';
 import type { TestApp } from '../support/test-app';
 import { unique, type WorldTenant } from './world';
 
@@ -53,6 +53,10 @@ const ssoConnection = async ({ t, tenant }: FixtureContext) => {
     .send({ type: 'oidc', issuer: `https://idp.${unique('b')}.example`, clientId: 'client', clientSecret: 'client-secret' });
   return { id: response.body.id as string };
 };
+const session = async ({ t, tenant }: FixtureContext) => {
+  const { accessToken } = await login(t, tenant, tenant.owner);
+  return { id: JSON.parse(Buffer.from(accessToken.split('.')[1]!, 'base64url').toString()).sid as string };
+};
 const exportJob = async ({ t, tenant }: FixtureContext) => ({
   jobId: await t.app.get(LifecycleQueues).enqueueExport({ tenantId: tenant.id, requestedBy: { type: 'user', id: tenant.owner.id } }),
 });
@@ -83,6 +87,7 @@ export const ROUTE_FIXTURES: Record<string, RouteFixture> = {
   'DELETE /v1/tenant/sso/connections/{id}': { params: ssoConnection },
   'GET /v1/tenant/exports/{jobId}': { params: exportJob },
   'GET /v1/tenant/exports/{jobId}/download': { params: exportJob },
+  'DELETE /v1/me/sessions/{id}': { params: session },
 };
 
 export const PUBLIC_ROUTES: Record<string, string> = {

@@ -19,6 +19,7 @@ import { AuthApiModule } from './auth/auth-api.module';
 import { ImpersonationGuard } from './auth/impersonation.guard';
 import { EventsApiModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
+import { MeModule } from './me/me.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { APP_LOGGER, RequestContextModule } from './request-context/request-context.module';
 import { nestLoggerParams } from './request-context/request-logging';
@@ -66,6 +67,7 @@ import { UsersModule } from './users/users.module';
     UsageModule,
     MetricsModule,
     AuthApiModule,
+    MeModule,
     AdminModule,
     QueueDashboardModule,
     OpenApiModule,

@@ -9,6 +9,7 @@ import { LoginDto } from './dto/login.dto';
 import { MeResponse } from './dto/me.dto';
 import { RefreshTokenDto } from './dto/refresh.dto';
 import { TokenPairResponse } from './dto/token-pair.dto';
+import { sessionClientOf } from './session-client';
 import { TenantSessionsService } from './tenant-sessions.service';
 
 @Controller('v1')
@@ -26,7 +27,7 @@ export class AuthController {
   @Header('Cache-Control', 'no-store')
   @HttpCode(200)
   login(@Body() body: LoginDto, @Req() request: Request): Promise<TokenPairResponse> {
-    return this.auth.login(body, { host: request.headers.host, ip: request.ip ?? 'unknown' });
+    return this.auth.login(body, { host: request.headers.host, ip: request.ip ?? 'unknown', session: sessionClientOf(request) });
   }
 
   @Public()
@@ -34,8 +35,8 @@ export class AuthController {
   @Post('auth/refresh')
   @Header('Cache-Control', 'no-store')
   @HttpCode(200)
-  refresh(@Body() body: RefreshTokenDto): Promise<TokenPairResponse> {
-    return this.sessions.refresh(body.refreshToken);
+  refresh(@Body() body: RefreshTokenDto, @Req() request: Request): Promise<TokenPairResponse> {
+    return this.sessions.refresh(body.refreshToken, sessionClientOf(request));
   }
 
   @Public()

@@ -7,6 +7,7 @@ import { slugFromHost, TenantDirectoryRepository, TenantPrincipal, TenantTransac
 import { LoginDto } from './dto/login.dto';
 import { LoginThrottle } from './login-throttle';
 import { TenantSessionsService } from './tenant-sessions.service';
+import type { SessionClient } from './user-sessions.repository';
 import { UsersAuthRepository } from './users-auth.repository';
 
 const INVALID_CREDENTIALS = 'Invalid credentials';
@@ -31,7 +32,7 @@ export class AuthService {
    * One answer for an unknown tenant, an unknown email and a wrong password, and the same work
    * (one argon2 verification) for each, so neither the body nor the timing tells them apart.
    */
-  async login(input: LoginDto, client: { host?: string; ip: string }): Promise<TokenPair> {
+  async login(input: LoginDto, client: { host?: string; ip: string; session?: SessionClient }): Promise<TokenPair> {
     const hostSlug = slugFromHost(client.host, this.config.get('BASE_DOMAIN'));
     if (input.tenant && hostSlug && input.tenant !== hostSlug) {
       throw new BadRequestException('tenant does not match the host');
@@ -70,7 +71,7 @@ export class AuthService {
       if (user.role !== 'owner' && isSsoRequired((await this.effectiveConfig.current()).settings)) {
         throw new ForbiddenException('This tenant requires single sign-on: sign in through its identity provider');
       }
-      return this.sessions.start(user);
+      return this.sessions.start(user, client.session);
     });
   }
 

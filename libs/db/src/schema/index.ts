@@ -13,3 +13,5 @@ export * from './events';
 export * from './tenant-secrets';
 export * from './tenant-domains';
 export * from './sso';
+export * from './user-sessions';
+export * from './mfa';

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { AuthApiModule } from '../auth/auth-api.module';
+import { AccountController } from './account.controller';
+import { AccountRepository } from './account.repository';
+import { AccountService } from './account.service';
+
+/** The signed-in user's own account under /v1/me: password change, sessions and the second factor. */
+@Module({
+  imports: [AuthApiModule],
+  controllers: [AccountController],
+  providers: [AccountRepository, AccountService],
+})
+export class MeModule {}
