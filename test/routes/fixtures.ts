@@ -94,6 +94,7 @@ export const PUBLIC_ROUTES: Record<string, string> = {
   'POST /v1/auth/login': 'signing in is how a tenant user gets credentials',
   'POST /v1/auth/refresh': 'the refresh token in the body is the credential',
   'POST /v1/auth/logout': 'the refresh token in the body is the credential',
+  'POST /v1/auth/mfa': "the second step of a sign-in: the password step's mfa token and a code are the credential",
   'POST /v1/admin/auth/login': 'signing in is how a system admin gets credentials',
   'POST /v1/admin/auth/refresh': 'the refresh token in the body is the credential',
   'POST /v1/admin/auth/logout': 'the refresh token in the body is the credential',

@@ -17,6 +17,7 @@ import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuditLogsModule } from './audit-logs/audit-logs.module';
 import { AuthApiModule } from './auth/auth-api.module';
 import { ImpersonationGuard } from './auth/impersonation.guard';
+import { MfaRequirementGuard } from './auth/mfa/mfa-requirement.guard';
 import { EventsApiModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { MeModule } from './me/me.module';
@@ -83,6 +84,8 @@ import { UsersModule } from './users/users.module';
     { provide: APP_GUARD, useExisting: FeatureGuard },
     // The rate limit is spent before the tenant transaction opens: a limited request holds no connection.
     { provide: APP_GUARD, useExisting: RateLimitGuard },
+    // A tenant that requires MFA (or SYSTEM_ADMIN_REQUIRE_MFA) refuses who has not enrolled, after the rate limit.
+    { provide: APP_GUARD, useExisting: MfaRequirementGuard },
     // The one global interceptor. @Audit binds the audit interceptor to its routes, inside this one,
     // so the audit row commits with the change or not at all.
     { provide: APP_INTERCEPTOR, useExisting: TenantRequestInterceptor },
