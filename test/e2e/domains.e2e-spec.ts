@@ -52,6 +52,30 @@ describe('verified domains (DNS TXT, against a DNS server in the test process)',
     expect(logs.map((log) => log.action)).toEqual(['domain.added', 'domain.checked', 'domain.checked', 'domain.checked']);
   });
 
+  it('holds no transaction open while DNS answers', async () => {
+    const domain = unique();
+    const created = await add(a.admin, domain);
+    dns.setTxt(`_tenantry-challenge.${domain}`, [created.body.verification.value]);
+    // While the DNS server sits on the question, count the app's sessions that are in a transaction.
+    const during: number[] = [];
+    dns.beforeAnswer(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const [row] = await t.owner`select count(*)::int as open from pg_stat_activity
+        where datname = current_database() and usename = 'tenantry_app' and xact_start is not null`;
+      during.push(row!.open as number);
+    });
+    try {
+      const verified = await verify(a.admin, created.body.id);
+      expect(verified.body.status).toBe('verified');
+    } finally {
+      dns.beforeAnswer(undefined);
+    }
+    expect(during.length).toBeGreaterThan(0);
+    expect(during).toEqual(during.map(() => 0));
+    const [log] = await t.owner`select changes from audit_logs where tenant_id = ${a.id} and resource_id = ${created.body.id} and action = 'domain.checked'`;
+    expect(log!.changes).toEqual({ before: { status: 'pending' }, after: { status: 'verified', failureReason: null } });
+  });
+
   it('lets one tenant at most verify a domain', async () => {
     const domain = unique();
     const mine = await add(a.admin, domain);
