@@ -13,5 +13,8 @@ export * from './events';
 export * from './tenant-secrets';
 export * from './tenant-domains';
 export * from './sso';
+export * from './mail-outbox';
+export * from './invitations';
+export * from './account-tokens';
 export * from './user-sessions';
 export * from './mfa';
