@@ -98,6 +98,7 @@ export const PUBLIC_ROUTES: Record<string, string> = {
   'POST /v1/admin/auth/login': 'signing in is how a system admin gets credentials',
   'POST /v1/admin/auth/refresh': 'the refresh token in the body is the credential',
   'POST /v1/admin/auth/logout': 'the refresh token in the body is the credential',
+  'POST /v1/admin/auth/mfa': "the second step of a system admin's sign-in: the password step's mfa token and a code are the credential",
   'GET /health/live': 'probes of the orchestrator carry no credentials',
   'GET /health/ready': 'probes of the orchestrator carry no credentials',
   'POST /v1/auth/sso/discover': 'finding the identity provider comes before any credential',

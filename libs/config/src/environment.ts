@@ -129,6 +129,11 @@ export class Environment {
   @Max(86400)
   LOGIN_FAILURE_WINDOW = 900;
 
+  /** System admins without MFA get 403 on every admin route but their own account and enrolment. */
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'SYSTEM_ADMIN_REQUIRE_MFA must be true or false' })
+  SYSTEM_ADMIN_REQUIRE_MFA = false;
+
   /** Where tenant exports (NDJSON) are written by the worker and read by the API. */
   @IsString()
   EXPORT_DIR = '.data/exports';
