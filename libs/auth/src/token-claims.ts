@@ -27,7 +27,7 @@ export interface TokenPair extends AccessToken {
 
 /**
  * Claims of a queue dashboard session (the cookie of /admin/queues): a system admin's, with a
- * `typ` the API's JWT strategy refuses, so the cookie is no API credential.
+ * `typ` the API's access-token verifier refuses, so the cookie is no API credential.
  */
 /**
  * Claims of the token a password sign-in answers with when the account has a second factor. It has
