@@ -33,6 +33,7 @@ import { DomainsModule } from './domains/domains.module';
 import { SsoModule } from './sso/sso.module';
 import { UsageModule } from './usage/usage.module';
 import { UsersModule } from './users/users.module';
+import { WebhooksApiModule } from './webhooks/webhooks.module';
 
 @Module({
   imports: [
@@ -62,6 +63,7 @@ import { UsersModule } from './users/users.module';
     SsoModule,
     AuditLogsModule,
     EventsApiModule,
+    WebhooksApiModule,
     QuotasModule,
     UsageModule,
     MetricsModule,

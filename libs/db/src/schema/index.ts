@@ -13,3 +13,4 @@ export * from './events';
 export * from './tenant-secrets';
 export * from './tenant-domains';
 export * from './sso';
+export * from './webhooks';
