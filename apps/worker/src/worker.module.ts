@@ -10,6 +10,7 @@ import { TenancyModule } from '@tenantry/tenancy';
 import { WorkerEventsModule } from './events/events.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { WorkerMeteringModule } from './metering/metering.module';
+import { WorkerWebhooksModule } from './webhooks/webhooks.module';
 
 /** The background process: BullMQ consumers, each job in its own tenant transaction or sweep. */
 @Module({
@@ -25,6 +26,7 @@ import { WorkerMeteringModule } from './metering/metering.module';
     LifecycleModule,
     WorkerMeteringModule,
     WorkerEventsModule,
+    WorkerWebhooksModule,
   ],
 })
 export class WorkerModule {}

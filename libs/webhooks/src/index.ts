@@ -3,6 +3,7 @@
  * every connect), Standard Webhooks signing, the retry schedule and the sender the worker uses.
  */
 export * from './address-policy';
+export * from './endpoint-shape';
 export * from './retry-schedule';
 export * from './secret-names';
 export * from './signature';

@@ -1,6 +1,7 @@
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsString, MaxLength, MinLength } from 'class-validator';
 import type { DeliveryStatus, WebhookDelivery, WebhookEndpoint } from '@tenantry/db';
 import { SUBSCRIBABLE_EVENT_TYPES } from '@tenantry/events';
+import { presentWebhookEndpoint } from '@tenantry/webhooks';
 import { Optional, Trim } from '../../validation';
 
 export class CreateWebhookDto {
@@ -45,12 +46,12 @@ export class UpdateWebhookDto {
   @IsIn(SUBSCRIBABLE_EVENT_TYPES, { each: true, message: `each value in events must be one of: ${SUBSCRIBABLE_EVENT_TYPES.join(', ')}` })
   events?: string[];
 
-  /** false pauses deliveries; true re-enables an endpoint (also one disabled for failing). */
+  /** false pauses deliveries; true re-enables an endpoint (also one disabled for failing). @example true */
   @Optional()
   @IsBoolean()
   enabled?: boolean;
 
-  /** null clears it. */
+  /** null clears it. @example "Billing system" */
   @Optional({ nullable: true })
   @Trim()
   @IsString()
@@ -162,20 +163,7 @@ export class WebhookDeliveryPage {
   nextCursor: string | null;
 }
 
-export function toWebhookResponse(row: WebhookEndpoint): WebhookResponse {
-  return {
-    id: row.id,
-    url: row.url,
-    events: row.events,
-    description: row.description,
-    enabled: row.enabled,
-    disabledReason: row.disabledReason,
-    failingSince: row.failingSince,
-    previousSecretExpiresAt: row.previousSecretExpiresAt,
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
-  };
-}
+export const toWebhookResponse = (row: WebhookEndpoint): WebhookResponse => presentWebhookEndpoint(row);
 
 export function toWebhookDeliveryResponse(row: WebhookDelivery): WebhookDeliveryResponse {
   return {
