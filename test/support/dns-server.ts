@@ -10,6 +10,8 @@ export interface TestDnsServer {
   setTxt(name: string, values: string[]): void;
   /** Publishes (or replaces) the A and AAAA records of a name. */
   setAddresses(name: string, addresses: { a?: string[]; aaaa?: string[] }): void;
+  /** Runs before each answer is sent (the answer waits for it): a slow resolver, an observer. */
+  beforeAnswer(hook: (() => Promise<void>) | undefined): void;
   close(): Promise<void>;
 }
 
@@ -18,9 +20,11 @@ export async function startDnsServer(): Promise<TestDnsServer> {
   const txt = new Map<string, string[]>();
   const a = new Map<string, string[]>();
   const aaaa = new Map<string, string[]>();
+  let hook: (() => Promise<void>) | undefined;
   const server = dns2.createServer({
     udp: true,
-    handle: (request: { questions: { name: string; type: number }[] }, send: (response: unknown) => void) => {
+    handle: async (request: { questions: { name: string; type: number }[] }, send: (response: unknown) => void) => {
+      await hook?.();
       const response = dns2.Packet.createResponseFromRequest(request);
       const [question] = request.questions;
       for (const value of (question && question.type === dns2.Packet.TYPE.TXT && txt.get(question.name.toLowerCase())) || []) {
@@ -44,6 +48,9 @@ export async function startDnsServer(): Promise<TestDnsServer> {
     setAddresses: (name, addresses) => {
       a.set(name.toLowerCase(), addresses.a ?? []);
       aaaa.set(name.toLowerCase(), addresses.aaaa ?? []);
+    },
+    beforeAnswer: (next) => {
+      hook = next;
     },
     close: () => server.close(),
   };
