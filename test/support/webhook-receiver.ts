@@ -8,7 +8,8 @@ export interface ReceivedWebhook {
   at: number;
 }
 
-export type ReceiverBehaviour = 'ok' | 'fail' | 'hang' | 'redirect';
+/** ok: 200; fail: 500; hang: never answers; redirect: 307; slow: 200 after 4 s. */
+export type ReceiverBehaviour = 'ok' | 'fail' | 'hang' | 'redirect' | 'slow';
 
 /** A real HTTP receiver in the test process: records every request, answers by path as told. */
 export interface WebhookReceiver {
@@ -34,6 +35,10 @@ export async function startWebhookReceiver(host = '127.0.0.1'): Promise<WebhookR
       const behaviour = behaviours.get(path) ?? 'ok';
       if (behaviour === 'hang') {
         hanging.add(response);
+        return;
+      }
+      if (behaviour === 'slow') {
+        setTimeout(() => response.writeHead(200).end('ok'), 4000).unref();
         return;
       }
       if (behaviour === 'redirect') {

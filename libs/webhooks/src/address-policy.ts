@@ -117,8 +117,12 @@ export class WebhookAddressPolicy {
   }
 }
 
-/** The IP address a URL's hostname is, without brackets; undefined for a name. */
+/**
+ * The IP address a URL's hostname is, without brackets; undefined for a name. `localhost` and
+ * its subdomains are loopback whatever a resolver says (RFC 6761).
+ */
 function hostLiteral(hostname: string): string | undefined {
   const bare = hostname.startsWith('[') && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname;
+  if (/^(.+\.)?localhost\.?$/i.test(bare)) return '127.0.0.1';
   return isIP(bare) ? bare : undefined;
 }
