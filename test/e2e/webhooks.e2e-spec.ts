@@ -65,6 +65,13 @@ describe('webhook delivery', () => {
     expect(response.status).toBe(201);
     return response.body as { id: string; secret: string };
   };
+  const waitForType = async (path: string, type: string, matches: (event: ReturnType<typeof parse>) => boolean = () => true) => {
+    for (let tries = 0; tries < 200; tries++) {
+      if (receiver.on(path).map(parse).some((event) => event.type === type && matches(event))) return;
+      await sleep(50);
+    }
+    throw new Error(`no ${type} at ${path}`);
+  };
   const deliveriesOf = async (tenant: TestTenantWithUsers, endpointId: string) => {
     const response = await t.http().get(`/v1/webhooks/${endpointId}/deliveries?limit=100`).set('authorization', tenant.admin.auth);
     expect(response.status).toBe(200);
@@ -74,7 +81,8 @@ describe('webhook delivery', () => {
   it('delivers an event of every type once, signed, in the documented shape', async () => {
     const tenant = await createTenantWithUsers(t);
     const path = `/all-${randomUUID()}`;
-    const endpoint = await register(tenant, path, SUBSCRIBABLE_EVENT_TYPES);
+    // audit.created streams every audit row besides (its own test below).
+    const endpoint = await register(tenant, path, SUBSCRIBABLE_EVENT_TYPES.filter((type) => type !== 'audit.created'));
     const owner = tenant.owner.auth;
     const project = (await t.http().post('/v1/projects').set('authorization', owner).send({ name: 'Website' })).body;
     await t.http().patch(`/v1/projects/${project.id}`).set('authorization', owner).send({ name: 'Website relaunch' }).expect(200);
@@ -121,6 +129,22 @@ describe('webhook delivery', () => {
     const history = await deliveriesOf(tenant, endpoint.id);
     expect(history).toHaveLength(expected.length);
     for (const delivery of history) expect(delivery).toMatchObject({ status: 'succeeded', attempts: 1, responseCode: 200, responseBody: 'ok' });
+  });
+
+  it('streams audit rows as audit.created, only for a tenant that opted in by subscribing', async () => {
+    const [optedIn, other] = await Promise.all([createTenantWithUsers(t), createTenantWithUsers(t)]);
+    const [siem, plain] = [`/siem-${randomUUID()}`, `/plain-${randomUUID()}`];
+    await register(optedIn, siem, ['audit.created']);
+    await register(other, plain, ['project.created']);
+    const project = (await t.http().post('/v1/projects').set('authorization', optedIn.owner.auth).send({ name: 'Audited' }).expect(201)).body;
+    await t.http().post('/v1/projects').set('authorization', other.owner.auth).send({ name: 'Not streamed' }).expect(201);
+    const audit = (await t.http().get('/v1/audit-logs?action=project.created').set('authorization', optedIn.owner.auth).expect(200)).body.data[0];
+    await waitForType(siem, 'audit.created', (event) => event.data.object.action === 'project.created');
+    const streamed = receiver.on(siem).map(parse).find((event) => event.data.object.action === 'project.created')!;
+    expect(streamed.data.object).toEqual(audit); // exactly the row as GET /v1/audit-logs shows it
+    expect(streamed.data.object.resourceId).toBe(project.id);
+    const [none] = await t.owner`select count(*)::int as n from events where tenant_id = ${other.id} and type = 'audit.created'`;
+    expect(none!.n).toBe(0);
   });
 
   it('sends only the types an endpoint subscribed to, only to its own tenant', async () => {

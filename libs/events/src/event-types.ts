@@ -18,6 +18,8 @@ export const EVENT_TYPES = [
   'tenant.suspended',
   'tenant.resumed',
   'usage.quota_exceeded',
+  /** Opt-in: written only while an enabled endpoint of the tenant subscribes to it (every audit row, for a SIEM). */
+  'audit.created',
   'webhook.disabled',
   'webhook.test',
 ] as const;
