@@ -4,11 +4,13 @@ import { AuditModule } from '@tenantry/audit';
 import { AppConfigModule } from '@tenantry/config';
 import { DbModule } from '@tenantry/db';
 import { EventsModule } from '@tenantry/events';
+import { MailModule } from '@tenantry/mail';
 import { MeteringModule } from '@tenantry/metering';
 import { RedisModule } from '@tenantry/redis';
 import { TenancyModule } from '@tenantry/tenancy';
 import { WorkerEventsModule } from './events/events.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
+import { WorkerMailModule } from './mail/mail.module';
 import { WorkerMeteringModule } from './metering/metering.module';
 import { WorkerWebhooksModule } from './webhooks/webhooks.module';
 
@@ -23,9 +25,11 @@ import { WorkerWebhooksModule } from './webhooks/webhooks.module';
     AuditModule,
     MeteringModule,
     EventsModule,
+    MailModule,
     LifecycleModule,
     WorkerMeteringModule,
     WorkerEventsModule,
+    WorkerMailModule,
     WorkerWebhooksModule,
   ],
 })

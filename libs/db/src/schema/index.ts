@@ -13,4 +13,7 @@ export * from './events';
 export * from './tenant-secrets';
 export * from './tenant-domains';
 export * from './sso';
+export * from './mail-outbox';
+export * from './invitations';
+export * from './account-tokens';
 export * from './webhooks';
