@@ -258,6 +258,9 @@ describe('webhook delivery', () => {
     expect(parse(notice!)).toMatchObject({ type: 'webhook.disabled', data: { object: { id: endpoint.id, enabled: false, disabledReason: expect.stringMatching(/no successful delivery since/) } } });
     expect(JSON.stringify(parse(notice!))).not.toContain(endpoint.secret);
     expect((await t.http().get(`/v1/webhooks/${endpoint.id}`).set('authorization', tenant.owner.auth)).body).toMatchObject({ enabled: false });
+    // The owners are told by mail, through the outbox, in the transaction that disabled it.
+    const mails = await t.owner`select to_address, subject from mail_outbox where tenant_id = ${tenant.id} and kind = 'webhook_disabled'`;
+    expect(mails).toEqual([{ to_address: tenant.owner.email, subject: expect.stringMatching(/webhook endpoint .* was disabled/) }]);
     // Disabled: a new event is not sent to it; re-enabled, the next one is.
     const before = receiver.on(failing).length;
     await t.http().post('/v1/projects').set('authorization', tenant.owner.auth).send({ name: 'three' }).expect(201);

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/commo
 import { AppConfig } from '@tenantry/config';
 import type { WebhookEndpoint } from '@tenantry/db';
 import { EventLog, presentEvent } from '@tenantry/events';
+import { MailOutbox, webhookDisabledMail } from '@tenantry/mail';
 import { Clock, CLOCK } from '@tenantry/metering';
 import { webhookAttemptDuration, webhookDeliveryAttempts, webhookDeliveryLatency } from '@tenantry/metrics';
 import type { WebhookDeliveryJobData } from '@tenantry/queues';
@@ -41,9 +42,10 @@ export class WebhookDeliverer implements OnApplicationShutdown {
     private readonly repository: WebhookDeliveryRepository,
     private readonly secrets: TenantSecrets,
     private readonly events: EventLog,
+    private readonly mail: MailOutbox,
     @Inject(CLOCK) private readonly clock: Clock,
     policy: WebhookAddressPolicy,
-    config: AppConfig,
+    private readonly config: AppConfig,
   ) {
     // Sockets per origin up to the worker's whole concurrency: endpoints of different tenants may
     // share an origin, and one's hanging sockets must not queue the other's attempts.
@@ -111,9 +113,15 @@ export class WebhookDeliverer implements OnApplicationShutdown {
     const endpoint = await this.repository.markFailing(endpointId, at);
     if (!endpoint?.enabled || !endpoint.failingSince) return;
     if (at.getTime() - endpoint.failingSince.getTime() < DISABLE_AFTER_FAILING_MS) return;
+    const failingSince = endpoint.failingSince;
     const disabled = await this.repository.disable(endpointId, `no successful delivery since ${endpoint.failingSince.toISOString()}`);
     if (!disabled) return;
     await this.events.record('webhook.disabled', { object: { ...presentWebhookEndpoint(disabled) } });
+    // The owners hear of it by mail, through the outbox: sent after this transaction commits.
+    const link = `${this.config.get('APP_URL').replace(/\/+$/, '')}/console/`;
+    for (const to of await this.repository.ownerEmails()) {
+      await this.mail.queue({ kind: 'webhook_disabled', to, render: (branding) => webhookDisabledMail(branding, { url: disabled.url, failingSince, link }) });
+    }
     this.logger.warn(`disabled webhook endpoint ${endpointId} of tenant ${disabled.tenantId}: failing since ${endpoint.failingSince.toISOString()}`);
   }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { and, eq, isNotNull, sql } from 'drizzle-orm';
-import { EventRow, events, WebhookDelivery, webhookDeliveries, WebhookEndpoint, webhookEndpoints } from '@tenantry/db';
+import { EventRow, events, users, WebhookDelivery, webhookDeliveries, WebhookEndpoint, webhookEndpoints } from '@tenantry/db';
 import { TenantTransaction } from '@tenantry/tenancy';
 
 export interface DeliveryAttemptContext {
@@ -96,5 +96,12 @@ export class WebhookDeliveryRepository {
       .where(and(eq(webhookEndpoints.tenantId, tenantId), eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.enabled, true)))
       .returning();
     return row;
+  }
+
+  /** The tenant's owners' addresses: they are told when an endpoint is disabled. */
+  async ownerEmails(): Promise<string[]> {
+    const { tx, tenantId } = this.tenantTransaction;
+    const rows = await tx.select({ email: users.email }).from(users).where(and(eq(users.tenantId, tenantId), eq(users.role, 'owner')));
+    return rows.map((row) => row.email);
   }
 }
