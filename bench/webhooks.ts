@@ -18,11 +18,12 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { Webhook } from 'standardwebhooks';
 import { createScratchDatabase } from '../test/support/scratch-database';
-import { median, runLoad } from './harness';
+import { machineBusySeconds, median, processCpuSeconds, runLoad } from './harness';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 20000);
 const TENANTS = Number(process.env.BENCH_TENANTS ?? 20);
@@ -31,6 +32,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 
+const readLoadAverage = () => loadavg().map((value) => Number(value.toFixed(2)));
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -54,7 +56,9 @@ function startReceiver() {
 }
 
 function startWorkerProcess(env: NodeJS.ProcessEnv): { child: ChildProcess; ready: Promise<void> } {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/worker/src/main.ts'], {
+  // BENCH_WORKER_PROFILE=1: a V8 CPU profile of the worker into bench/profiles/ when it exits.
+  const profile = process.env.BENCH_WORKER_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=bench/profiles'] : [];
+  const child = spawn(process.execPath, [...profile, '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/worker/src/main.ts'], {
     cwd: join(__dirname, '..'),
     env: { ...env, NODE_ENV: 'development', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -141,7 +145,11 @@ async function main(): Promise<void> {
     worker = spawned.child;
     await spawned.ready;
     const ready = Date.now();
+    const workerCpuBefore = processCpuSeconds(worker.pid!);
+    const machineBefore = machineBusySeconds();
     await waitUntil(() => receiver.received.size >= EVENTS, 600_000, `${EVENTS} deliveries`);
+    const workerCpu = (processCpuSeconds(worker.pid!) ?? NaN) - (workerCpuBefore ?? NaN);
+    const machineCpu = (machineBusySeconds() ?? NaN) - (machineBefore ?? NaN);
     const times = [...receiver.received.values()];
     const last = Math.max(...times);
     const first = Math.min(...times);
@@ -152,6 +160,10 @@ async function main(): Promise<void> {
       deliveriesPerSecondFromWorkerReady: Math.round(EVENTS / ((last - ready) / 1000)),
       deliveriesPerSecondFirstToLast: Math.round(EVENTS / ((last - first) / 1000)),
       duplicates: receiver.duplicates(),
+      // CPU per delivery holds better than deliveries/s on a machine shared with other work.
+      workerCpuMicrosPerDelivery: Math.round((workerCpu / EVENTS) * 1e6),
+      machineCpuMicrosPerDelivery: Math.round((machineCpu / EVENTS) * 1e6),
+      loadAverage: readLoadAverage(),
     };
     for (const sample of receiver.samples) new Webhook(secrets.get(sample.path)!).verify(sample.body, sample.headers as Record<string, string>);
     console.log('backlog', backlog);
