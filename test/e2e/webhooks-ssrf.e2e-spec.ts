@@ -18,7 +18,7 @@ describe('webhook URLs in production', () => {
   let trap: Server;
   let trapPort: number;
   let connections = 0;
-  const env = () => ({ NODE_ENV: 'production', DNS_SERVERS: dns.address, WEBHOOK_DISPATCH_INTERVAL_MS: '100' });
+  const env = () => ({ NODE_ENV: 'production', MAIL_DISABLED: 'true', DNS_SERVERS: dns.address, WEBHOOK_DISPATCH_INTERVAL_MS: '100' });
 
   beforeAll(async () => {
     dns = await startDnsServer();
