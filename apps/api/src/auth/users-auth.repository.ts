@@ -12,7 +12,7 @@ export class UsersAuthRepository {
     const rows = await this.tenantTransaction.tx
       .select({ id: users.id, tenantId: users.tenantId, role: users.role, passwordHash: users.passwordHash })
       .from(users)
-      .where(eq(users.email, email));
+      .where(and(eq(users.tenantId, this.tenantTransaction.tenantId), eq(users.email, email)));
     return rows[0];
   }
 
