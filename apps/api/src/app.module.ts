@@ -34,6 +34,10 @@ import { DomainsModule } from './domains/domains.module';
 import { SsoModule } from './sso/sso.module';
 import { UsageModule } from './usage/usage.module';
 import { UsersModule } from './users/users.module';
+import { InvitationsModule } from './invitations/invitations.module';
+import { PasswordResetModule } from './password-reset/password-reset.module';
+import { SignupModule } from './signup/signup.module';
+import { AccountTokensModule } from './account-tokens/account-tokens.module';
 import { WebhooksApiModule } from './webhooks/webhooks.module';
 
 @Module({
@@ -52,12 +56,14 @@ import { WebhooksApiModule } from './webhooks/webhooks.module';
     QueuesModule,
     ObservedQueuesModule,
     AuthModule,
+    AccountTokensModule,
     // Routes are matched in the order their modules come here: the probes and the tenant API
     // first, ahead of the sign-in, admin and dashboard routes a tenant request never takes.
     HealthModule,
     ProjectsModule,
     TasksModule,
     UsersModule,
+    InvitationsModule,
     ApiKeysModule,
     TenantModule,
     TenantSecretsModule,
@@ -70,6 +76,8 @@ import { WebhooksApiModule } from './webhooks/webhooks.module';
     UsageModule,
     MetricsModule,
     AuthApiModule,
+    SignupModule,
+    PasswordResetModule,
     AdminModule,
     QueueDashboardModule,
     OpenApiModule,
