@@ -18,3 +18,4 @@ export * from './invitations';
 export * from './account-tokens';
 export * from './user-sessions';
 export * from './mfa';
+export * from './webhooks';
