@@ -11,12 +11,16 @@ export interface TenantPrincipal {
   role: TenantRole;
   /** The system admin impersonating this user, from the token's `act` claim. */
   impersonatorId?: string;
+  /** The session (refresh-token family) of a user's access token, from its `sid` claim. */
+  sessionId?: string;
 }
 
 /** The operator's staff: outside every tenant. */
 export interface SystemAdminPrincipal {
   kind: 'system_admin';
   adminId: string;
+  /** The admin's session (refresh-token family), from the token's `sid` claim. */
+  sessionId?: string;
 }
 
 export type Principal = TenantPrincipal | SystemAdminPrincipal;

@@ -5,6 +5,7 @@ import type { TenantRole, User } from '@tenantry/db';
 import { EventLog } from '@tenantry/events';
 import { CountedLimits, LIMIT } from '@tenantry/plans';
 import type { TenantPrincipal } from '@tenantry/tenancy';
+import { UserMfaService } from '../auth/mfa/user-mfa.service';
 import { RefreshTokensRepository } from '../auth/refresh-tokens.repository';
 import { InvitationsService } from '../invitations/invitations.service';
 import { decodeCursor, Page, PageQuery, toPage } from '../pagination/cursor';
@@ -24,6 +25,7 @@ export class UsersService {
     private readonly countedLimits: CountedLimits,
     private readonly trail: AuditTrail,
     private readonly events: EventLog,
+    private readonly mfa: UserMfaService,
     private readonly invitations: InvitationsService,
   ) {}
 
@@ -98,6 +100,8 @@ export class UsersService {
     this.assertMayManage(actor, target);
     if (target.role === 'owner') await this.assertAnotherOwnerRemains(target.id);
     await this.refreshTokens.revokeAllOfUser(id);
+    // Its MFA secrets are tenant secrets, which no foreign key takes along.
+    await this.mfa.forget(id);
     await this.repository.remove(id);
     await this.events.record('user.removed', { object: { ...user } });
   }

@@ -17,3 +17,6 @@ export * from './mail-outbox';
 export * from './invitations';
 export * from './account-tokens';
 export * from './scim-tokens';
+export * from './user-sessions';
+export * from './mfa';
+export * from './webhooks';
