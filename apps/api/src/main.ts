@@ -8,6 +8,8 @@ import { InvalidEnvironmentError, validateEnvironment } from '@tenantry/config';
 import { runMigrations } from '@tenantry/db';
 import { configureApp } from './configure-app';
 import { ShutdownState } from './health/shutdown-state';
+import { drainHttpServer } from './shutdown/graceful-shutdown';
+import { HttpDrain } from './shutdown/http-drain';
 import { seedDevData } from './dev/dev-seed';
 import { startEmbeddedDatabase } from './dev/embedded-database';
 
@@ -57,6 +59,7 @@ async function bootstrap(): Promise<void> {
   const app = configureApp(await NestFactory.create(AppModule, { bufferLogs: true }));
   app.useLogger(app.get(PinoLogger));
   const env = validateEnvironment(process.env);
+  const drain = new HttpDrain(app.getHttpServer() as Server);
   await app.listen(env.PORT);
   logger.log(`API listening on http://localhost:${env.PORT}`);
   // In development one `npm start` runs the whole product; production runs `start:worker` apart.
@@ -71,14 +74,11 @@ async function bootstrap(): Promise<void> {
     if (isStopping) return;
     isStopping = true;
     logger.log(`${signal}: shutting down`);
-    // Report not-ready at once, keep serving for a grace period, then stop accepting connections and
-    // let in-flight requests finish (bounded), then close pools, queues and the worker.
+    // Readiness 503 and `Connection: close` at once; accept for the grace, then drain (bounded).
+    // Only when no connection is left does app.close() run the usage recorder's last flush: every
+    // answered request is metered, and none is answered after it.
     app.get(ShutdownState).isDraining = true;
-    await new Promise((resolve) => setTimeout(resolve, env.SHUTDOWN_GRACE_MS));
-    const server = app.getHttpServer() as Server;
-    const drained = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
-    await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, env.SHUTDOWN_TIMEOUT_MS).unref())]);
+    await drainHttpServer(drain, { graceMs: env.SHUTDOWN_GRACE_MS, timeoutMs: env.SHUTDOWN_TIMEOUT_MS }, logger);
     await worker?.close();
     await app.close();
     await stopDatabase?.();
