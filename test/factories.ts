@@ -63,7 +63,7 @@ export async function createSystemAdmin(t: TestApp) {
 }
 
 export async function createApiKey(t: TestApp, creator: TestUser, role: TenantRole = 'member') {
-  const response = await t.http().post('/v1/api-keys').set('authorization', creator.auth).send({ name: `${role} key`, role });
+  const response = await t.as(creator).post('/v1/api-keys').send({ name: `${role} key`, role });
   if (response.status !== 201) throw new Error(`createApiKey: ${response.status} ${JSON.stringify(response.body)}`);
   return { ...(response.body as { id: string; key: string; prefix: string }), auth: `Bearer ${response.body.key}` };
 }
@@ -75,13 +75,13 @@ export async function login(t: TestApp, tenant: { slug: string }, user: { email:
 }
 
 export async function createProject(t: TestApp, user: TestUser, name = 'Project') {
-  const response = await t.http().post('/v1/projects').set('authorization', user.auth).send({ name });
+  const response = await t.as(user).post('/v1/projects').send({ name });
   if (response.status !== 201) throw new Error(`createProject: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body as { id: string; name: string };
 }
 
 export async function createTask(t: TestApp, user: TestUser, projectId: string, title = 'Task') {
-  const response = await t.http().post(`/v1/projects/${projectId}/tasks`).set('authorization', user.auth).send({ title });
+  const response = await t.as(user).post(`/v1/projects/${projectId}/tasks`).send({ title });
   if (response.status !== 201) throw new Error(`createTask: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body as { id: string; title: string; projectId: string };
 }

@@ -1,7 +1,7 @@
 import { Census, CatalogRoute, fillPath, routeCatalog } from '../routes/catalog';
 import { PUBLIC_ROUTES } from '../routes/fixtures';
 import { createWorld, PLACEHOLDER_ID, rankOf, ROLES, World } from '../routes/world';
-import { createTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 
 const ROLE_REFUSAL = /role or higher/;
 
@@ -10,19 +10,17 @@ const ROLE_REFUSAL = /role or higher/;
  * lookup or validation, so a placeholder id and an empty body reach them like real ones.
  */
 describe('access, generated from the router: every route × every caller', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let world: World;
   let routes: CatalogRoute[];
   const census = new Census('access');
 
   beforeAll(async () => {
-    t = await createTestApp();
     world = await createWorld(t);
     routes = routeCatalog(t);
   });
   afterAll(async () => {
     census.print();
-    await t.close();
   });
 
   const call = async (route: CatalogRoute, authorization?: string) => {

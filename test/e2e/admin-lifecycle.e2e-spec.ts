@@ -36,7 +36,7 @@ describe('admin: tenants, plans, config, lifecycle', () => {
     await t.close();
   });
 
-  const as = (method: 'get' | 'post' | 'patch' | 'delete', path: string, auth = admin.auth) => t.http()[method](path).set('authorization', auth);
+  const as = (method: 'get' | 'post' | 'patch' | 'delete', path: string, auth = admin.auth) => t.as(auth)[method](path);
 
   describe('tenants', () => {
     it('lists with status, plan and q filters and pages with a cursor', async () => {
@@ -68,7 +68,7 @@ describe('admin: tenants, plans, config, lifecycle', () => {
       expect(Date.parse(read.body.usage.period.end)).toBeGreaterThan(Date.now());
       const patched = await as('patch', `/v1/admin/tenants/${tenant.id}`).send({ name: 'Renamed', plan: 'pro' });
       expect(patched.body).toMatchObject({ name: 'Renamed', plan: 'pro' });
-      const profile = await t.http().get('/v1/tenant').set('authorization', tenant.viewer.auth);
+      const profile = await t.as(tenant.viewer).get('/v1/tenant');
       expect(profile.body).toMatchObject({ name: 'Renamed', plan: 'pro', features: ['csv_export'], limits: { seats: 25 } });
       expect((await as('patch', `/v1/admin/tenants/${tenant.id}`).send({ plan: 'platinum' })).status).toBe(400);
       expect((await as('patch', `/v1/admin/tenants/${tenant.id}`).send({ status: 'active' })).status).toBe(400);
@@ -115,7 +115,7 @@ describe('admin: tenants, plans, config, lifecycle', () => {
       await as('patch', `/v1/admin/tenants/${tenant.id}/config`).send({ limits: { projects: 9 }, settings: { branding: { displayName: null } } });
       const read = await as('get', `/v1/admin/tenants/${tenant.id}`);
       expect(read.body.config).toEqual({ features: { csv_export: true }, limits: { seats: 7, projects: 9 }, settings: { branding: { primaryColor: '#112233' } } });
-      const profile = await t.http().get('/v1/tenant').set('authorization', tenant.member.auth);
+      const profile = await t.as(tenant.member).get('/v1/tenant');
       expect(profile.body.features).toEqual(['csv_export']);
       expect(profile.body.limits).toMatchObject({ seats: 7, projects: 9, api_calls_per_month: 10000 });
       expect(profile.body.settings.branding).toEqual({ displayName: null, logoUrl: null, primaryColor: '#112233' });
@@ -142,21 +142,21 @@ describe('admin: tenants, plans, config, lifecycle', () => {
 
     it('lets owners and admins edit the tenant-editable settings only, validated', async () => {
       const tenant = await createTenantWithUsers(t);
-      const patched = await t.http().patch('/v1/tenant/settings').set('authorization', tenant.admin.auth).send({
+      const patched = await t.as(tenant.admin).patch('/v1/tenant/settings').send({
         branding: { displayName: 'Acme', logoUrl: 'https://cdn.example.com/logo.png', primaryColor: '#abcdef' },
         locale: 'de-CH',
         timezone: 'Europe/Zurich',
       });
       expect(patched.status).toBe(200);
       expect(patched.body.settings).toMatchObject({ locale: 'de-CH', timezone: 'Europe/Zurich', branding: { primaryColor: '#abcdef' } });
-      const cleared = await t.http().patch('/v1/tenant/settings').set('authorization', tenant.owner.auth).send({ locale: null });
+      const cleared = await t.as(tenant.owner).patch('/v1/tenant/settings').send({ locale: null });
       expect(cleared.body.settings.locale).toBe('en');
-      expect((await t.http().patch('/v1/tenant/settings').set('authorization', tenant.member.auth).send({ locale: 'fr' })).status).toBe(403);
-      const bad = await t.http().patch('/v1/tenant/settings').set('authorization', tenant.owner.auth).send({ timezone: 'Nowhere/City', branding: { logoUrl: 'ftp://x' } });
+      expect((await t.as(tenant.member).patch('/v1/tenant/settings').send({ locale: 'fr' })).status).toBe(403);
+      const bad = await t.as(tenant.owner).patch('/v1/tenant/settings').send({ timezone: 'Nowhere/City', branding: { logoUrl: 'ftp://x' } });
       expect(bad.status).toBe(400);
       expect(JSON.stringify(bad.body.message)).toMatch(/timezone/);
       expect(JSON.stringify(bad.body.message)).toMatch(/logoUrl/);
-      expect((await t.http().patch('/v1/tenant/settings').set('authorization', tenant.owner.auth).send({ plan: 'enterprise' })).status).toBe(400);
+      expect((await t.as(tenant.owner).patch('/v1/tenant/settings').send({ plan: 'enterprise' })).status).toBe(400);
       const [row] = await t.owner`select plan from tenants where id = ${tenant.id}`;
       expect(row!.plan).toBe('enterprise');
     });
@@ -168,12 +168,12 @@ describe('admin: tenants, plans, config, lifecycle', () => {
       const key = await createApiKey(t, tenant.owner);
       expect((await as('post', `/v1/admin/tenants/${tenant.id}/suspend`)).body.status).toBe('suspended');
       for (const auth of [tenant.member.auth, key.auth]) {
-        const response = await t.http().get('/v1/projects').set('authorization', auth);
+        const response = await t.as(auth).get('/v1/projects');
         expect(response.status).toBe(403);
         expect(response.body.message).toMatch(/suspended/);
       }
       expect((await as('post', `/v1/admin/tenants/${tenant.id}/resume`)).body.status).toBe('active');
-      expect((await t.http().get('/v1/projects').set('authorization', key.auth)).status).toBe(200);
+      expect((await t.as(key).get('/v1/projects')).status).toBe(200);
     });
   });
 
@@ -216,7 +216,7 @@ describe('admin: tenants, plans, config, lifecycle', () => {
       const response = await as('delete', `/v1/admin/tenants/${doomed.id}`);
       expect(response.status).toBe(202);
       expect(response.body).toMatchObject({ status: 'deleted', jobId: `purge-${doomed.id}` });
-      expect((await t.http().get('/v1/projects').set('authorization', doomed.owner.auth)).status).toBe(403);
+      expect((await t.as(doomed.owner).get('/v1/projects')).status).toBe(403);
 
       const job = await waitForJob(queues, response.body.jobId);
       expect(await job.getState()).toBe('completed');
@@ -247,7 +247,7 @@ describe('admin: tenants, plans, config, lifecycle', () => {
       const refused = await waitForJob(queues, await queues.enqueuePurge(live.id));
       expect(await refused.getState()).toBe('failed');
       expect(refused.failedReason).toMatch(/refusing to purge/);
-      expect((await t.http().get('/v1/projects').set('authorization', live.owner.auth)).status).toBe(200);
+      expect((await t.as(live.owner).get('/v1/projects')).status).toBe(200);
     });
 
     it('fails a job without a valid tenantId loudly, visible to admins', async () => {
@@ -299,17 +299,17 @@ describe('admin: tenants, plans, config, lifecycle', () => {
 
     it('lets a tenant owner export its own data and no one else’s', async () => {
       const [mine, other] = await Promise.all([createTenantWithUsers(t), createTenantWithUsers(t)]);
-      expect((await t.http().post('/v1/tenant/export').set('authorization', mine.admin.auth)).status).toBe(403);
-      const started = await t.http().post('/v1/tenant/export').set('authorization', mine.owner.auth);
+      expect((await t.as(mine.admin).post('/v1/tenant/export')).status).toBe(403);
+      const started = await t.as(mine.owner).post('/v1/tenant/export');
       expect(started.status).toBe(202);
       await waitForJob(queues, started.body.jobId);
-      const own = await t.http().get(`/v1/tenant/exports/${started.body.jobId}`).set('authorization', mine.owner.auth);
+      const own = await t.as(mine.owner).get(`/v1/tenant/exports/${started.body.jobId}`);
       expect(own.body).toMatchObject({ state: 'completed', download: `/v1/tenant/exports/${started.body.jobId}/download` });
       const file = readFileSync(resolve('.data', 'exports', mine.id, `${started.body.jobId}.ndjson`), 'utf8');
       expect(file).toContain(mine.id);
-      expect((await t.http().get(`/v1/tenant/exports/${started.body.jobId}`).set('authorization', other.owner.auth)).status).toBe(404);
-      expect((await t.http().get(`/v1/tenant/exports/${started.body.jobId}/download`).set('authorization', other.owner.auth)).status).toBe(404);
-      expect((await t.http().get(`/v1/tenant/exports/purge-${mine.id}`).set('authorization', mine.owner.auth)).status).toBe(404);
+      expect((await t.as(other.owner).get(`/v1/tenant/exports/${started.body.jobId}`)).status).toBe(404);
+      expect((await t.as(other.owner).get(`/v1/tenant/exports/${started.body.jobId}/download`)).status).toBe(404);
+      expect((await t.as(mine.owner).get(`/v1/tenant/exports/purge-${mine.id}`)).status).toBe(404);
     });
   });
 
@@ -324,7 +324,7 @@ describe('admin: tenants, plans, config, lifecycle', () => {
       expect(claims).toMatchObject({ sub: tenant.member.id, tid: tenant.id, role: 'member', act: { sub: admin.id } });
       expect(claims.exp - claims.iat).toBeLessThanOrEqual(900);
 
-      const me = await t.http().get('/v1/me').set('authorization', `Bearer ${response.body.accessToken}`);
+      const me = await t.as(`Bearer ${response.body.accessToken}`).get('/v1/me');
       expect(me.body).toMatchObject({ user: { id: tenant.member.id }, impersonatedBy: { id: admin.id } });
       const owner = await as('post', `/v1/admin/tenants/${tenant.id}/impersonate`).send({ reason: 'defaults to an owner' });
       expect(owner.body.user.role).toBe('owner');
@@ -334,7 +334,7 @@ describe('admin: tenants, plans, config, lifecycle', () => {
       const tenant = await createTenantWithUsers(t);
       const issued = await as('post', `/v1/admin/tenants/${tenant.id}/impersonate`).send({ reason: 'support case 7' });
       expect(issued.body.user.role).toBe('owner');
-      const impersonating = (method: 'post' | 'patch', path: string) => t.http()[method](path).set('authorization', `Bearer ${issued.body.accessToken}`);
+      const impersonating = (method: 'post' | 'patch', path: string) => t.as(`Bearer ${issued.body.accessToken}`)[method](path);
       const refusals: [string, string, object][] = [
         ['post', '/v1/api-keys', { name: 'forever', role: 'owner' }],
         ['post', '/v1/api-keys', { name: 'viewer key', role: 'viewer' }],
@@ -362,7 +362,7 @@ describe('admin: tenants, plans, config, lifecycle', () => {
       for (const row of refused) expect(row).toMatchObject({ actor_type: 'user', actor_id: tenant.owner.id, impersonator_id: admin.id });
 
       // Looking and ordinary acting still work, and carry the impersonator.
-      expect((await t.http().get('/v1/users').set('authorization', `Bearer ${issued.body.accessToken}`)).status).toBe(200);
+      expect((await t.as(`Bearer ${issued.body.accessToken}`).get('/v1/users')).status).toBe(200);
       const invited = await impersonating('post', '/v1/users').send({ email: 'invited@y.test', role: 'viewer' });
       expect(invited.status).toBe(201);
       const [created] = await t.owner`select impersonator_id from audit_logs where tenant_id = ${tenant.id} and action = 'user.created'`;

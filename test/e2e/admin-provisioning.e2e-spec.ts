@@ -1,18 +1,16 @@
 import { randomSlug, createSystemAdmin, TEST_PASSWORD } from '../factories';
-import { createTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 import { AdminRepository } from '../../apps/api/src/admin/admin.repository';
 
 describe('system-admin login and tenant provisioning', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let admin: Awaited<ReturnType<typeof createSystemAdmin>>;
 
   beforeAll(async () => {
-    t = await createTestApp();
     admin = await createSystemAdmin(t);
   });
-  afterAll(() => t.close());
 
-  const provision = (body: object) => t.http().post('/v1/admin/tenants').set('authorization', admin.auth).send(body);
+  const provision = (body: object) => t.as(admin).post('/v1/admin/tenants').send(body);
 
   it('logs a system admin in with a token that names no tenant', async () => {
     const response = await t.http().post('/v1/admin/auth/login').send({ email: admin.email, password: TEST_PASSWORD });
@@ -34,10 +32,10 @@ describe('system-admin login and tenant provisioning', () => {
     });
     const login = await t.http().post('/v1/auth/login').send({ tenant: slug, email: 'boss@newco.test', password: 'a-long-password' });
     expect(login.status).toBe(200);
-    const me = await t.http().get('/v1/me').set('authorization', `Bearer ${login.body.accessToken}`);
+    const me = await t.as(`Bearer ${login.body.accessToken}`).get('/v1/me');
     expect(me.body.user.role).toBe('owner');
 
-    const read = await t.http().get(`/v1/admin/tenants/${response.body.tenant.id}`).set('authorization', admin.auth);
+    const read = await t.as(admin).get(`/v1/admin/tenants/${response.body.tenant.id}`);
     expect(read.status).toBe(200);
     expect(read.body).toMatchObject({ id: response.body.tenant.id, slug, plan: 'pro' });
   });
@@ -93,7 +91,7 @@ describe('system-admin login and tenant provisioning', () => {
   });
 
   it('answers an unknown tenant id with 404 and a malformed one with 400', async () => {
-    expect((await t.http().get('/v1/admin/tenants/00000000-0000-4000-8000-000000000000').set('authorization', admin.auth)).status).toBe(404);
-    expect((await t.http().get('/v1/admin/tenants/nope').set('authorization', admin.auth)).status).toBe(400);
+    expect((await t.as(admin).get('/v1/admin/tenants/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    expect((await t.as(admin).get('/v1/admin/tenants/nope')).status).toBe(400);
   });
 });

@@ -1,18 +1,16 @@
 import { createApiKey, createProject, createTenantWithUsers, TestTenantWithUsers } from '../factories';
-import { createTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 
 describe('API keys', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let acme: TestTenantWithUsers;
 
   beforeAll(async () => {
-    t = await createTestApp();
     acme = await createTenantWithUsers(t);
   });
-  afterAll(() => t.close());
 
   it('creates a key shown once, stored as a hash, and authenticates with it', async () => {
-    const created = await t.http().post('/v1/api-keys').set('authorization', acme.admin.auth).send({ name: 'CI', role: 'member' });
+    const created = await t.as(acme.admin).post('/v1/api-keys').send({ name: 'CI', role: 'member' });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ name: 'CI', role: 'member', createdBy: acme.admin.id, lastUsedAt: null, revokedAt: null });
     expect(created.body.key).toMatch(/^sk_[A-Za-z0-9_-]{43}$/);
@@ -20,14 +18,14 @@ describe('API keys', () => {
 
     const [row] = await t.owner`select key_hash from api_keys where id = ${created.body.id}`;
     expect(row!.key_hash).not.toContain(created.body.key.slice(3));
-    const list = await t.http().get('/v1/api-keys').set('authorization', acme.admin.auth);
+    const list = await t.as(acme.admin).get('/v1/api-keys');
     expect(JSON.stringify(list.body)).not.toContain(created.body.key);
     expect(list.body.data[0]).not.toHaveProperty('key');
 
     const auth = `Bearer ${created.body.key}`;
-    const project = await t.http().post('/v1/projects').set('authorization', auth).send({ name: 'by key' });
+    const project = await t.as(auth).post('/v1/projects').send({ name: 'by key' });
     expect(project.status).toBe(201);
-    const me = await t.http().get('/v1/me').set('authorization', auth);
+    const me = await t.as(auth).get('/v1/me');
     expect(me.body).toMatchObject({ apiKey: { id: created.body.id, role: 'member' }, tenant: { id: acme.id } });
     const [used] = await t.owner`select last_used_at from api_keys where id = ${created.body.id}`;
     expect(used!.last_used_at).toBeInstanceOf(Date);
@@ -35,39 +33,39 @@ describe('API keys', () => {
 
   it('applies the key’s role, which can be at most its creator’s', async () => {
     const viewerKey = await createApiKey(t, acme.admin, 'viewer');
-    expect((await t.http().get('/v1/projects').set('authorization', viewerKey.auth)).status).toBe(200);
-    expect((await t.http().post('/v1/projects').set('authorization', viewerKey.auth).send({ name: 'no' })).status).toBe(403);
-    const tooHigh = await t.http().post('/v1/api-keys').set('authorization', acme.admin.auth).send({ name: 'x', role: 'owner' });
+    expect((await t.as(viewerKey).get('/v1/projects')).status).toBe(200);
+    expect((await t.as(viewerKey).post('/v1/projects').send({ name: 'no' })).status).toBe(403);
+    const tooHigh = await t.as(acme.admin).post('/v1/api-keys').send({ name: 'x', role: 'owner' });
     expect(tooHigh.status).toBe(403);
-    expect((await t.http().post('/v1/api-keys').set('authorization', acme.member.auth).send({ name: 'x', role: 'member' })).status).toBe(403);
+    expect((await t.as(acme.member).post('/v1/api-keys').send({ name: 'x', role: 'member' })).status).toBe(403);
   });
 
   it('stops working on the very next request after revocation', async () => {
     const key = await createApiKey(t, acme.owner);
-    expect((await t.http().get('/v1/projects').set('authorization', key.auth)).status).toBe(200);
-    expect((await t.http().delete(`/v1/api-keys/${key.id}`).set('authorization', acme.admin.auth)).status).toBe(204);
-    const after = await t.http().get('/v1/projects').set('authorization', key.auth);
+    expect((await t.as(key).get('/v1/projects')).status).toBe(200);
+    expect((await t.as(acme.admin).delete(`/v1/api-keys/${key.id}`)).status).toBe(204);
+    const after = await t.as(key).get('/v1/projects');
     expect(after.status).toBe(401);
-    expect((await t.http().delete(`/v1/api-keys/${key.id}`).set('authorization', acme.admin.auth)).status).toBe(204);
+    expect((await t.as(acme.admin).delete(`/v1/api-keys/${key.id}`)).status).toBe(204);
   });
 
   it('refuses expired, malformed and unknown keys with 401', async () => {
     const key = await createApiKey(t, acme.owner);
     await t.owner`update api_keys set expires_at = now() - interval '1 second' where id = ${key.id}`;
-    expect((await t.http().get('/v1/projects').set('authorization', key.auth)).status).toBe(401);
-    expect((await t.http().get('/v1/projects').set('authorization', 'Bearer sk_short')).status).toBe(401);
-    expect((await t.http().get('/v1/projects').set('authorization', `Bearer sk_${'A'.repeat(43)}`)).status).toBe(401);
+    expect((await t.as(key).get('/v1/projects')).status).toBe(401);
+    expect((await t.as('Bearer sk_short').get('/v1/projects')).status).toBe(401);
+    expect((await t.as(`Bearer sk_${'A'.repeat(43)}`).get('/v1/projects')).status).toBe(401);
   });
 
   it('validates creation: name, role and a future expiry', async () => {
-    const past = await t.http().post('/v1/api-keys').set('authorization', acme.owner.auth).send({ name: 'x', role: 'viewer', expiresAt: '2000-01-01T00:00:00Z' });
+    const past = await t.as(acme.owner).post('/v1/api-keys').send({ name: 'x', role: 'viewer', expiresAt: '2000-01-01T00:00:00Z' });
     expect(past.status).toBe(400);
-    const bad = await t.http().post('/v1/api-keys').set('authorization', acme.owner.auth).send({ name: '', role: 'boss', expiresAt: 'soon' });
+    const bad = await t.as(acme.owner).post('/v1/api-keys').send({ name: '', role: 'boss', expiresAt: 'soon' });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body.message)).toMatch(/name/);
     expect(JSON.stringify(bad.body.message)).toMatch(/role/);
     expect(JSON.stringify(bad.body.message)).toMatch(/expiresAt/);
-    const future = await t.http().post('/v1/api-keys').set('authorization', acme.owner.auth).send({ name: 'x', role: 'viewer', expiresAt: '2099-01-01T00:00:00Z' });
+    const future = await t.as(acme.owner).post('/v1/api-keys').send({ name: 'x', role: 'viewer', expiresAt: '2099-01-01T00:00:00Z' });
     expect(future.status).toBe(201);
   });
 
@@ -75,7 +73,7 @@ describe('API keys', () => {
     const tenant = await createTenantWithUsers(t);
     const key = await createApiKey(t, tenant.owner);
     await t.owner`update tenants set status = 'suspended' where id = ${tenant.id}`;
-    const response = await t.http().get('/v1/projects').set('authorization', key.auth);
+    const response = await t.as(key).get('/v1/projects');
     expect(response.status).toBe(403);
     expect(response.body.message).toMatch(/suspended/);
   });
@@ -85,12 +83,12 @@ describe('API keys', () => {
     const theirProject = await createProject(t, other.owner, 'theirs');
     const theirKey = await createApiKey(t, other.owner);
     const myKey = await createApiKey(t, acme.owner);
-    expect((await t.http().get(`/v1/projects/${theirProject.id}`).set('authorization', myKey.auth)).status).toBe(404);
-    const list = await t.http().get('/v1/projects?limit=100').set('authorization', myKey.auth);
+    expect((await t.as(myKey).get(`/v1/projects/${theirProject.id}`)).status).toBe(404);
+    const list = await t.as(myKey).get('/v1/projects?limit=100');
     expect(list.body.data.map((p: { id: string }) => p.id)).not.toContain(theirProject.id);
-    expect((await t.http().delete(`/v1/api-keys/${theirKey.id}`).set('authorization', acme.owner.auth)).status).toBe(404);
-    expect((await t.http().get('/v1/projects').set('authorization', theirKey.auth)).status).toBe(200);
-    const keys = await t.http().get('/v1/api-keys?limit=100').set('authorization', acme.owner.auth);
+    expect((await t.as(acme.owner).delete(`/v1/api-keys/${theirKey.id}`)).status).toBe(404);
+    expect((await t.as(theirKey).get('/v1/projects')).status).toBe(200);
+    const keys = await t.as(acme.owner).get('/v1/api-keys?limit=100');
     expect(keys.body.data.map((k: { id: string }) => k.id)).not.toContain(theirKey.id);
   });
 });

@@ -18,19 +18,17 @@ import {
   login,
   TestTenantWithUsers,
 } from '../factories';
-import { createTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 import { createTestWorker } from '../support/test-worker';
 import { AuditRetention } from '../../apps/worker/src/lifecycle/audit-retention';
 
 describe('audit log', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let acme: TestTenantWithUsers;
 
   beforeAll(async () => {
-    t = await createTestApp();
     acme = await createTenantWithUsers(t);
   });
-  afterAll(() => t.close());
 
   const rowsOf = (requestId: string) => t.owner`select * from audit_logs where request_id = ${requestId}`;
 
@@ -89,7 +87,7 @@ describe('audit log', () => {
   it('writes exactly one row per mutating tenant request, with actor, action, resource and request context', async () => {
     for (const [method, action, path, body, resourceType, idFrom] of cases()) {
       const url = await path();
-      const call = t.http()[method as 'post'](url).set('authorization', acme.owner.auth).set('user-agent', 'audit-test/1.0');
+      const call = t.as(acme.owner)[method as 'post'](url).set('user-agent', 'audit-test/1.0');
       const response = await (body ? call.send(body()) : call);
       expect({ action, status: response.status }).toEqual({ action, status: expect.any(Number) });
       expect(response.status).toBeLessThan(300);
@@ -114,7 +112,7 @@ describe('audit log', () => {
 
   it('records before and after of the fields a PATCH changed', async () => {
     const project = await createProject(t, acme.owner, 'Before');
-    const response = await t.http().patch(`/v1/projects/${project.id}`).set('authorization', acme.member.auth).send({ name: 'After' });
+    const response = await t.as(acme.member).patch(`/v1/projects/${project.id}`).send({ name: 'After' });
     const [row] = await rowsOf(response.headers['x-request-id']);
     expect(row!.changes).toEqual({ before: { name: 'Before' }, after: { name: 'After' } });
     expect(row!.actor_id).toBe(acme.member.id);
@@ -122,9 +120,9 @@ describe('audit log', () => {
 
   it('records nothing for a request that fails, and nothing changes', async () => {
     const before = await t.owner`select count(*)::int as count from audit_logs where tenant_id = ${acme.id}`;
-    const response = await t.http().post('/v1/projects').set('authorization', acme.owner.auth).send({ name: '' });
+    const response = await t.as(acme.owner).post('/v1/projects').send({ name: '' });
     expect(response.status).toBe(400);
-    expect((await t.http().delete('/v1/projects/00000000-0000-4000-8000-000000000000').set('authorization', acme.owner.auth)).status).toBe(404);
+    expect((await t.as(acme.owner).delete('/v1/projects/00000000-0000-4000-8000-000000000000')).status).toBe(404);
     const after = await t.owner`select count(*)::int as count from audit_logs where tenant_id = ${acme.id}`;
     expect(after[0]!.count).toBe(before[0]!.count);
   });
@@ -177,41 +175,41 @@ describe('audit log', () => {
     const tenant = await createTenantWithUsers(t);
     const first = await createProject(t, tenant.owner, 'one');
     await createProject(t, tenant.member, 'two');
-    await t.http().patch(`/v1/projects/${first.id}`).set('authorization', tenant.owner.auth).send({ name: 'uno' });
+    await t.as(tenant.owner).patch(`/v1/projects/${first.id}`).send({ name: 'uno' });
     const other = await createTenantWithUsers(t);
     await createProject(t, other.owner, 'secret');
 
-    const all = await t.http().get('/v1/audit-logs').set('authorization', tenant.admin.auth);
+    const all = await t.as(tenant.admin).get('/v1/audit-logs');
     expect(all.status).toBe(200);
     expect(all.body.data.map((row: { action: string }) => row.action)).toEqual(['project.updated', 'project.created', 'project.created']);
-    const byActor = await t.http().get(`/v1/audit-logs?actorId=${tenant.member.id}`).set('authorization', tenant.admin.auth);
+    const byActor = await t.as(tenant.admin).get(`/v1/audit-logs?actorId=${tenant.member.id}`);
     expect(byActor.body.data).toHaveLength(1);
-    const byResource = await t.http().get(`/v1/audit-logs?resourceType=project&resourceId=${first.id}`).set('authorization', tenant.admin.auth);
+    const byResource = await t.as(tenant.admin).get(`/v1/audit-logs?resourceType=project&resourceId=${first.id}`);
     expect(byResource.body.data.map((row: { action: string }) => row.action)).toEqual(['project.updated', 'project.created']);
-    const byAction = await t.http().get('/v1/audit-logs?action=project.updated&limit=1').set('authorization', tenant.admin.auth);
+    const byAction = await t.as(tenant.admin).get('/v1/audit-logs?action=project.updated&limit=1');
     expect(byAction.body).toMatchObject({ data: [{ resourceId: first.id }], nextCursor: null });
-    const future = await t.http().get(`/v1/audit-logs?from=${new Date(Date.now() + 60000).toISOString()}`).set('authorization', tenant.admin.auth);
+    const future = await t.as(tenant.admin).get(`/v1/audit-logs?from=${new Date(Date.now() + 60000).toISOString()}`);
     expect(future.body.data).toEqual([]);
-    const page = await t.http().get('/v1/audit-logs?limit=2').set('authorization', tenant.admin.auth);
-    const rest = await t.http().get(`/v1/audit-logs?limit=2&cursor=${page.body.nextCursor}`).set('authorization', tenant.admin.auth);
+    const page = await t.as(tenant.admin).get('/v1/audit-logs?limit=2');
+    const rest = await t.as(tenant.admin).get(`/v1/audit-logs?limit=2&cursor=${page.body.nextCursor}`);
     expect(rest.body.data).toHaveLength(1);
 
     expect(JSON.stringify(all.body)).not.toContain('secret');
-    expect((await t.http().get('/v1/audit-logs').set('authorization', tenant.member.auth)).status).toBe(403);
-    expect((await t.http().get('/v1/audit-logs?from=yesterday').set('authorization', tenant.admin.auth)).status).toBe(400);
-    expect((await t.http().get('/v1/audit-logs?actorId=nope').set('authorization', tenant.admin.auth)).status).toBe(400);
+    expect((await t.as(tenant.member).get('/v1/audit-logs')).status).toBe(403);
+    expect((await t.as(tenant.admin).get('/v1/audit-logs?from=yesterday')).status).toBe(400);
+    expect((await t.as(tenant.admin).get('/v1/audit-logs?actorId=nope')).status).toBe(400);
   });
 
   it('records admin actions in the tenant’s own log as the system admin, visible to its admins and to system admins', async () => {
     const tenant = await createTenantWithUsers(t);
     const admin = await createSystemAdmin(t);
-    await t.http().post(`/v1/admin/tenants/${tenant.id}/suspend`).set('authorization', admin.auth).expect(200);
-    await t.http().post(`/v1/admin/tenants/${tenant.id}/resume`).set('authorization', admin.auth).expect(200);
-    await t.http().patch(`/v1/admin/tenants/${tenant.id}`).set('authorization', admin.auth).send({ plan: 'pro' }).expect(200);
-    await t.http().patch(`/v1/admin/tenants/${tenant.id}/config`).set('authorization', admin.auth).send({ limits: { seats: 9 } }).expect(200);
-    await t.http().post(`/v1/admin/tenants/${tenant.id}/impersonate`).set('authorization', admin.auth).send({ reason: 'support case' }).expect(200);
+    await t.as(admin).post(`/v1/admin/tenants/${tenant.id}/suspend`).expect(200);
+    await t.as(admin).post(`/v1/admin/tenants/${tenant.id}/resume`).expect(200);
+    await t.as(admin).patch(`/v1/admin/tenants/${tenant.id}`).send({ plan: 'pro' }).expect(200);
+    await t.as(admin).patch(`/v1/admin/tenants/${tenant.id}/config`).send({ limits: { seats: 9 } }).expect(200);
+    await t.as(admin).post(`/v1/admin/tenants/${tenant.id}/impersonate`).send({ reason: 'support case' }).expect(200);
 
-    const seen = await t.http().get('/v1/audit-logs').set('authorization', tenant.admin.auth);
+    const seen = await t.as(tenant.admin).get('/v1/audit-logs');
     expect(seen.body.data.map((row: { action: string }) => row.action)).toEqual([
       'tenant.impersonated',
       'tenant.config_changed',
@@ -222,16 +220,16 @@ describe('audit log', () => {
     for (const row of seen.body.data) expect(row).toMatchObject({ actorType: 'system_admin', actorId: admin.id });
     expect(seen.body.data[2].changes).toEqual({ before: { plan: 'enterprise' }, after: { plan: 'pro' } });
 
-    const viaAdmin = await t.http().get(`/v1/admin/tenants/${tenant.id}/audit-logs?action=tenant.suspended`).set('authorization', admin.auth);
+    const viaAdmin = await t.as(admin).get(`/v1/admin/tenants/${tenant.id}/audit-logs?action=tenant.suspended`);
     expect(viaAdmin.body.data).toHaveLength(1);
-    expect((await t.http().get(`/v1/admin/tenants/${tenant.id}/audit-logs`).set('authorization', tenant.owner.auth)).status).toBe(403);
+    expect((await t.as(tenant.owner).get(`/v1/admin/tenants/${tenant.id}/audit-logs`)).status).toBe(403);
   });
 
   it('records both identities for a request made with an impersonation token', async () => {
     const tenant = await createTenantWithUsers(t);
     const admin = await createSystemAdmin(t);
-    const token = await t.http().post(`/v1/admin/tenants/${tenant.id}/impersonate`).set('authorization', admin.auth).send({ userId: tenant.member.id, reason: 'debugging' });
-    const response = await t.http().post('/v1/projects').set('authorization', `Bearer ${token.body.accessToken}`).send({ name: 'made while impersonating' });
+    const token = await t.as(admin).post(`/v1/admin/tenants/${tenant.id}/impersonate`).send({ userId: tenant.member.id, reason: 'debugging' });
+    const response = await t.as(`Bearer ${token.body.accessToken}`).post('/v1/projects').send({ name: 'made while impersonating' });
     const [row] = await rowsOf(response.headers['x-request-id']);
     expect(row).toMatchObject({ actor_type: 'user', actor_id: tenant.member.id, impersonator_id: admin.id, action: 'project.created' });
   });
@@ -250,16 +248,14 @@ describe('audit log', () => {
 });
 
 describe('audit retention', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let worker: TestingModule;
 
   beforeAll(async () => {
-    t = await createTestApp();
     worker = await createTestWorker();
   });
   afterAll(async () => {
     await worker.close();
-    await t.close();
   });
 
   it('deletes rows older than each tenant’s audit_retention_days, and only those', async () => {

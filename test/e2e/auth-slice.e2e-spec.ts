@@ -1,15 +1,13 @@
 import { createSystemAdmin, createTenant, createTenantWithUsers, createUser, TEST_PASSWORD, TestTenantWithUsers } from '../factories';
-import { createTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 
 describe('login, /v1/me and tenant resolution', () => {
-  let t: TestApp;
+  const t = useTestApp({ BASE_DOMAIN: 'tenantry.test' });
   let acme: TestTenantWithUsers;
 
   beforeAll(async () => {
-    t = await createTestApp({ BASE_DOMAIN: 'tenantry.test' });
     acme = await createTenantWithUsers(t);
   });
-  afterAll(() => t.close());
 
   const login = (body: object, host?: string) => {
     const call = t.http().post('/v1/auth/login');
@@ -26,7 +24,7 @@ describe('login, /v1/me and tenant resolution', () => {
     const header = JSON.parse(Buffer.from(response.body.accessToken.split('.')[0], 'base64url').toString());
     expect(header.alg).toBe('HS256');
 
-    const me = await t.http().get('/v1/me').set('authorization', `Bearer ${response.body.accessToken}`);
+    const me = await t.as(`Bearer ${response.body.accessToken}`).get('/v1/me');
     expect(me.status).toBe(200);
     expect(me.body).toEqual({
       user: { id: acme.member.id, email: acme.member.email, role: 'member' },
@@ -63,46 +61,46 @@ describe('login, /v1/me and tenant resolution', () => {
 
   it('refuses a token on a host that names another tenant', async () => {
     const other = await createTenant(t);
-    const mismatch = await t.http().get('/v1/me').set('host', `${other.slug}.tenantry.test`).set('authorization', acme.viewer.auth);
+    const mismatch = await t.as(acme.viewer).get('/v1/me').set('host', `${other.slug}.tenantry.test`);
     expect(mismatch.status).toBe(403);
-    const match = await t.http().get('/v1/me').set('host', `${acme.slug}.tenantry.test`).set('authorization', acme.viewer.auth);
+    const match = await t.as(acme.viewer).get('/v1/me').set('host', `${acme.slug}.tenantry.test`);
     expect(match.status).toBe(200);
   });
 
   it('refuses a suspended or deleted tenant on its very next request', async () => {
     const tenant = await createTenant(t);
     const user = await createUser(t, tenant, 'owner');
-    expect((await t.http().get('/v1/projects').set('authorization', user.auth)).status).toBe(200);
+    expect((await t.as(user).get('/v1/projects')).status).toBe(200);
 
     await t.owner`update tenants set status = 'suspended' where id = ${tenant.id}`;
-    const suspended = await t.http().get('/v1/projects').set('authorization', user.auth);
+    const suspended = await t.as(user).get('/v1/projects');
     expect(suspended.status).toBe(403);
     expect(suspended.body.message).toMatch(/suspended/);
     const loginSuspended = await login({ tenant: tenant.slug, email: user.email, password: TEST_PASSWORD });
     expect(loginSuspended.status).toBe(403);
 
     await t.owner`update tenants set status = 'active' where id = ${tenant.id}`;
-    expect((await t.http().get('/v1/projects').set('authorization', user.auth)).status).toBe(200);
+    expect((await t.as(user).get('/v1/projects')).status).toBe(200);
 
     await t.owner`update tenants set status = 'deleted' where id = ${tenant.id}`;
-    const deleted = await t.http().get('/v1/projects').set('authorization', user.auth);
+    const deleted = await t.as(user).get('/v1/projects');
     expect(deleted.status).toBe(403);
     expect(deleted.body.message).toMatch(/deleted/);
   });
 
   it('keeps tenant tokens off admin routes and system tokens off tenant routes', async () => {
     const admin = await createSystemAdmin(t);
-    expect((await t.http().get(`/v1/admin/tenants/${acme.id}`).set('authorization', acme.owner.auth)).status).toBe(403);
-    expect((await t.http().get('/v1/projects').set('authorization', admin.auth)).status).toBe(403);
-    expect((await t.http().get(`/v1/admin/tenants/${acme.id}`).set('authorization', admin.auth)).status).toBe(200);
+    expect((await t.as(acme.owner).get(`/v1/admin/tenants/${acme.id}`)).status).toBe(403);
+    expect((await t.as(admin).get('/v1/projects')).status).toBe(403);
+    expect((await t.as(admin).get(`/v1/admin/tenants/${acme.id}`)).status).toBe(200);
   });
 
   it('rejects missing, malformed and expired tokens with 401', async () => {
     expect((await t.http().get('/v1/me')).status).toBe(401);
-    expect((await t.http().get('/v1/me').set('authorization', 'Bearer not.a.jwt')).status).toBe(401);
+    expect((await t.as('Bearer not.a.jwt').get('/v1/me')).status).toBe(401);
     const { TokenService } = await import('@tenantry/auth');
     const expired = await t.app.get(TokenService).issueTenantAccess({ id: acme.owner.id, tenantId: acme.id, role: 'owner' }, 1);
     await new Promise((resolve) => setTimeout(resolve, 1100));
-    expect((await t.http().get('/v1/me').set('authorization', `Bearer ${expired.accessToken}`)).status).toBe(401);
+    expect((await t.as(`Bearer ${expired.accessToken}`).get('/v1/me')).status).toBe(401);
   });
 });

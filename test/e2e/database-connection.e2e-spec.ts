@@ -2,7 +2,7 @@ import postgres from 'postgres';
 import { sql } from 'drizzle-orm';
 import { ConnectionLostError, createDatabase, DatabaseHandle } from '@tenantry/db';
 import { createTenantWithUsers, TestTenantWithUsers } from '../factories';
-import { createTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 
 /**
  * The app-role pool as a transaction pooler and a failing database see it: settings only inside
@@ -142,17 +142,13 @@ describe('database connections', () => {
   });
 
   describe('over HTTP', () => {
-    let t: TestApp;
+    const t = useTestApp();
     let tenant: TestTenantWithUsers;
 
     beforeAll(async () => {
-      t = await createTestApp();
       tenant = await createTenantWithUsers(t);
     });
 
-    afterAll(async () => {
-      await t.close();
-    });
 
     it('answers 503 with Retry-After when the backend of a request is terminated, then serves again', async () => {
       // The request's transaction waits on a lock this test holds, then its backend is terminated.
@@ -160,7 +156,7 @@ describe('database connections', () => {
       try {
         await locker`begin`;
         await locker`lock table projects in access exclusive mode`;
-        const response = t.http().get('/v1/projects').set('Authorization', tenant.member.auth).then((r) => r);
+        const response = t.as(tenant.member).get('/v1/projects').then((r) => r);
         const database = new URL(process.env.MIGRATION_DATABASE_URL!).pathname.slice(1);
         let pid: number | undefined;
         for (let attempt = 0; attempt < 100 && pid === undefined; attempt += 1) {
@@ -179,7 +175,7 @@ describe('database connections', () => {
         await locker`rollback`;
         locker.release();
       }
-      const again = await t.http().get('/v1/projects').set('Authorization', tenant.member.auth);
+      const again = await t.as(tenant.member).get('/v1/projects');
       expect(again.status).toBe(200);
     });
   });

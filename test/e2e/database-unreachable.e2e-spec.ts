@@ -24,8 +24,8 @@ describe('PostgreSQL unreachable', () => {
   });
 
   it.each([
-    ['a tenant request', () => t.http().get('/v1/projects').set('Authorization', tenant.member.auth)],
-    ['a tenant write', () => t.http().post('/v1/projects').set('Authorization', tenant.member.auth).send({ name: 'P' })],
+    ['a tenant request', () => t.as(tenant.member).get('/v1/projects')],
+    ['a tenant write', () => t.as(tenant.member).post('/v1/projects').send({ name: 'P' })],
     ['a login', () => t.http().post('/v1/auth/login').send({ tenant: tenant.slug, email: tenant.owner.email, password: 'whatever-password' })],
     ['an admin login', () => t.http().post('/v1/admin/auth/login').send({ email: 'ops@example.com', password: 'whatever-password' })],
   ])('answers %s 503 with Retry-After in the error shape', async (_name, call) => {

@@ -6,7 +6,7 @@ import { TenantTransaction } from '@tenantry/tenancy';
 import { EventRetention } from '../../apps/worker/src/events/event-retention';
 import { UsageRollupService } from '../../apps/worker/src/metering/usage-rollup.service';
 import { createApiKey, createSystemAdmin, createTenantWithUsers, createUser, TestTenantWithUsers } from '../factories';
-import { createTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 import { createTestWorker } from '../support/test-worker';
 
 interface WireEvent {
@@ -21,22 +21,20 @@ const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /** The event log: one event per change, in the change's transaction, in the documented shape. */
 describe('the event log', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let worker: TestingModule;
   let admin: Awaited<ReturnType<typeof createSystemAdmin>>;
 
   beforeAll(async () => {
-    t = await createTestApp();
     worker = await createTestWorker();
     admin = await createSystemAdmin(t);
   });
   afterAll(async () => {
     await worker.close();
-    await t.close();
   });
 
   const eventsOf = async (tenant: TestTenantWithUsers, query = ''): Promise<WireEvent[]> => {
-    const response = await t.http().get(`/v1/events?limit=100${query}`).set('authorization', tenant.admin.auth);
+    const response = await t.as(tenant.admin).get(`/v1/events?limit=100${query}`);
     expect(response.status).toBe(200);
     return (response.body.data as WireEvent[]).reverse(); // oldest first reads as the story
   };
@@ -44,22 +42,22 @@ describe('the event log', () => {
   it('records every change with what changed, in the documented shape and never the internal row', async () => {
     const tenant = await createTenantWithUsers(t);
     const owner = tenant.owner.auth;
-    const project = (await t.http().post('/v1/projects').set('authorization', owner).send({ name: 'Website' })).body;
-    await t.http().patch(`/v1/projects/${project.id}`).set('authorization', owner).send({ name: 'Website relaunch' }).expect(200);
-    const task = (await t.http().post(`/v1/projects/${project.id}/tasks`).set('authorization', owner).send({ title: 'Write' })).body;
-    await t.http().patch(`/v1/projects/${project.id}/tasks/${task.id}`).set('authorization', owner).send({ status: 'done' }).expect(200);
-    await t.http().delete(`/v1/projects/${project.id}/tasks/${task.id}`).set('authorization', owner).expect(204);
-    await t.http().delete(`/v1/projects/${project.id}`).set('authorization', owner).expect(204);
-    const user = (await t.http().post('/v1/users').set('authorization', owner).send({ email: `ev-${randomUUID()}@example.com`, role: 'viewer', password: 'correct horse battery' })).body;
-    await t.http().patch(`/v1/users/${user.id}`).set('authorization', owner).send({ role: 'member' }).expect(200);
-    await t.http().patch(`/v1/users/${user.id}`).set('authorization', owner).send({ role: 'member' }).expect(200); // no change, no event
-    await t.http().delete(`/v1/users/${user.id}`).set('authorization', owner).expect(204);
+    const project = (await t.as(owner).post('/v1/projects').send({ name: 'Website' })).body;
+    await t.as(owner).patch(`/v1/projects/${project.id}`).send({ name: 'Website relaunch' }).expect(200);
+    const task = (await t.as(owner).post(`/v1/projects/${project.id}/tasks`).send({ title: 'Write' })).body;
+    await t.as(owner).patch(`/v1/projects/${project.id}/tasks/${task.id}`).send({ status: 'done' }).expect(200);
+    await t.as(owner).delete(`/v1/projects/${project.id}/tasks/${task.id}`).expect(204);
+    await t.as(owner).delete(`/v1/projects/${project.id}`).expect(204);
+    const user = (await t.as(owner).post('/v1/users').send({ email: `ev-${randomUUID()}@example.com`, role: 'viewer', password: 'correct horse battery' })).body;
+    await t.as(owner).patch(`/v1/users/${user.id}`).send({ role: 'member' }).expect(200);
+    await t.as(owner).patch(`/v1/users/${user.id}`).send({ role: 'member' }).expect(200); // no change, no event
+    await t.as(owner).delete(`/v1/users/${user.id}`).expect(204);
     const key = await createApiKey(t, tenant.owner, 'viewer');
-    await t.http().delete(`/v1/api-keys/${key.id}`).set('authorization', owner).expect(204);
-    await t.http().delete(`/v1/api-keys/${key.id}`).set('authorization', owner).expect(204); // already revoked, no event
-    await t.http().patch(`/v1/admin/tenants/${tenant.id}`).set('authorization', admin.auth).send({ plan: 'pro' }).expect(200);
-    await t.http().post(`/v1/admin/tenants/${tenant.id}/suspend`).set('authorization', admin.auth).expect(200);
-    await t.http().post(`/v1/admin/tenants/${tenant.id}/resume`).set('authorization', admin.auth).expect(200);
+    await t.as(owner).delete(`/v1/api-keys/${key.id}`).expect(204);
+    await t.as(owner).delete(`/v1/api-keys/${key.id}`).expect(204); // already revoked, no event
+    await t.as(admin).patch(`/v1/admin/tenants/${tenant.id}`).send({ plan: 'pro' }).expect(200);
+    await t.as(admin).post(`/v1/admin/tenants/${tenant.id}/suspend`).expect(200);
+    await t.as(admin).post(`/v1/admin/tenants/${tenant.id}/resume`).expect(200);
 
     const log = await eventsOf(tenant);
     expect(log.map((event) => event.type)).toEqual([
@@ -105,10 +103,10 @@ describe('the event log', () => {
 
     // Filtered by type, and paged newest first with a cursor.
     expect((await eventsOf(tenant, '&type=project.updated')).map((event) => event.id)).toEqual([log[1]!.id]);
-    const first = await t.http().get('/v1/events?limit=5').set('authorization', tenant.owner.auth);
-    const second = await t.http().get(`/v1/events?limit=5&cursor=${first.body.nextCursor}`).set('authorization', tenant.owner.auth);
+    const first = await t.as(tenant.owner).get('/v1/events?limit=5');
+    const second = await t.as(tenant.owner).get(`/v1/events?limit=5&cursor=${first.body.nextCursor}`);
     expect([...first.body.data, ...second.body.data].map((event: WireEvent) => event.id)).toEqual(log.slice(-10).reverse().map((event) => event.id));
-    expect((await t.http().get('/v1/events?type=project.exploded').set('authorization', owner)).status).toBe(400);
+    expect((await t.as(owner).get('/v1/events?type=project.exploded')).status).toBe(400);
   });
 
   it('writes nothing for a change that rolls back', async () => {
@@ -122,21 +120,21 @@ describe('the event log', () => {
     ).rejects.toBe(failure);
     // Refused by the plan's project limit after nothing was written: no event either.
     await t.owner`update tenants set config = '{"limits": {"projects": 0}}' where id = ${tenant.id}`;
-    expect((await t.http().post('/v1/projects').set('authorization', tenant.owner.auth).send({ name: 'over' })).status).toBe(403);
+    expect((await t.as(tenant.owner).post('/v1/projects').send({ name: 'over' })).status).toBe(403);
     const [row] = await t.owner<{ count: number }[]>`select count(*)::int as count from events where tenant_id = ${tenant.id}`;
     expect(row!.count).toBe(0);
   });
 
   it("shows each tenant only its own events, and only to admins and owners", async () => {
     const [a, b] = await Promise.all([createTenantWithUsers(t), createTenantWithUsers(t)]);
-    await t.http().post('/v1/projects').set('authorization', a.owner.auth).send({ name: 'A only' }).expect(201);
+    await t.as(a.owner).post('/v1/projects').send({ name: 'A only' }).expect(201);
     expect(await eventsOf(b)).toEqual([]);
     expect((await eventsOf(a)).map((event) => event.tenantId)).toEqual([a.id]);
     for (const user of [a.member, a.viewer]) {
-      expect((await t.http().get('/v1/events').set('authorization', user.auth)).status).toBe(403);
+      expect((await t.as(user).get('/v1/events')).status).toBe(403);
     }
     const otherAdmin = await createUser(t, b, 'admin');
-    const theirs = await t.http().get('/v1/events').set('authorization', otherAdmin.auth);
+    const theirs = await t.as(otherAdmin).get('/v1/events');
     expect(theirs.body.data).toEqual([]);
   });
 

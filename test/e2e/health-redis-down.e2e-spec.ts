@@ -28,7 +28,7 @@ describe('health with Redis unreachable', () => {
 
   it('still answers /metrics at once, saying the queue counts are unavailable', async () => {
     const started = Date.now();
-    const scrape = await t.http().get('/metrics').set('authorization', 'Bearer metrics-token-0123456789');
+    const scrape = await t.as('Bearer metrics-token-0123456789').get('/metrics');
     expect(scrape.status).toBe(200);
     expect(Date.now() - started).toBeLessThan(3000);
     expect(scrape.text).toMatch(/^tenantry_queue_counts_available 0$/m);

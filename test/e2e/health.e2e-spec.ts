@@ -1,12 +1,7 @@
-import { createTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 
 describe('health', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t.close());
+  const t = useTestApp();
 
   it('is live and ready when PostgreSQL and Redis answer', async () => {
     expect((await t.http().get('/health/live')).status).toBe(200);

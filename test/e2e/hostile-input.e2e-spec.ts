@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { createSystemAdmin, createTenantWithUsers, TestTenantWithUsers } from '../factories';
-import { createTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 
 /** What every refusal must look like, whichever layer refuses: the shared shape and headers. */
 const expectContract = (response: { status: number; body: unknown; headers: Record<string, unknown> }, status: number) => {
@@ -17,16 +17,14 @@ const expectContract = (response: { status: number; body: unknown; headers: Reco
 const nested = (depth: number, leaf = '1') => `${'['.repeat(depth)}${leaf}${']'.repeat(depth)}`;
 
 describe('hostile input: every refusal is a 4xx of the shared shape', () => {
-  let t: TestApp;
+  const t = useTestApp({ BODY_LIMIT: '10kb' });
   let tenant: TestTenantWithUsers;
   let admin: Awaited<ReturnType<typeof createSystemAdmin>>;
 
   beforeAll(async () => {
-    t = await createTestApp({ BODY_LIMIT: '10kb' });
     tenant = await createTenantWithUsers(t);
     admin = await createSystemAdmin(t);
   });
-  afterAll(() => t.close());
 
   const baseUrl = async () => {
     const server = t.app.getHttpServer();
@@ -82,7 +80,7 @@ describe('hostile input: every refusal is a 4xx of the shared shape', () => {
     expect(emoji.status).toBe(201);
     expect(emoji.body.name).toBe('rocket \u{1F680}');
     // NUL in a query string is refused the same way.
-    const query = await t.http().get('/v1/audit-logs?action=a%00b').set('authorization', tenant.admin.auth);
+    const query = await t.as(tenant.admin).get('/v1/audit-logs?action=a%00b');
     expectContract(query, 400);
   });
 
@@ -112,20 +110,20 @@ describe('hostile input: every refusal is a 4xx of the shared shape', () => {
       ['multipart/form-data; boundary=x', '--x\r\nContent-Disposition: form-data; name="name"\r\n\r\nm\r\n--x--\r\n'],
       ['application/xml', '<name>x</name>'],
     ]) {
-      const response = await t.http().post('/v1/projects').set('authorization', tenant.member.auth).set('content-type', type).send(raw);
+      const response = await t.as(tenant.member).post('/v1/projects').set('content-type', type).send(raw);
       expectContract(response, 415);
       const login = await t.http().post('/v1/auth/login').set('content-type', type).send(raw);
       expectContract(login, 415);
     }
     expect(await t.owner`select 1 from projects where tenant_id = ${tenant.id} and name in ('form', 'text', 'm')`).toEqual([]);
     // A body route called with no body at all still reaches validation.
-    const empty = await t.http().post('/v1/projects').set('authorization', tenant.member.auth);
+    const empty = await t.as(tenant.member).post('/v1/projects');
     expectContract(empty, 400);
   });
 
   it("answers body-parser's refusals in the shared shape with the request id and security headers", async () => {
     const member = tenant.member.auth;
-    const post = () => t.http().post('/v1/projects').set('authorization', member);
+    const post = () => t.as(member).post('/v1/projects');
     expectContract(await post().set('content-type', 'application/json').send('{"name": '), 400);
     expectContract(await post().set('content-type', 'application/json').set('content-encoding', 'gzip').send('not gzip at all'), 400);
     expectContract(await post().set('content-type', 'application/json').set('content-encoding', 'compress').send('{}'), 415);
@@ -188,10 +186,10 @@ describe('hostile input: every refusal is a 4xx of the shared shape', () => {
     expect(adminLogin.headers['cache-control']).toBe('no-store');
     const adminRefresh = await t.http().post('/v1/admin/auth/refresh').send({ refreshToken: adminLogin.body.refreshToken });
     expect(adminRefresh.headers['cache-control']).toBe('no-store');
-    const impersonation = await t.http().post(`/v1/admin/tenants/${tenant.id}/impersonate`).set('authorization', admin.auth).send({ reason: 'support case' });
+    const impersonation = await t.as(admin).post(`/v1/admin/tenants/${tenant.id}/impersonate`).send({ reason: 'support case' });
     expect(impersonation.status).toBe(200);
     expect(impersonation.headers['cache-control']).toBe('no-store');
-    const key = await t.http().post('/v1/api-keys').set('authorization', tenant.admin.auth).send({ name: 'k', role: 'member' });
+    const key = await t.as(tenant.admin).post('/v1/api-keys').send({ name: 'k', role: 'member' });
     expect(key.headers['cache-control']).toBe('no-store');
   });
 });

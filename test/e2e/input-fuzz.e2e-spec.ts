@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { Census, CatalogRoute, fillPath, routeCatalog } from '../routes/catalog';
 import { databaseFingerprint } from '../routes/fingerprint';
 import { createWorld, PLACEHOLDER_ID, World } from '../routes/world';
-import { createTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 
 /** Fixed so a failure reproduces: FUZZ_SEED=<the printed seed> npx jest test/e2e/input-fuzz.e2e-spec.ts */
 const SEED = Number(process.env.FUZZ_SEED ?? 20261201);
@@ -98,7 +98,8 @@ const hostileRawSegment: fc.Arbitrary<string> = fc.oneof(
  * shape and headers, and a refused write leaves the database as it was.
  */
 describe('input fuzzing, generated from the OpenAPI document', () => {
-  let t: TestApp;
+  // Hundreds of failed logins from one address must meet validation, not the login throttle.
+  const t = useTestApp({ LOGIN_MAX_FAILURES_PER_IP: '100000', LOGIN_MAX_FAILURES_PER_ACCOUNT: '100000' });
   let world: World;
   let document: Document;
   let catalog: Map<string, CatalogRoute>;
@@ -106,8 +107,6 @@ describe('input fuzzing, generated from the OpenAPI document', () => {
   let operations = 0;
 
   beforeAll(async () => {
-    // Hundreds of failed logins from one address must meet validation, not the login throttle.
-    t = await createTestApp({ LOGIN_MAX_FAILURES_PER_IP: '100000', LOGIN_MAX_FAILURES_PER_ACCOUNT: '100000' });
     world = await createWorld(t);
     document = (await t.http().get('/docs-json')).body as Document;
     catalog = new Map(routeCatalog(t).map((route) => [route.key, route]));
@@ -115,7 +114,6 @@ describe('input fuzzing, generated from the OpenAPI document', () => {
   });
   afterAll(async () => {
     census.print(`${operations} operations fuzzed, seed ${SEED}`);
-    await t.close();
   });
 
   const resolve = (schema: Schema | undefined): Schema | undefined => {

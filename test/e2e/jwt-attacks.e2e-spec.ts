@@ -1,25 +1,23 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
 import { createTenantWithUsers, TestTenantWithUsers } from '../factories';
-import { createTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 describe('forged and invalid JWTs', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let acme: TestTenantWithUsers;
   const jwt = new JwtService();
   const secret = () => process.env.JWT_SECRET!;
 
   beforeAll(async () => {
-    t = await createTestApp();
     acme = await createTenantWithUsers(t);
   });
-  afterAll(() => t.close());
 
   const claims = () => ({ sub: acme.owner.id, tid: acme.id, role: 'owner', typ: 'access' });
   const valid = { issuer: 'tenantry', audience: 'tenantry-api', expiresIn: 300 } as const;
-  const call = (token: string) => t.http().get('/v1/projects').set('authorization', `Bearer ${token}`);
+  const call = (token: string) => t.as(`Bearer ${token}`).get('/v1/projects');
 
   it('accepts a correctly signed token (the control)', async () => {
     const token = jwt.sign(claims(), { ...valid, secret: secret(), algorithm: 'HS256' });

@@ -1,18 +1,13 @@
 import { createTenantWithUsers, TEST_PASSWORD } from '../factories';
-import { createTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 
 describe('login throttling', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({
+  const t = useTestApp({
       LOGIN_MAX_FAILURES_PER_ACCOUNT: '3',
       LOGIN_MAX_FAILURES_PER_IP: '8',
       LOGIN_FAILURE_WINDOW: '60',
       REDIS_KEY_PREFIX: `${process.env.REDIS_KEY_PREFIX}-throttle`,
     });
-  });
-  afterAll(() => t.close());
 
   const attempt = (slug: string, email: string, password: string) =>
     t.http().post('/v1/auth/login').send({ tenant: slug, email, password });

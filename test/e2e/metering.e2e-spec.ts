@@ -9,23 +9,21 @@ import { UsageRollupService } from '../../apps/worker/src/metering/usage-rollup.
 import { MonthlyQuotaEvaluator } from '../../apps/worker/src/metering/monthly-quota.evaluator';
 import { createProject, createSystemAdmin, createTenantWithUsers, TestTenantWithUsers } from '../factories';
 import { rolledUp, TestClock, unappliedBatches, usageEventsQueue, waitFor } from '../support/metering';
-import { createTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 import { createTestWorker } from '../support/test-worker';
 
 describe('usage metering', () => {
-  let t: TestApp;
+  const t = useTestApp({}, (builder) => builder.overrideProvider(CLOCK).useValue(clock));
   let worker: TestingModule;
   let queue: Queue;
   const clock = new TestClock(Date.now());
 
   beforeAll(async () => {
-    t = await createTestApp({}, (builder) => builder.overrideProvider(CLOCK).useValue(clock));
     worker = await createTestWorker((builder) => builder.overrideProvider(CLOCK).useValue(clock));
     queue = usageEventsQueue();
   });
   afterAll(async () => {
     await worker.close();
-    await t.close();
     await queue.close();
   });
 
@@ -35,7 +33,7 @@ describe('usage metering', () => {
     await waitFor('usage batches to be applied', async () => (await unappliedBatches(queue)) === 0);
   }
 
-  const get = (path: string, user: { auth: string }) => t.http().get(path).set('authorization', user.auth);
+  const get = (path: string, user: { auth: string }) => t.as(user).get(path);
 
   describe('events and rollups', () => {
     it('counts every authenticated tenant request and domain event exactly once, at every granularity', async () => {
@@ -47,7 +45,7 @@ describe('usage metering', () => {
       for (let i = 0; i < 30; i += 1) statuses.push((await get('/v1/projects', tenant.viewer)).status);
       statuses.push((await get(`/v1/projects/${project.id}`, tenant.viewer)).status);
       statuses.push((await get(`/v1/projects/${randomUUID()}`, tenant.viewer)).status); // 404 is still a call
-      statuses.push((await t.http().post('/v1/projects').set('authorization', tenant.viewer.auth).send({ name: 'x' })).status); // 403 too
+      statuses.push((await t.as(tenant.viewer).post('/v1/projects').send({ name: 'x' })).status); // 403 too
       await get('/v1/projects', { auth: 'Bearer not-a-token' }); // unauthenticated: no tenant, no event
       expect(statuses.filter((status) => status === 200)).toHaveLength(31);
       await settle();
@@ -88,7 +86,7 @@ describe('usage metering', () => {
     it('counts neither a project nor an event for a create the plan refused', async () => {
       const tenant = await createTenantWithUsers(t, { plan: 'free' });
       for (let i = 0; i < 3; i += 1) await createProject(t, tenant.member);
-      const refused = await t.http().post('/v1/projects').set('authorization', tenant.member.auth).send({ name: 'fourth' });
+      const refused = await t.as(tenant.member).post('/v1/projects').send({ name: 'fourth' });
       expect(refused.status).toBe(403); // the free plan's 3 projects
       await settle();
       expect(await rolledUp(t.owner, tenant.id, 'projects.created')).toBe(3);
@@ -300,7 +298,7 @@ describe('usage metering', () => {
       await t.app.get(TenantConfigEvents).publishChanged(tenant.id);
       await worker.get(MonthlyQuotaEvaluator).evaluate();
       expect((await get('/v1/projects', tenant.viewer)).status).toBe(429);
-      const quotas = await t.http().get('/v1/quotas').set('authorization', tenant.viewer.auth);
+      const quotas = await t.as(tenant.viewer).get('/v1/quotas');
       expect(quotas.status).toBe(429);
 
       await t.owner`update tenants set config = ${t.owner.json({ limits: { api_calls_per_month: 100 } })} where id = ${tenant.id}`;

@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import { APP_DATABASE, DatabaseHandle } from '@tenantry/db';
 import { TenantTransaction } from '@tenantry/tenancy';
 import { createSystemAdmin, createTenant, createTenantWithUsers } from '../factories';
-import { createTestApp, TestApp } from '../support/test-app';
+import { TestApp, useTestApp } from '../support/test-app';
 
 /** Every route the Nest router serves: "METHOD /path/{param}", and whether its handler takes a @Body(). */
 function routerEntries(t: TestApp): { route: string; hasBody: boolean }[] {
@@ -45,12 +45,7 @@ const OWN_ERROR_BODIES = ['GET /health/live 503', 'GET /health/ready 503'];
 type SchemaObject = { $ref?: string; type?: string; items?: SchemaObject; properties?: Record<string, SchemaObject & { example?: unknown }>; allOf?: SchemaObject[] };
 
 describe('operations: OpenAPI, hardening, request ids', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({ CORS_ORIGINS: 'https://app.example.com', BODY_LIMIT: '10kb', METRICS_TOKEN: 'metrics-token-0123456789' });
-  });
-  afterAll(() => t.close());
+  const t = useTestApp({ CORS_ORIGINS: 'https://app.example.com', BODY_LIMIT: '10kb', METRICS_TOKEN: 'metrics-token-0123456789' });
 
   it('documents exactly the routes the router serves, with both bearer schemes', async () => {
     const response = await t.http().get('/docs-json');
@@ -187,17 +182,17 @@ describe('operations: OpenAPI, hardening, request ids', () => {
 
   it('refuses a body over BODY_LIMIT with 413', async () => {
     const tenant = await createTenantWithUsers(t);
-    const response = await t.http().post('/v1/projects').set('authorization', tenant.member.auth).send({ name: 'x', description: 'y'.repeat(20000) });
+    const response = await t.as(tenant.member).post('/v1/projects').send({ name: 'x', description: 'y'.repeat(20000) });
     expect(response.status).toBe(413);
   });
 
   it('exposes Prometheus metrics to a scraper with the token only, labelled by route template', async () => {
     const tenant = await createTenantWithUsers(t);
-    await t.http().get('/v1/projects').set('authorization', tenant.viewer.auth).expect(200);
-    await t.http().get('/v1/projects/00000000-0000-4000-8000-000000000000').set('authorization', tenant.viewer.auth).expect(404);
+    await t.as(tenant.viewer).get('/v1/projects').expect(200);
+    await t.as(tenant.viewer).get('/v1/projects/00000000-0000-4000-8000-000000000000').expect(404);
     expect((await t.http().get('/metrics')).status).toBe(401);
-    expect((await t.http().get('/metrics').set('authorization', 'Bearer wrong-token-wrong-token')).status).toBe(401);
-    const scrape = await t.http().get('/metrics').set('authorization', 'Bearer metrics-token-0123456789');
+    expect((await t.as('Bearer wrong-token-wrong-token').get('/metrics')).status).toBe(401);
+    const scrape = await t.as('Bearer metrics-token-0123456789').get('/metrics');
     expect(scrape.status).toBe(200);
     expect(scrape.text).toContain('process_cpu_user_seconds_total');
     expect(scrape.text).toMatch(/tenantry_http_request_duration_seconds_count\{method="GET",route="\/v1\/projects",status="200"\} \d+/);
@@ -210,15 +205,15 @@ describe('operations: OpenAPI, hardening, request ids', () => {
   it('exposes tenant transactions, both database pools and every queue at scrape time, without tenant ids', async () => {
     const tenant = await createTenantWithUsers(t);
     const admin = await createSystemAdmin(t);
-    await t.http().post('/v1/projects').set('authorization', tenant.member.auth).send({ name: 'metered' }).expect(201);
-    await t.http().get('/v1/projects').set('authorization', tenant.viewer.auth).expect(200);
+    await t.as(tenant.member).post('/v1/projects').send({ name: 'metered' }).expect(201);
+    await t.as(tenant.viewer).get('/v1/projects').expect(200);
     // A refused write rolls its transaction back.
-    await t.http().patch('/v1/projects/00000000-0000-4000-8000-000000000000').set('authorization', tenant.member.auth).send({ name: 'x' }).expect(404);
+    await t.as(tenant.member).patch('/v1/projects/00000000-0000-4000-8000-000000000000').send({ name: 'x' }).expect(404);
     // No worker runs here: the purge job of a deleted tenant waits in its queue.
     const doomed = await createTenant(t);
-    await t.http().delete(`/v1/admin/tenants/${doomed.id}`).set('authorization', admin.auth).expect(202);
+    await t.as(admin).delete(`/v1/admin/tenants/${doomed.id}`).expect(202);
 
-    const scrape = await t.http().get('/metrics').set('authorization', 'Bearer metrics-token-0123456789');
+    const scrape = await t.as('Bearer metrics-token-0123456789').get('/metrics');
     expect(scrape.status).toBe(200);
     const value = (series: string) => {
       const line = scrape.text.split('\n').find((candidate) => candidate.startsWith(`${series} `));
@@ -246,7 +241,7 @@ describe('operations: OpenAPI, hardening, request ids', () => {
 
   it('counts a pool connection as in use while a transaction or a statement holds it', async () => {
     const tenant = await createTenantWithUsers(t);
-    const scrape = () => t.http().get('/metrics').set('authorization', 'Bearer metrics-token-0123456789');
+    const scrape = () => t.as('Bearer metrics-token-0123456789').get('/metrics');
     const inUse = (text: string) => Number(/^tenantry_db_pool_connections_in_use\{pool="app"\} (\d+)$/m.exec(text)?.[1]);
     const before = inUse((await scrape()).text);
     const slow = t.app.get(TenantTransaction).run({ tenantId: tenant.id }, (tx) => tx.execute(sql`select pg_sleep(0.5)`));

@@ -4,29 +4,27 @@ import { EFFECTIVE_CONFIG_CACHE_FALLBACK_MAX_AGE_MS, EffectiveConfigCache, tenan
 import { REDIS } from '@tenantry/redis';
 import type Redis from 'ioredis';
 import { createProject, createSystemAdmin, createTenantWithUsers, TestTenantWithUsers } from '../factories';
-import { createTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 
 
 describe('plans at work: features, counted limits, rate limits, quotas', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let base: string;
   let admin: Awaited<ReturnType<typeof createSystemAdmin>>;
 
   beforeAll(async () => {
-    t = await createTestApp();
     await t.app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
     admin = await createSystemAdmin(t);
   });
-  afterAll(() => t.close());
 
   const override = (tenant: { id: string }, config: object) =>
-    t.http().patch(`/v1/admin/tenants/${tenant.id}/config`).set('authorization', admin.auth).send(config).expect(200);
+    t.as(admin).patch(`/v1/admin/tenants/${tenant.id}/config`).send(config).expect(200);
 
   describe('feature gates', () => {
     it('refuses a route outside the plan with 403 naming the feature and the plan', async () => {
       const free = await createTenantWithUsers(t, { plan: 'free' });
-      const response = await t.http().get('/v1/projects/export.csv').set('authorization', free.viewer.auth);
+      const response = await t.as(free.viewer).get('/v1/projects/export.csv');
       expect(response.status).toBe(403);
       expect(response.body.message).toBe('The csv_export feature is not part of the free plan');
     });
@@ -35,7 +33,7 @@ describe('plans at work: features, counted limits, rate limits, quotas', () => {
       const tenant = await createTenantWithUsers(t, { plan: 'free' });
       await createProject(t, tenant.owner, 'Alpha, "quoted"');
       await override(tenant, { features: { csv_export: true } });
-      const response = await t.http().get('/v1/projects/export.csv').set('authorization', tenant.viewer.auth);
+      const response = await t.as(tenant.viewer).get('/v1/projects/export.csv');
       expect(response.status).toBe(200);
       expect(response.headers['content-type']).toMatch(/text\/csv/);
       const lines = response.text.trim().split('\r\n');
@@ -72,13 +70,13 @@ describe('plans at work: features, counted limits, rate limits, quotas', () => {
       await override(tenant, { limits: { projects: 2 } });
       const first = await createProject(t, tenant.owner);
       await createProject(t, tenant.owner);
-      expect((await t.http().post('/v1/projects').set('authorization', tenant.owner.auth).send({ name: 'x' })).status).toBe(403);
-      await t.http().delete(`/v1/projects/${first.id}`).set('authorization', tenant.owner.auth).expect(204);
-      expect((await t.http().post('/v1/projects').set('authorization', tenant.owner.auth).send({ name: 'x' })).status).toBe(201);
+      expect((await t.as(tenant.owner).post('/v1/projects').send({ name: 'x' })).status).toBe(403);
+      await t.as(tenant.owner).delete(`/v1/projects/${first.id}`).expect(204);
+      expect((await t.as(tenant.owner).post('/v1/projects').send({ name: 'x' })).status).toBe(201);
 
       await override(tenant, { limits: { projects: 1 } });
-      expect((await t.http().post('/v1/projects').set('authorization', tenant.owner.auth).send({ name: 'y' })).status).toBe(403);
-      const list = await t.http().get('/v1/projects').set('authorization', tenant.owner.auth);
+      expect((await t.as(tenant.owner).post('/v1/projects').send({ name: 'y' })).status).toBe(403);
+      const list = await t.as(tenant.owner).get('/v1/projects');
       expect(list.body.data).toHaveLength(2);
     });
   });
@@ -89,14 +87,14 @@ describe('plans at work: features, counted limits, rate limits, quotas', () => {
       await override(tenant, { limits: { requests_per_minute: 6, requests_burst: 3 } });
       const remaining: string[] = [];
       for (let i = 0; i < 3; i += 1) {
-        const response = await t.http().get('/v1/projects').set('authorization', tenant.viewer.auth);
+        const response = await t.as(tenant.viewer).get('/v1/projects');
         expect(response.status).toBe(200);
         expect(response.headers['ratelimit-limit']).toBe('3');
         expect(Number(response.headers['ratelimit-reset'])).toBeGreaterThan(0);
         remaining.push(response.headers['ratelimit-remaining']);
       }
       expect(remaining).toEqual(['2', '1', '0']);
-      const limited = await t.http().get('/v1/projects').set('authorization', tenant.owner.auth);
+      const limited = await t.as(tenant.owner).get('/v1/projects');
       expect(limited.status).toBe(429);
       expect(limited.body.message).toMatch(/rate_limited/);
       expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
@@ -108,9 +106,9 @@ describe('plans at work: features, counted limits, rate limits, quotas', () => {
       await override(noisy, { limits: { requests_per_minute: 60, requests_burst: 2 } });
       await override(quiet, { limits: { requests_per_minute: 60, requests_burst: 5 } });
       const noisyStatuses = [];
-      for (let i = 0; i < 5; i += 1) noisyStatuses.push((await t.http().get('/v1/projects').set('authorization', noisy.viewer.auth)).status);
+      for (let i = 0; i < 5; i += 1) noisyStatuses.push((await t.as(noisy.viewer).get('/v1/projects')).status);
       expect(noisyStatuses).toEqual([200, 200, 429, 429, 429]);
-      const quietResponse = await t.http().get('/v1/projects').set('authorization', quiet.viewer.auth);
+      const quietResponse = await t.as(quiet.viewer).get('/v1/projects');
       expect(quietResponse.status).toBe(200);
       expect(quietResponse.headers['ratelimit-remaining']).toBe('4');
     });
@@ -118,15 +116,15 @@ describe('plans at work: features, counted limits, rate limits, quotas', () => {
     it('applies a config change on the very next request', async () => {
       const tenant = await createTenantWithUsers(t);
       await override(tenant, { limits: { requests_per_minute: 60, requests_burst: 2 } });
-      expect((await t.http().get('/v1/projects').set('authorization', tenant.viewer.auth)).headers['ratelimit-limit']).toBe('2');
+      expect((await t.as(tenant.viewer).get('/v1/projects')).headers['ratelimit-limit']).toBe('2');
       await override(tenant, { limits: { requests_per_minute: 600, requests_burst: 50 } });
-      expect((await t.http().get('/v1/projects').set('authorization', tenant.viewer.auth)).headers['ratelimit-limit']).toBe('50');
+      expect((await t.as(tenant.viewer).get('/v1/projects')).headers['ratelimit-limit']).toBe('50');
     });
   });
 
   describe('the limits cache', () => {
     const limitOf = async (tenant: TestTenantWithUsers) =>
-      (await t.http().get('/v1/projects').set('authorization', tenant.viewer.auth)).headers['ratelimit-limit'];
+      (await t.as(tenant.viewer).get('/v1/projects')).headers['ratelimit-limit'];
     const cache = () => t.app.get(EffectiveConfigCache);
     const listening = async () => {
       for (let i = 0; i < 100 && !cache().isListening; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
@@ -135,12 +133,12 @@ describe('plans at work: features, counted limits, rate limits, quotas', () => {
 
     it('applies a plan catalogue change at once to the tenants on that plan', async () => {
       const key = `bulk-${Date.now().toString(36)}`;
-      const created = await t.http().post('/v1/admin/plans').set('authorization', admin.auth)
+      const created = await t.as(admin).post('/v1/admin/plans')
         .send({ key, name: 'Bulk', limits: { requests_per_minute: 600, requests_burst: 40 } });
       expect(created.status).toBe(201);
       const [a, b] = await Promise.all([createTenantWithUsers(t, { plan: key }), createTenantWithUsers(t, { plan: key })]);
       expect([await limitOf(a!), await limitOf(b!)]).toEqual(['40', '40']);
-      await t.http().patch(`/v1/admin/plans/${created.body.id}`).set('authorization', admin.auth)
+      await t.as(admin).patch(`/v1/admin/plans/${created.body.id}`)
         .send({ limits: { requests_per_minute: 600, requests_burst: 45 } }).expect(200);
       expect([await limitOf(a!), await limitOf(b!)]).toEqual(['45', '45']);
     });
@@ -183,7 +181,7 @@ describe('plans at work: features, counted limits, rate limits, quotas', () => {
     it('shows every member the limits and their use', async () => {
       const tenant: TestTenantWithUsers = await createTenantWithUsers(t, { plan: 'free' });
       await createProject(t, tenant.owner);
-      const response = await t.http().get('/v1/quotas').set('authorization', tenant.viewer.auth);
+      const response = await t.as(tenant.viewer).get('/v1/quotas');
       expect(response.status).toBe(200);
       expect(response.body).toEqual([
         { metric: 'seats', limit: 3, used: 4, period: 'none', resetsAt: null },

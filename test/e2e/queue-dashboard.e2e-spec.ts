@@ -1,6 +1,6 @@
 import { ALL_QUEUE_NAMES } from '@tenantry/queues';
 import { createApiKey, createSystemAdmin, createTenant, createTenantWithUsers, TestTenantWithUsers } from '../factories';
-import { createTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 
 type SystemAdmin = Awaited<ReturnType<typeof createSystemAdmin>>;
 
@@ -12,16 +12,14 @@ function sessionCookie(setCookie: string[] | string | undefined): { pair: string
 }
 
 describe('queue dashboard at /admin/queues', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let admin: SystemAdmin;
   let tenant: TestTenantWithUsers;
 
   beforeAll(async () => {
-    t = await createTestApp();
     admin = await createSystemAdmin(t);
     tenant = await createTenantWithUsers(t);
   });
-  afterAll(() => t.close());
 
   it('refuses a request without credentials, UI and API alike, with the API error shape', async () => {
     for (const path of ['/admin/queues', '/admin/queues/api/queues']) {
@@ -35,30 +33,30 @@ describe('queue dashboard at /admin/queues', () => {
   it('refuses tenant tokens and API keys, even an owner', async () => {
     const key = await createApiKey(t, tenant.owner, 'admin');
     for (const auth of [tenant.owner.auth, tenant.admin.auth, key.auth]) {
-      const ui = await t.http().get('/admin/queues').set('authorization', auth);
+      const ui = await t.as(auth).get('/admin/queues');
       expect(ui.status).toBe(403);
       expect(ui.text).not.toContain('<html');
-      expect((await t.http().get('/admin/queues/api/queues').set('authorization', auth)).status).toBe(403);
+      expect((await t.as(auth).get('/admin/queues/api/queues')).status).toBe(403);
     }
-    expect((await t.http().post('/v1/admin/queues/session').set('authorization', tenant.owner.auth)).status).toBe(403);
+    expect((await t.as(tenant.owner).post('/v1/admin/queues/session')).status).toBe(403);
     expect((await t.http().post('/v1/admin/queues/session')).status).toBe(401);
   });
 
   it('refuses a bad bearer and a cookie that is not a dashboard session', async () => {
-    expect((await t.http().get('/admin/queues').set('authorization', `${admin.auth}x`)).status).toBe(401);
-    expect((await t.http().get('/admin/queues').set('authorization', 'Basic YWRtaW46YWRtaW4=')).status).toBe(401);
+    expect((await t.as(`${admin.auth}x`).get('/admin/queues')).status).toBe(401);
+    expect((await t.as('Basic YWRtaW46YWRtaW4=').get('/admin/queues')).status).toBe(401);
     // An access token, even a system admin's, is no dashboard session: the cookie takes only those.
     expect((await t.http().get('/admin/queues').set('cookie', `tenantry_queues=${admin.token}`)).status).toBe(401);
     expect((await t.http().get('/admin/queues').set('cookie', `tenantry_queues=${tenant.owner.token}`)).status).toBe(401);
   });
 
   it('serves the UI and its API to a system admin bearer, listing every queue', async () => {
-    const ui = await t.http().get('/admin/queues').set('authorization', admin.auth);
+    const ui = await t.as(admin).get('/admin/queues');
     expect(ui.status).toBe(200);
     expect(ui.headers['content-type']).toMatch(/text\/html/);
     expect(ui.text).toContain('<title>tenantry queues</title>');
     expect(ui.headers['cache-control']).toBe('no-store');
-    const api = await t.http().get('/admin/queues/api/queues').set('authorization', admin.auth);
+    const api = await t.as(admin).get('/admin/queues/api/queues');
     expect(api.status).toBe(200);
     const names = (api.body.queues as { name: string }[]).map((queue) => queue.name).sort();
     expect(names).toEqual([...ALL_QUEUE_NAMES].sort());
@@ -66,7 +64,7 @@ describe('queue dashboard at /admin/queues', () => {
   });
 
   it('opens a browser session: an HttpOnly, SameSite=Strict cookie scoped to /admin/queues that shows queued jobs', async () => {
-    const session = await t.http().post('/v1/admin/queues/session').set('authorization', admin.auth);
+    const session = await t.as(admin).post('/v1/admin/queues/session');
     expect(session.status).toBe(200);
     expect(session.body).toEqual({ path: '/admin/queues', expiresIn: 900 });
     const cookie = sessionCookie(session.headers['set-cookie']);
@@ -75,11 +73,11 @@ describe('queue dashboard at /admin/queues', () => {
     expect(cookie.attributes).toMatch(/; Path=\/admin\/queues/);
     expect(cookie.attributes).toMatch(/; Max-Age=900/);
     // The cookie is no API credential.
-    expect((await t.http().get('/v1/admin/tenants').set('authorization', `Bearer ${cookie.pair.split('=')[1]}`)).status).toBe(401);
+    expect((await t.as(`Bearer ${cookie.pair.split('=')[1]}`).get('/v1/admin/tenants')).status).toBe(401);
 
     // No worker runs in this test: an export requested now waits in its queue.
     const target = await createTenant(t);
-    const exported = await t.http().post(`/v1/admin/tenants/${target.id}/export`).set('authorization', admin.auth);
+    const exported = await t.as(admin).post(`/v1/admin/tenants/${target.id}/export`);
     expect(exported.status).toBe(202);
 
     expect((await t.http().get('/admin/queues').set('cookie', cookie.pair)).status).toBe(200);

@@ -48,9 +48,9 @@ describe('queue writes while Redis is down', () => {
     const admin = await createSystemAdmin(t);
     await breakRedis();
     try {
-      expectUnavailable(await t.http().post('/v1/tenant/export').set('authorization', tenant.owner.auth), /queue is unavailable/);
-      expectUnavailable(await t.http().post(`/v1/admin/tenants/${tenant.id}/export`).set('authorization', admin.auth), /queue is unavailable/);
-      expectUnavailable(await t.http().get('/v1/admin/jobs/export-00000000-0000-4000-8000-000000000000').set('authorization', admin.auth), /queue is unavailable/);
+      expectUnavailable(await t.as(tenant.owner).post('/v1/tenant/export'), /queue is unavailable/);
+      expectUnavailable(await t.as(admin).post(`/v1/admin/tenants/${tenant.id}/export`), /queue is unavailable/);
+      expectUnavailable(await t.as(admin).get('/v1/admin/jobs/export-00000000-0000-4000-8000-000000000000'), /queue is unavailable/);
     } finally {
       await repair();
     }
@@ -60,11 +60,11 @@ describe('queue writes while Redis is down', () => {
     const tenant = await createTenantWithUsers(t);
     const admin = await createSystemAdmin(t);
     await redis.stop();
-    const response = await t.http().delete(`/v1/admin/tenants/${tenant.id}`).set('authorization', admin.auth);
+    const response = await t.as(admin).delete(`/v1/admin/tenants/${tenant.id}`);
     expectUnavailable(response, /deleted, but its purge could not be queued/);
     const [row] = await t.owner<{ status: string }[]>`select status from tenants where id = ${tenant.id}`;
     expect(row!.status).toBe('deleted');
-    expect((await t.http().get('/v1/projects').set('authorization', tenant.owner.auth)).status).toBe(403);
+    expect((await t.as(tenant.owner).get('/v1/projects')).status).toBe(403);
 
     await redis.start();
     worker = await createTestWorker();

@@ -5,7 +5,7 @@ import { AppConfig } from '@tenantry/config';
 import { APP_LOGGER } from '../../apps/api/src/request-context/request-context.module';
 import { createAppLogger } from '../../apps/api/src/request-context/request-logging';
 import { createProject, createTenantWithUsers, TestTenantWithUsers } from '../factories';
-import { createTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 
 /** The JSON lines the app logger wrote, parsed. */
 class CapturedLines extends Writable {
@@ -17,23 +17,21 @@ class CapturedLines extends Writable {
 }
 
 describe('request logging', () => {
-  let t: TestApp;
+  const t = useTestApp({ LOG_LEVEL: 'info' }, (builder) =>
+      builder.overrideProvider(APP_LOGGER).useFactory({ inject: [AppConfig], factory: (config: AppConfig) => createAppLogger(config, captured) }),
+    );
   let acme: TestTenantWithUsers;
   const captured = new CapturedLines();
   const requestLines = () => captured.lines.filter((line) => line.msg === 'request completed' || line.msg === 'request errored');
   const lineOf = (requestId: string) => requestLines().find((line) => line.req?.id === requestId);
 
   beforeAll(async () => {
-    t = await createTestApp({ LOG_LEVEL: 'info' }, (builder) =>
-      builder.overrideProvider(APP_LOGGER).useFactory({ inject: [AppConfig], factory: (config: AppConfig) => createAppLogger(config, captured) }),
-    );
     acme = await createTenantWithUsers(t);
   });
-  afterAll(() => t.close());
 
   it('writes one line per request with the request, the response, the route, the tenant and the actor', async () => {
     const project = await createProject(t, acme.member);
-    const response = await t.http().get(`/v1/projects/${project.id}?x=1`).set('authorization', acme.viewer.auth).set('cookie', 'session=secret');
+    const response = await t.as(acme.viewer).get(`/v1/projects/${project.id}?x=1`).set('cookie', 'session=secret');
     expect(response.status).toBe(200);
     const requestId = response.headers['x-request-id'];
     await new Promise((resolve) => setImmediate(resolve));
@@ -67,7 +65,7 @@ describe('request logging', () => {
 
   it('logs public and refused requests too, without a tenant', async () => {
     const live = await t.http().get('/health/live');
-    const refused = await t.http().get('/v1/projects').set('authorization', 'Bearer not-a-token');
+    const refused = await t.as('Bearer not-a-token').get('/v1/projects');
     expect(refused.status).toBe(401);
     await new Promise((resolve) => setImmediate(resolve));
     expect(lineOf(live.headers['x-request-id'])).toMatchObject({ route: '/health/live', res: { statusCode: 200 } });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { TenantRole } from '@tenantry/db';
 import { createApiKey, createProject, createTask, createTenantWithUsers, createUser, TestTenantWithUsers, TestUser } from '../factories';
-import { createTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 
 type Route = {
   method: 'get' | 'post' | 'patch' | 'delete';
@@ -17,18 +17,16 @@ const rank = (role: TenantRole) => ROLES.indexOf(role);
 
 /** Every tenant route × every role: the least role gets in, the roles below get 403. */
 describe('role matrix of the tenant API', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let acme: TestTenantWithUsers;
   let project: { id: string };
   let task: { id: string };
 
   beforeAll(async () => {
-    t = await createTestApp();
     acme = await createTenantWithUsers(t);
     project = await createProject(t, acme.owner);
     task = await createTask(t, acme.owner, project.id);
   });
-  afterAll(() => t.close());
 
   const unique = () => randomBytes(4).toString('hex');
   const routes: [string, Route][] = [
@@ -61,7 +59,7 @@ describe('role matrix of the tenant API', () => {
   it.each(cases)('%s as %s', async (_, role, route) => {
     const user: TestUser = acme[role];
     const path = await route.path();
-    const call = t.http()[route.method](path).set('authorization', user.auth);
+    const call = t.as(user)[route.method](path);
     const response = await (route.body ? call.send(route.body()) : call);
     const expected = rank(role) <= rank(route.least) ? route.success : 403;
     expect({ status: response.status, body: expected === 403 ? response.body.message : undefined }).toEqual({

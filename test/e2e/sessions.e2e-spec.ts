@@ -1,15 +1,13 @@
 import { createSystemAdmin, createTenantWithUsers, login, TEST_PASSWORD, TestTenantWithUsers } from '../factories';
-import { createTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 
 describe('refresh-token rotation, reuse detection and logout', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let acme: TestTenantWithUsers;
 
   beforeAll(async () => {
-    t = await createTestApp();
     acme = await createTenantWithUsers(t);
   });
-  afterAll(() => t.close());
 
   const refresh = (refreshToken: string) => t.http().post('/v1/auth/refresh').send({ refreshToken });
 
@@ -19,7 +17,7 @@ describe('refresh-token rotation, reuse detection and logout', () => {
     expect(second.status).toBe(200);
     expect(second.body).toEqual({ accessToken: expect.any(String), refreshToken: expect.stringMatching(/^rt_/), tokenType: 'Bearer', expiresIn: 900 });
     expect(second.body.refreshToken).not.toBe(first.refreshToken);
-    expect((await t.http().get('/v1/me').set('authorization', `Bearer ${second.body.accessToken}`)).status).toBe(200);
+    expect((await t.as(`Bearer ${second.body.accessToken}`).get('/v1/me')).status).toBe(200);
     expect((await refresh(second.body.refreshToken)).status).toBe(200);
   });
 

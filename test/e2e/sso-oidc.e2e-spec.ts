@@ -40,9 +40,8 @@ describe('single sign-on with OIDC', () => {
 
   async function connect(tenant: TestTenantWithUsers, clientId: string, extra: Record<string, unknown> = {}) {
     const response = await t
-      .http()
+      .as(tenant.admin)
       .post('/v1/tenant/sso/connections')
-      .set('authorization', tenant.admin.auth)
       .send({ type: 'oidc', issuer: idp.issuer, clientId, clientSecret: secretOf(clientId), defaultRole: 'member', ...extra });
     if (response.status !== 201) throw new Error(`connect: ${response.status} ${JSON.stringify(response.body)}`);
     return response.body;
@@ -93,7 +92,7 @@ describe('single sign-on with OIDC', () => {
     const tokens = await exchange(codeOf(callback.headers.location));
     expect(tokens.status).toBe(200);
     expect(tokens.body).toMatchObject({ accessToken: expect.any(String), refreshToken: expect.stringMatching(/^rt_/), tokenType: 'Bearer' });
-    const me = await t.http().get('/v1/me').set('authorization', `Bearer ${tokens.body.accessToken}`);
+    const me = await t.as(`Bearer ${tokens.body.accessToken}`).get('/v1/me');
     expect(me.body).toMatchObject({ user: { email, role: 'member' }, tenant: { id: a.id } });
 
     // The identity is (connection, subject); the second sign-in finds the same user.
@@ -101,7 +100,7 @@ describe('single sign-on with OIDC', () => {
     expect(identity).toMatchObject({ connection_id: connectionA.id, subject: `sub-${email}`, user_id: me.body.user.id });
     const again = await signIn(connectionA.id, { sub: `sub-${email}`, email });
     const second = await exchange(codeOf(again.headers.location));
-    const meAgain = await t.http().get('/v1/me').set('authorization', `Bearer ${second.body.accessToken}`);
+    const meAgain = await t.as(`Bearer ${second.body.accessToken}`).get('/v1/me');
     expect(meAgain.body.user.id).toBe(me.body.user.id);
 
     const actions = await t.owner`select action from audit_logs where tenant_id = ${a.id} and resource_id = ${me.body.user.id} order by at`;
@@ -211,9 +210,9 @@ describe('single sign-on with OIDC', () => {
     expect(unverifiedDomain.status).toBe(403);
     expect(unverifiedDomain.body.message).toMatch(/linked only when/);
 
-    const added = await t.http().post('/v1/tenant/domains').set('authorization', tenant.admin.auth).send({ domain });
+    const added = await t.as(tenant.admin).post('/v1/tenant/domains').send({ domain });
     dns.setTxt(`_tenantry-challenge.${domain}`, [added.body.verification.value]);
-    expect((await t.http().post(`/v1/tenant/domains/${added.body.id}/verify`).set('authorization', tenant.admin.auth)).body.status).toBe('verified');
+    expect((await t.as(tenant.admin).post(`/v1/tenant/domains/${added.body.id}/verify`)).body.status).toBe('verified');
 
     // The IdP does not vouch for the email: still refused.
     const unverifiedEmail = await signIn(connection.id, { sub: 'link-sub-1', email: existing.email, email_verified: false });
@@ -222,7 +221,7 @@ describe('single sign-on with OIDC', () => {
     const linked = await signIn(connection.id, { sub: 'link-sub-1', email: existing.email });
     expect(linked.status).toBe(302);
     const tokens = await exchange(codeOf(linked.headers.location));
-    const me = await t.http().get('/v1/me').set('authorization', `Bearer ${tokens.body.accessToken}`);
+    const me = await t.as(`Bearer ${tokens.body.accessToken}`).get('/v1/me');
     expect(me.body.user).toMatchObject({ id: existing.id, role: 'viewer' });
     const [log] = await t.owner`select action from audit_logs where tenant_id = ${tenant.id} and action = 'sso.identity_linked'`;
     expect(log).toBeDefined();
@@ -239,7 +238,7 @@ describe('single sign-on with OIDC', () => {
     await t.owner`update tenants set config = ${t.owner.json({ limits: { seats: 5 } })} where id = ${tenant.id}`;
     const connection = await connect(tenant, 'client-seats', { defaultRole: 'viewer' });
     const first = await signIn(connection.id, { sub: 'seat-1', email: `one@${tenant.slug}.test` });
-    const me = await t.http().get('/v1/me').set('authorization', `Bearer ${(await exchange(codeOf(first.headers.location))).body.accessToken}`);
+    const me = await t.as(`Bearer ${(await exchange(codeOf(first.headers.location))).body.accessToken}`).get('/v1/me');
     expect(me.body.user.role).toBe('viewer');
     const full = await signIn(connection.id, { sub: 'seat-2', email: `two@${tenant.slug}.test` });
     expect(full.status).toBe(403);
@@ -254,7 +253,7 @@ describe('single sign-on with OIDC', () => {
     const password = (user: { email: string }) => t.http().post('/v1/auth/login').send({ tenant: tenant.slug, email: user.email, password: TEST_PASSWORD });
     expect((await password(tenant.member)).status).toBe(200);
 
-    const patched = await t.http().patch('/v1/tenant/settings').set('authorization', tenant.admin.auth).send({ security: { ssoRequired: true } });
+    const patched = await t.as(tenant.admin).patch('/v1/tenant/settings').send({ security: { ssoRequired: true } });
     expect(patched.status).toBe(200);
     expect(patched.body.settings.security).toEqual({ ssoRequired: true });
     for (const user of [tenant.admin, tenant.member, tenant.viewer]) {
@@ -263,53 +262,53 @@ describe('single sign-on with OIDC', () => {
     // A wrong password is still the same 401 as anywhere else.
     expect((await t.http().post('/v1/auth/login').send({ tenant: tenant.slug, email: tenant.member.email, password: 'wrong-password-1' })).status).toBe(401);
     expect((await password(tenant.owner)).status).toBe(200);
-    expect((await t.http().get('/v1/projects').set('authorization', key.auth)).status).toBe(200);
+    expect((await t.as(key).get('/v1/projects')).status).toBe(200);
     const viaSso = await signIn(connection.id, { sub: 'sso-required-1', email: `sso@${tenant.slug}.test` });
     expect((await exchange(codeOf(viaSso.headers.location))).status).toBe(200);
 
-    expect((await t.http().patch('/v1/tenant/settings').set('authorization', tenant.admin.auth).send({ security: { ssoRequired: 'yes' } })).status).toBe(400);
-    expect((await t.http().patch('/v1/tenant/settings').set('authorization', tenant.admin.auth).send({ security: { ssoRequired: null } })).status).toBe(200);
+    expect((await t.as(tenant.admin).patch('/v1/tenant/settings').send({ security: { ssoRequired: 'yes' } })).status).toBe(400);
+    expect((await t.as(tenant.admin).patch('/v1/tenant/settings').send({ security: { ssoRequired: null } })).status).toBe(200);
     expect((await password(tenant.member)).status).toBe(200);
   });
 
   it('manages connections: owner and admin only, plan feature sso, never the secret, 404 across tenants', async () => {
-    const list = await t.http().get('/v1/tenant/sso/connections').set('authorization', a.owner.auth);
+    const list = await t.as(a.owner).get('/v1/tenant/sso/connections');
     expect(list.body.data.map((c: { id: string }) => c.id)).toEqual([connectionA.id]);
     expect(JSON.stringify(list.body)).not.toContain(secretOf('client-a'));
     const [stored] = await t.owner`select ciphertext from tenant_secrets where tenant_id = ${a.id} and name = ${`sso:${connectionA.id}:client_secret`}`;
     expect(stored!.ciphertext).not.toContain(secretOf('client-a'));
 
     for (const user of [a.member, a.viewer]) {
-      expect((await t.http().get('/v1/tenant/sso/connections').set('authorization', user.auth)).status).toBe(403);
-      expect((await t.http().post('/v1/tenant/sso/connections').set('authorization', user.auth).send({ type: 'oidc' })).status).toBe(403);
-      expect((await t.http().patch(`/v1/tenant/sso/connections/${connectionA.id}`).set('authorization', user.auth).send({ name: 'x' })).status).toBe(403);
-      expect((await t.http().delete(`/v1/tenant/sso/connections/${connectionA.id}`).set('authorization', user.auth)).status).toBe(403);
+      expect((await t.as(user).get('/v1/tenant/sso/connections')).status).toBe(403);
+      expect((await t.as(user).post('/v1/tenant/sso/connections').send({ type: 'oidc' })).status).toBe(403);
+      expect((await t.as(user).patch(`/v1/tenant/sso/connections/${connectionA.id}`).send({ name: 'x' })).status).toBe(403);
+      expect((await t.as(user).delete(`/v1/tenant/sso/connections/${connectionA.id}`)).status).toBe(403);
     }
     for (const call of [
-      t.http().get(`/v1/tenant/sso/connections/${connectionB.id}`),
-      t.http().patch(`/v1/tenant/sso/connections/${connectionB.id}`).send({ name: 'hijacked' }),
-      t.http().delete(`/v1/tenant/sso/connections/${connectionB.id}`),
+      t.as(a.owner).get(`/v1/tenant/sso/connections/${connectionB.id}`),
+      t.as(a.owner).patch(`/v1/tenant/sso/connections/${connectionB.id}`).send({ name: 'hijacked' }),
+      t.as(a.owner).delete(`/v1/tenant/sso/connections/${connectionB.id}`),
     ]) {
-      expect((await call.set('authorization', a.owner.auth)).body).toEqual({ statusCode: 404, error: 'Not Found', message: 'SSO connection not found' });
+      expect((await call).body).toEqual({ statusCode: 404, error: 'Not Found', message: 'SSO connection not found' });
     }
 
     const free = await createTenant(t, { plan: 'free' });
     const freeOwner = await createUser(t, free, 'owner');
-    const refused = await t.http().post('/v1/tenant/sso/connections').set('authorization', freeOwner.auth).send({ type: 'oidc', issuer: idp.issuer, clientId: 'x', clientSecret: 'y' });
+    const refused = await t.as(freeOwner).post('/v1/tenant/sso/connections').send({ type: 'oidc', issuer: idp.issuer, clientId: 'x', clientSecret: 'y' });
     expect(refused.body).toEqual({ statusCode: 403, error: 'Forbidden', message: 'The sso feature is not part of the free plan' });
 
-    const bad = await t.http().post('/v1/tenant/sso/connections').set('authorization', a.admin.auth).send({ type: 'oidc', issuer: 'ftp://idp', clientId: 'x', clientSecret: 'y' });
+    const bad = await t.as(a.admin).post('/v1/tenant/sso/connections').send({ type: 'oidc', issuer: 'ftp://idp', clientId: 'x', clientSecret: 'y' });
     expect(bad.status).toBe(400);
-    const owner = await t.http().post('/v1/tenant/sso/connections').set('authorization', a.admin.auth).send({ type: 'oidc', issuer: idp.issuer, clientId: 'x', clientSecret: 'y', defaultRole: 'owner' });
+    const owner = await t.as(a.admin).post('/v1/tenant/sso/connections').send({ type: 'oidc', issuer: idp.issuer, clientId: 'x', clientSecret: 'y', defaultRole: 'owner' });
     expect(owner.status).toBe(400);
 
-    const created = await t.http().post('/v1/tenant/sso/connections').set('authorization', a.admin.auth).send({ type: 'oidc', issuer: idp.issuer, clientId: 'tmp', clientSecret: 'tmp-secret' });
+    const created = await t.as(a.admin).post('/v1/tenant/sso/connections').send({ type: 'oidc', issuer: idp.issuer, clientId: 'tmp', clientSecret: 'tmp-secret' });
     const [log] = await t.owner`select changes from audit_logs where tenant_id = ${a.id} and action = 'sso.connection_created' and resource_id = ${created.body.id}`;
     expect(JSON.stringify(log!.changes)).not.toContain('tmp-secret');
-    const disabled = await t.http().patch(`/v1/tenant/sso/connections/${created.body.id}`).set('authorization', a.admin.auth).send({ isEnabled: false });
+    const disabled = await t.as(a.admin).patch(`/v1/tenant/sso/connections/${created.body.id}`).send({ isEnabled: false });
     expect(disabled.body.isEnabled).toBe(false);
     expect((await t.http().get(`/v1/auth/sso/${created.body.id}/start`)).status).toBe(404);
-    expect((await t.http().delete(`/v1/tenant/sso/connections/${created.body.id}`).set('authorization', a.admin.auth)).status).toBe(204);
+    expect((await t.as(a.admin).delete(`/v1/tenant/sso/connections/${created.body.id}`)).status).toBe(204);
     expect((await t.owner`select count(*)::int as n from tenant_secrets where name = ${`sso:${created.body.id}:client_secret`}`)[0]!.n).toBe(0);
   });
 });

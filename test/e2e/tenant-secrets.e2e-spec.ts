@@ -20,29 +20,27 @@ import { TenantTransaction } from '@tenantry/tenancy';
 import { TenantExporter } from '../../apps/worker/src/lifecycle/tenant-exporter';
 import { TenantPurger } from '../../apps/worker/src/lifecycle/tenant-purger';
 import { createApiKey, createSystemAdmin, createTenantWithUsers, TestTenantWithUsers } from '../factories';
-import { createTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 import { createTestWorker } from '../support/test-worker';
 
 const run = promisify(execFile);
 
 describe('tenant secrets (envelope encryption)', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let worker: TestingModule;
   let a: TestTenantWithUsers;
   let b: TestTenantWithUsers;
 
   beforeAll(async () => {
-    t = await createTestApp();
     worker = await createTestWorker();
     [a, b] = await Promise.all([createTenantWithUsers(t), createTenantWithUsers(t)]);
   });
   afterAll(async () => {
     await worker.close();
-    await t.close();
   });
 
   const put = (user: { auth: string }, name: string, value: unknown) =>
-    t.http().put(`/v1/tenant/secrets/${name}`).set('authorization', user.auth).send({ value });
+    t.as(user).put(`/v1/tenant/secrets/${name}`).send({ value });
   /** What a service of the tenant reads, inside the tenant's transaction (as a job or request would). */
   const read = (tenantId: string, name: string) =>
     t.app.get(TenantTransaction).run({ tenantId }, () => t.app.get(TenantSecrets).get(name));
@@ -62,7 +60,7 @@ describe('tenant secrets (envelope encryption)', () => {
     const [key] = await t.owner`select wrapped_key, master_key_version from tenant_data_keys where tenant_id = ${a.id}`;
     expect(key!.master_key_version).toBe('v1');
 
-    const list = await t.http().get('/v1/tenant/secrets').set('authorization', a.owner.auth);
+    const list = await t.as(a.owner).get('/v1/tenant/secrets');
     expect(list.status).toBe(200);
     expect(list.body).toEqual({ data: [{ name: 'stripe.api_key', createdAt: expect.any(String), updatedAt: expect.any(String) }], nextCursor: null });
     expect(JSON.stringify(list.body)).not.toContain(plaintext);
@@ -79,27 +77,27 @@ describe('tenant secrets (envelope encryption)', () => {
     expect(JSON.stringify(logs)).not.toContain(plaintext);
     expect(JSON.stringify(logs)).not.toContain('rotated-value');
 
-    expect((await t.http().delete('/v1/tenant/secrets/stripe.api_key').set('authorization', a.admin.auth)).status).toBe(204);
+    expect((await t.as(a.admin).delete('/v1/tenant/secrets/stripe.api_key')).status).toBe(204);
     expect(await read(a.id, 'stripe.api_key')).toBeUndefined();
-    const again = await t.http().delete('/v1/tenant/secrets/stripe.api_key').set('authorization', a.admin.auth);
+    const again = await t.as(a.admin).delete('/v1/tenant/secrets/stripe.api_key');
     expect(again.body).toEqual({ statusCode: 404, error: 'Not Found', message: 'Secret not found' });
   });
 
   it('pages the names in order', async () => {
     const tenant = await createTenantWithUsers(t);
     for (const name of ['c', 'a', 'b']) expect((await put(tenant.admin, name, `value-${name}`)).status).toBe(204);
-    const first = await t.http().get('/v1/tenant/secrets?limit=2').set('authorization', tenant.admin.auth);
+    const first = await t.as(tenant.admin).get('/v1/tenant/secrets?limit=2');
     expect(first.body.data.map((s: { name: string }) => s.name)).toEqual(['a', 'b']);
-    const second = await t.http().get(`/v1/tenant/secrets?limit=2&cursor=${first.body.nextCursor}`).set('authorization', tenant.admin.auth);
+    const second = await t.as(tenant.admin).get(`/v1/tenant/secrets?limit=2&cursor=${first.body.nextCursor}`);
     expect(second.body).toMatchObject({ data: [{ name: 'c' }], nextCursor: null });
-    expect((await t.http().get('/v1/tenant/secrets?cursor=%25%25').set('authorization', tenant.admin.auth)).status).toBe(400);
+    expect((await t.as(tenant.admin).get('/v1/tenant/secrets?cursor=%25%25')).status).toBe(400);
   });
 
   it('refuses members, viewers and bad input with clear 4xx answers', async () => {
     for (const user of [a.member, a.viewer]) {
       expect((await put(user, 'x', 'y')).status).toBe(403);
-      expect((await t.http().get('/v1/tenant/secrets').set('authorization', user.auth)).status).toBe(403);
-      expect((await t.http().delete('/v1/tenant/secrets/x').set('authorization', user.auth)).status).toBe(403);
+      expect((await t.as(user).get('/v1/tenant/secrets')).status).toBe(403);
+      expect((await t.as(user).delete('/v1/tenant/secrets/x')).status).toBe(403);
     }
     const memberKey = await createApiKey(t, a.admin, 'member');
     expect((await put(memberKey, 'x', 'y')).status).toBe(403);
@@ -113,15 +111,15 @@ describe('tenant secrets (envelope encryption)', () => {
     }
     expect((await put(a.admin, 'ok', '')).status).toBe(400);
     expect((await put(a.admin, 'ok', 42)).status).toBe(400);
-    const extra = await t.http().put('/v1/tenant/secrets/ok').set('authorization', a.admin.auth).send({ value: 'v', tenantId: b.id });
+    const extra = await t.as(a.admin).put('/v1/tenant/secrets/ok').send({ value: 'v', tenantId: b.id });
     expect(extra.status).toBe(400);
   });
 
   it("never shows or touches another tenant's secrets", async () => {
     expect((await put(b.admin, 'github.token', 'b-secret-value')).status).toBe(204);
-    const list = await t.http().get('/v1/tenant/secrets').set('authorization', a.admin.auth);
+    const list = await t.as(a.admin).get('/v1/tenant/secrets');
     expect(JSON.stringify(list.body)).not.toContain('github.token');
-    const removal = await t.http().delete('/v1/tenant/secrets/github.token').set('authorization', a.admin.auth);
+    const removal = await t.as(a.admin).delete('/v1/tenant/secrets/github.token');
     expect(removal.status).toBe(404);
     expect(await read(a.id, 'github.token')).toBeUndefined();
     expect(await read(b.id, 'github.token')).toBe('b-secret-value');
@@ -156,7 +154,7 @@ describe('tenant secrets (envelope encryption)', () => {
       const before = await rowsOf(tenant.id);
       const [keyBefore] = await t.owner`select id, wrapped_key from tenant_data_keys where tenant_id = ${tenant.id}`;
 
-      const response = await t.http().post(`/v1/admin/tenants/${tenant.id}/keys/rotate`).set('authorization', admin.auth);
+      const response = await t.as(admin).post(`/v1/admin/tenants/${tenant.id}/keys/rotate`);
       expect(response.status).toBe(200);
       expect(response.body).toEqual({ tenantId: tenant.id, dataKeyId: expect.any(String), reencrypted: 3 });
       expect(response.body.dataKeyId).not.toBe(keyBefore!.id);
@@ -176,9 +174,9 @@ describe('tenant secrets (envelope encryption)', () => {
       const [log] = await t.owner`select actor_type, actor_id, changes from audit_logs where tenant_id = ${tenant.id} and action = 'tenant.data_key_rotated'`;
       expect(log).toMatchObject({ actor_type: 'system_admin', actor_id: admin.id, changes: { after: { reencrypted: 3 } } });
 
-      expect((await t.http().post(`/v1/admin/tenants/${tenant.id}/keys/rotate`).set('authorization', tenant.owner.auth)).status).toBe(403);
-      expect((await t.http().post('/v1/admin/tenants/00000000-0000-4000-8000-000000000000/keys/rotate').set('authorization', admin.auth)).status).toBe(404);
-      expect((await t.http().post('/v1/admin/tenants/nope/keys/rotate').set('authorization', admin.auth)).status).toBe(400);
+      expect((await t.as(tenant.owner).post(`/v1/admin/tenants/${tenant.id}/keys/rotate`)).status).toBe(403);
+      expect((await t.as(admin).post('/v1/admin/tenants/00000000-0000-4000-8000-000000000000/keys/rotate')).status).toBe(404);
+      expect((await t.as(admin).post('/v1/admin/tenants/nope/keys/rotate')).status).toBe(400);
     });
 
     it('rewraps every data key with the newest master key (npm run keys:rotate), resumably, values intact', async () => {

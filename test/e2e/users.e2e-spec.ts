@@ -1,17 +1,15 @@
 import { createTenant, createTenantWithUsers, createUser, login, TEST_PASSWORD, TestTenantWithUsers } from '../factories';
-import { createTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 
 describe('users and roles', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let acme: TestTenantWithUsers;
 
   beforeAll(async () => {
-    t = await createTestApp();
     acme = await createTenantWithUsers(t);
   });
-  afterAll(() => t.close());
 
-  const create = (auth: string, body: object) => t.http().post('/v1/users').set('authorization', auth).send(body);
+  const create = (auth: string, body: object) => t.as(auth).post('/v1/users').send(body);
 
   it('lets an admin create members and lists them, never with a hash', async () => {
     const created = await create(acme.admin.auth, { email: 'New.Member@Example.com', role: 'member', password: 'a-good-password' });
@@ -27,7 +25,7 @@ describe('users and roles', () => {
     const session = await t.http().post('/v1/auth/login').send({ tenant: acme.slug, email: 'new.member@example.com', password: 'a-good-password' });
     expect(session.status).toBe(200);
 
-    const list = await t.http().get('/v1/users?limit=100').set('authorization', acme.admin.auth);
+    const list = await t.as(acme.admin).get('/v1/users?limit=100');
     expect(list.status).toBe(200);
     expect(list.body.data.map((u: { email: string }) => u.email)).toContain('new.member@example.com');
     expect(JSON.stringify(list.body)).not.toMatch(/argon2|password/i);
@@ -51,11 +49,11 @@ describe('users and roles', () => {
 
   it('lets only owners make, change or remove owners', async () => {
     expect((await create(acme.admin.auth, { email: 'wannabe@example.com', role: 'owner' })).status).toBe(403);
-    const promote = await t.http().patch(`/v1/users/${acme.member.id}`).set('authorization', acme.admin.auth).send({ role: 'owner' });
+    const promote = await t.as(acme.admin).patch(`/v1/users/${acme.member.id}`).send({ role: 'owner' });
     expect(promote.status).toBe(403);
-    const demoteOwner = await t.http().patch(`/v1/users/${acme.owner.id}`).set('authorization', acme.admin.auth).send({ role: 'member' });
+    const demoteOwner = await t.as(acme.admin).patch(`/v1/users/${acme.owner.id}`).send({ role: 'member' });
     expect(demoteOwner.status).toBe(403);
-    const removeOwner = await t.http().delete(`/v1/users/${acme.owner.id}`).set('authorization', acme.admin.auth);
+    const removeOwner = await t.as(acme.admin).delete(`/v1/users/${acme.owner.id}`);
     expect(removeOwner.status).toBe(403);
     const ownerMakesOwner = await create(acme.owner.auth, { email: 'second-owner@example.com', role: 'owner' });
     expect(ownerMakesOwner.status).toBe(201);
@@ -64,12 +62,12 @@ describe('users and roles', () => {
   it('keeps the last owner: neither removed nor demoted (409)', async () => {
     const tenant = await createTenant(t);
     const owner = await createUser(t, tenant, 'owner');
-    expect((await t.http().patch(`/v1/users/${owner.id}`).set('authorization', owner.auth).send({ role: 'admin' })).status).toBe(409);
-    expect((await t.http().delete(`/v1/users/${owner.id}`).set('authorization', owner.auth)).status).toBe(409);
+    expect((await t.as(owner).patch(`/v1/users/${owner.id}`).send({ role: 'admin' })).status).toBe(409);
+    expect((await t.as(owner).delete(`/v1/users/${owner.id}`)).status).toBe(409);
 
     const second = await createUser(t, tenant, 'owner');
-    expect((await t.http().patch(`/v1/users/${owner.id}`).set('authorization', second.auth).send({ role: 'admin' })).status).toBe(200);
-    expect((await t.http().delete(`/v1/users/${second.id}`).set('authorization', second.auth)).status).toBe(409);
+    expect((await t.as(second).patch(`/v1/users/${owner.id}`).send({ role: 'admin' })).status).toBe(200);
+    expect((await t.as(second).delete(`/v1/users/${second.id}`)).status).toBe(409);
     const [row] = await t.owner`select count(*)::int as count from users where tenant_id = ${tenant.id} and role = 'owner'`;
     expect(row!.count).toBe(1);
   });
@@ -77,25 +75,25 @@ describe('users and roles', () => {
   it('makes a changed role take effect: the old token is refused, a refresh carries the new role', async () => {
     const tenant = await createTenantWithUsers(t);
     const session = await login(t, tenant, tenant.member);
-    const changed = await t.http().patch(`/v1/users/${tenant.member.id}`).set('authorization', tenant.admin.auth).send({ role: 'viewer' });
+    const changed = await t.as(tenant.admin).patch(`/v1/users/${tenant.member.id}`).send({ role: 'viewer' });
     expect(changed.body.role).toBe('viewer');
-    expect((await t.http().get('/v1/projects').set('authorization', tenant.member.auth)).status).toBe(401);
+    expect((await t.as(tenant.member).get('/v1/projects')).status).toBe(401);
     // Changing the role revoked its refresh tokens too: the user signs in again.
     expect((await t.http().post('/v1/auth/refresh').send({ refreshToken: session.refreshToken })).status).toBe(401);
     const again = await login(t, tenant, tenant.member);
-    const me = await t.http().get('/v1/me').set('authorization', `Bearer ${again.accessToken}`);
+    const me = await t.as(`Bearer ${again.accessToken}`).get('/v1/me');
     expect(me.body.user.role).toBe('viewer');
   });
 
   it('removes a user: its tokens stop working, the API keys it created stay', async () => {
     const tenant = await createTenantWithUsers(t);
     const session = await login(t, tenant, tenant.admin);
-    const key = await t.http().post('/v1/api-keys').set('authorization', tenant.admin.auth).send({ name: 'ci', role: 'member' });
-    expect((await t.http().delete(`/v1/users/${tenant.admin.id}`).set('authorization', tenant.owner.auth)).status).toBe(204);
-    expect((await t.http().get('/v1/projects').set('authorization', tenant.admin.auth)).status).toBe(401);
+    const key = await t.as(tenant.admin).post('/v1/api-keys').send({ name: 'ci', role: 'member' });
+    expect((await t.as(tenant.owner).delete(`/v1/users/${tenant.admin.id}`)).status).toBe(204);
+    expect((await t.as(tenant.admin).get('/v1/projects')).status).toBe(401);
     expect((await t.http().post('/v1/auth/refresh').send({ refreshToken: session.refreshToken })).status).toBe(401);
-    expect((await t.http().get('/v1/projects').set('authorization', `Bearer ${key.body.key}`)).status).toBe(200);
-    expect((await t.http().delete(`/v1/users/${tenant.admin.id}`).set('authorization', tenant.owner.auth)).status).toBe(404);
+    expect((await t.as(`Bearer ${key.body.key}`).get('/v1/projects')).status).toBe(200);
+    expect((await t.as(tenant.owner).delete(`/v1/users/${tenant.admin.id}`)).status).toBe(404);
   });
 
   it('counts users against the plan’s seat limit (403 quota_exceeded), and a removal frees a seat', async () => {
@@ -107,15 +105,15 @@ describe('users and roles', () => {
     const fourth = await create(owner.auth, { email: 'four@example.com', role: 'member' });
     expect(fourth.status).toBe(403);
     expect(fourth.body.message).toMatch(/quota_exceeded/);
-    expect((await t.http().delete(`/v1/users/${third.body.id}`).set('authorization', owner.auth)).status).toBe(204);
+    expect((await t.as(owner).delete(`/v1/users/${third.body.id}`)).status).toBe(204);
     expect((await create(owner.auth, { email: 'four@example.com', role: 'member' })).status).toBe(201);
   });
 
   it("answers another tenant's user ids with 404 and never lists them", async () => {
     const other = await createTenantWithUsers(t);
-    expect((await t.http().patch(`/v1/users/${other.member.id}`).set('authorization', acme.owner.auth).send({ role: 'viewer' })).status).toBe(404);
-    expect((await t.http().delete(`/v1/users/${other.member.id}`).set('authorization', acme.owner.auth)).status).toBe(404);
-    const list = await t.http().get('/v1/users?limit=100').set('authorization', acme.owner.auth);
+    expect((await t.as(acme.owner).patch(`/v1/users/${other.member.id}`).send({ role: 'viewer' })).status).toBe(404);
+    expect((await t.as(acme.owner).delete(`/v1/users/${other.member.id}`)).status).toBe(404);
+    const list = await t.as(acme.owner).get('/v1/users?limit=100');
     expect(list.body.data.map((u: { id: string }) => u.id)).not.toContain(other.member.id);
     const [row] = await t.owner`select role from users where id = ${other.member.id}`;
     expect(row!.role).toBe('member');

@@ -2,7 +2,7 @@ import { Census, CatalogRoute, fillPath, routeCatalog } from '../routes/catalog'
 import { databaseFingerprint } from '../routes/fingerprint';
 import { ROUTE_FIXTURES } from '../routes/fixtures';
 import { createWorld, markersOf, World, WorldTenant } from '../routes/world';
-import { createTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 
 /** Every way to fill a route's parameters with at least one of the other tenant's values. */
 function mixes(names: string[], own: Record<string, string>, foreign: Record<string, string>): Record<string, string>[] {
@@ -20,7 +20,7 @@ function mixes(names: string[], own: Record<string, string>, foreign: Record<str
  * in ROUTE_FIXTURES (test/routes/fixtures.ts) fails the first test, which names the entry to add.
  */
 describe('cross-tenant HTTP access, generated from the router', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let world: World;
   let routes: CatalogRoute[];
   /** Markers of B's data: ids, emails, key prefixes, everything its fixtures made. */
@@ -28,14 +28,12 @@ describe('cross-tenant HTTP access, generated from the router', () => {
   const census = new Census('cross-tenant');
 
   beforeAll(async () => {
-    t = await createTestApp();
     world = await createWorld(t);
     routes = routeCatalog(t);
     foreignMarkers.push(...markersOf(world.b));
   });
   afterAll(async () => {
     census.print();
-    await t.close();
   });
 
   const withIds = () => routes.filter((route) => route.access === 'tenant' && route.pathParams.length > 0);
@@ -74,7 +72,7 @@ describe('cross-tenant HTTP access, generated from the router', () => {
     const problems: string[] = [];
     for (const { route, params, body, exempt } of cases) {
       for (const [who, authorization] of callers(world.a)) {
-        const request = t.http()[route.method](fillPath(route.template, params)).set('authorization', authorization);
+        const request = t.as(authorization)[route.method](fillPath(route.template, params));
         const response = await (body ? request.send(body) : request);
         census.count(route.key, response.status);
         const text = response.text ?? '';
@@ -100,7 +98,7 @@ describe('cross-tenant HTTP access, generated from the router', () => {
     for (const route of routes.filter((candidate) => candidate.access === 'tenant' && candidate.method === 'get' && candidate.pathParams.length === 0)) {
       for (const [who, authorization] of callers(world.a)) {
         const query = route.key === 'GET /v1/usage' ? '?granularity=month' : route.key.endsWith('s') ? '?limit=100' : '';
-        const response = await t.http().get(`${route.template}${query}`).set('authorization', authorization);
+        const response = await t.as(authorization).get(`${route.template}${query}`);
         census.count(route.key, response.status);
         const text = response.text ?? '';
         const leaked = foreignMarkers.filter((marker) => text.includes(marker));
@@ -111,12 +109,12 @@ describe('cross-tenant HTTP access, generated from the router', () => {
     expect(problems).toEqual([]);
     expect(lists).toBeGreaterThan(10);
     // B sees its own row where A saw none: the marker was there to be leaked.
-    const theirs = await t.http().get(`/v1/usage?granularity=month&metric=${secretMetric}`).set('authorization', world.b.admin.auth);
+    const theirs = await t.as(world.b.admin).get(`/v1/usage?granularity=month&metric=${secretMetric}`);
     expect(theirs.body.data).toEqual([{ metric: secretMetric, bucketStart: month.toISOString(), value: 4242 }]);
   });
 
   it('answers /v1/me with the caller and its own tenant only', async () => {
-    const me = await t.http().get('/v1/me').set('authorization', world.a.member.auth);
+    const me = await t.as(world.a.member).get('/v1/me');
     expect(me.body).toMatchObject({ user: { id: world.a.member.id, role: 'member' }, tenant: { id: world.a.id, slug: world.a.slug } });
   });
 });

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { APP_DATABASE, DatabaseHandle } from '@tenantry/db';
 import { createProject, createTenantWithUsers, TestTenantWithUsers } from '../factories';
-import { createTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 
 /**
  * 500 interleaved requests from two tenants through a pool of only 2 connections: every
@@ -9,12 +9,11 @@ import { createTestApp, TestApp } from '../support/test-app';
  * would show up as the other tenant's data.
  */
 describe('two tenants through a pool of two connections', () => {
-  let t: TestApp;
+  const t = useTestApp({ DB_POOL_SIZE: '2' });
   let base: string;
   const tenants: { tenant: TestTenantWithUsers; projectIds: Set<string> }[] = [];
 
   beforeAll(async () => {
-    t = await createTestApp({ DB_POOL_SIZE: '2' });
     await t.app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
     for (let i = 0; i < 2; i += 1) {
@@ -24,7 +23,6 @@ describe('two tenants through a pool of two connections', () => {
       tenants.push({ tenant, projectIds });
     }
   });
-  afterAll(() => t.close());
 
   it('never answers one tenant with the other tenant’s data, and leaves no tenant on a connection', async () => {
     const requests = Array.from({ length: 500 }, async (_, i) => {

@@ -2,11 +2,11 @@ import { eq, sql } from 'drizzle-orm';
 import { preparedQuery, projects, tenants, users } from '@tenantry/db';
 import { TenantTransaction } from '@tenantry/tenancy';
 import { createProject, createTenantWithUsers, TestTenantWithUsers } from '../factories';
-import { createTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 
 // A query built once must still run in the transaction it is given: its tenant, its RLS, its connection.
 describe('preparedQuery', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let tenantTransaction: TenantTransaction;
   let acme: TestTenantWithUsers;
   let globex: TestTenantWithUsers;
@@ -18,13 +18,11 @@ describe('preparedQuery', () => {
   );
 
   beforeAll(async () => {
-    t = await createTestApp();
     tenantTransaction = t.app.get(TenantTransaction);
     [acme, globex] = await Promise.all([createTenantWithUsers(t), createTenantWithUsers(t)]);
     await createProject(t, acme.owner, 'shared-name');
     await createProject(t, globex.owner, 'shared-name');
   });
-  afterAll(() => t.close());
 
   it('maps rows as drizzle does', async () => {
     const [prepared, adHoc] = await tenantTransaction.run({ tenantId: acme.id }, async (tx) => [

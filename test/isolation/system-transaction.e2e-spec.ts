@@ -5,17 +5,15 @@ import { TransactionRolledBackError } from '@tenantry/db';
 import { MissingSystemTransactionError, SystemTransaction } from '@tenantry/system-db';
 import { AdminRepository } from '../../apps/api/src/admin/admin.repository';
 import { createTenant } from '../factories';
-import { createTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 
 describe('SystemTransaction', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let system: SystemTransaction;
 
   beforeAll(async () => {
-    t = await createTestApp();
     system = t.app.get(SystemTransaction);
   });
-  afterAll(() => t.close());
 
   it('refuses to hand out a handle outside a system transaction: a forgotten run() fails, it never runs beside the lock', async () => {
     const tenant = await createTenant(t);

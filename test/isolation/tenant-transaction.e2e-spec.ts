@@ -4,17 +4,15 @@ import { projects, TransactionRolledBackError } from '@tenantry/db';
 import { MissingTenantTransactionError, TenantTransaction } from '@tenantry/tenancy';
 import { ProjectsRepository } from '../../apps/api/src/projects/projects.repository';
 import { createTenant } from '../factories';
-import { createTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 
 describe('TenantTransaction', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let tenantTransaction: TenantTransaction;
 
   beforeAll(async () => {
-    t = await createTestApp();
     tenantTransaction = t.app.get(TenantTransaction);
   });
-  afterAll(() => t.close());
 
   it('refuses to hand out a handle outside a tenant transaction: a repository never runs unscoped', async () => {
     const repository = t.app.get(ProjectsRepository);

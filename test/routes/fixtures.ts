@@ -36,20 +36,20 @@ const task = async ({ t, tenant }: FixtureContext) => {
 };
 const member = async ({ t, tenant }: FixtureContext) => ({ id: (await createUser(t, tenant, 'member')).id });
 const apiKey = async ({ t, tenant }: FixtureContext) => {
-  const response = await t.http().post('/v1/api-keys').set('authorization', tenant.owner.auth).send({ name: unique('key'), role: 'viewer' });
+  const response = await t.as(tenant.owner).post('/v1/api-keys').send({ name: unique('key'), role: 'viewer' });
   return { id: response.body.id as string };
 };
 const domain = async ({ t, tenant }: FixtureContext) => {
-  const response = await t.http().post('/v1/tenant/domains').set('authorization', tenant.owner.auth).send({ domain: `${unique('d')}.example` });
+  const response = await t.as(tenant.owner).post('/v1/tenant/domains').send({ domain: `${unique('d')}.example` });
   return { id: response.body.id as string };
 };
 const secret = async ({ t, tenant }: FixtureContext) => {
   const name = unique('secret').replace('-', '.');
-  await t.http().put(`/v1/tenant/secrets/${name}`).set('authorization', tenant.owner.auth).send({ value: `value of ${name}` });
+  await t.as(tenant.owner).put(`/v1/tenant/secrets/${name}`).send({ value: `value of ${name}` });
   return { name };
 };
 const ssoConnection = async ({ t, tenant }: FixtureContext) => {
-  const response = await t.http().post('/v1/tenant/sso/connections').set('authorization', tenant.owner.auth)
+  const response = await t.as(tenant.owner).post('/v1/tenant/sso/connections')
     .send({ type: 'oidc', issuer: `https://idp.${unique('b')}.example`, clientId: 'client', clientSecret: 'client-secret' });
   return { id: response.body.id as string };
 };

@@ -33,7 +33,7 @@ async function worldTenant(t: TestApp): Promise<WorldTenant> {
 
 export async function createWorld(t: TestApp): Promise<World> {
   const [a, b, admin] = await Promise.all([worldTenant(t), worldTenant(t), createSystemAdmin(t)]);
-  const issued = await t.http().post(`/v1/admin/tenants/${a.id}/impersonate`).set('authorization', admin.auth).send({ reason: 'generated access tests' });
+  const issued = await t.as(admin).post(`/v1/admin/tenants/${a.id}/impersonate`).send({ reason: 'generated access tests' });
   if (issued.status !== 200) throw new Error(`impersonate: ${issued.status} ${JSON.stringify(issued.body)}`);
   return { t, a, b, admin, impersonation: `Bearer ${issued.body.accessToken}` };
 }

@@ -8,15 +8,19 @@ export interface TestDnsServer {
   address: string;
   /** Publishes (or replaces) the TXT records of a name; no records means NXDOMAIN-like empty answer. */
   setTxt(name: string, values: string[]): void;
+  /** Runs before each answer is sent (the answer waits for it): a slow resolver, an observer. */
+  beforeAnswer(hook: (() => Promise<void>) | undefined): void;
   close(): Promise<void>;
 }
 
 /** A real DNS server (UDP, loopback, a free port) answering TXT queries from a table the test fills. */
 export async function startDnsServer(): Promise<TestDnsServer> {
   const txt = new Map<string, string[]>();
+  let hook: (() => Promise<void>) | undefined;
   const server = dns2.createServer({
     udp: true,
-    handle: (request: { questions: { name: string; type: number }[] }, send: (response: unknown) => void) => {
+    handle: async (request: { questions: { name: string; type: number }[] }, send: (response: unknown) => void) => {
+      await hook?.();
       const response = dns2.Packet.createResponseFromRequest(request);
       const [question] = request.questions;
       for (const value of (question && question.type === dns2.Packet.TYPE.TXT && txt.get(question.name.toLowerCase())) || []) {
@@ -30,6 +34,9 @@ export async function startDnsServer(): Promise<TestDnsServer> {
   return {
     address: `127.0.0.1:${port}`,
     setTxt: (name, values) => txt.set(name.toLowerCase(), values),
+    beforeAnswer: (next) => {
+      hook = next;
+    },
     close: () => server.close(),
   };
 }

@@ -4,10 +4,19 @@ import postgres from 'postgres';
 import request from 'supertest';
 import { configureApp } from '../../apps/api/src/configure-app';
 
+/** Who a request is from: a factory's user, admin or API key (`{ auth }`), or an `Authorization` value. */
+export type Principal = { auth: string } | string;
+
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
+/** supertest's request builders with the `Authorization` header already set. */
+export type AuthenticatedRequests = Record<(typeof METHODS)[number], (url: string) => request.Test>;
+
 export interface TestApp {
   app: INestApplication;
-  /** supertest against the app's HTTP server. */
+  /** supertest against the app's HTTP server, with no credentials. */
   http: () => ReturnType<typeof request>;
+  /** supertest as `principal`: `t.as(acme.member).post('/v1/projects').send(...)`. */
+  as: (principal: Principal) => AuthenticatedRequests;
   /** A superuser connection to the test database, for setup and for checking database state. */
   owner: postgres.Sql;
   close(): Promise<void>;
@@ -34,6 +43,7 @@ export async function createTestApp(
     return {
       app,
       http: () => request(server),
+      as: (principal) => authenticated(request(server), principal),
       owner,
       close: async () => {
         await app.close();
@@ -46,4 +56,47 @@ export async function createTestApp(
       else process.env[key] = value;
     }
   }
+}
+
+/**
+ * One app for a describe block: boots it in a `beforeAll` registered where this is called (so
+ * before the block's own hooks) and closes it in an `afterAll`. The handle it returns may be used
+ * in hooks and tests, not while the block is being defined.
+ */
+export function useTestApp(
+  env: Record<string, string> = {},
+  override?: (builder: TestingModuleBuilder) => TestingModuleBuilder,
+): TestApp {
+  let current: TestApp | undefined;
+  beforeAll(async () => {
+    current = await createTestApp(env, override);
+  });
+  afterAll(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  const started = (): TestApp => {
+    if (!current) throw new Error('useTestApp: the app exists only inside the hooks and tests of its describe block');
+    return current;
+  };
+  return {
+    get app() {
+      return started().app;
+    },
+    get owner() {
+      return started().owner;
+    },
+    http: () => started().http(),
+    as: (principal) => started().as(principal),
+    close: async () => {
+      const app = started();
+      current = undefined;
+      await app.close();
+    },
+  };
+}
+
+function authenticated(agent: ReturnType<typeof request>, principal: Principal): AuthenticatedRequests {
+  const authorization = typeof principal === 'string' ? principal : principal.auth;
+  return Object.fromEntries(METHODS.map((method) => [method, (url: string) => agent[method](url).set('authorization', authorization)])) as AuthenticatedRequests;
 }

@@ -4,15 +4,30 @@ import {
   ForbiddenException,
   Injectable,
   NestInterceptor,
+  SetMetadata,
   UnauthorizedException,
 } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { AppConfig } from '@tenantry/config';
 import { Principal } from './principal';
 import { TenantDirectoryRepository } from './tenant-directory.repository';
 import { slugFromHost } from './tenant-host';
+import { TenantScope } from './tenant-context';
 import { TenantTransaction } from './tenant-transaction';
+
+export const TRANSACTIONS_IN_SERVICE = 'tenancy:transactionsInService';
+
+/**
+ * A tenant route whose work includes slow I/O (a DNS lookup, a call to another server): the
+ * request's checks run in a short tenant transaction of their own, the handler then runs outside
+ * any transaction, and its service opens short ones around its database steps with
+ * `TenantTransaction.runForRequest`, never holding a connection and its locks across the I/O.
+ * Such a route's audit rows are written by the service (@AuditedInService), in the step that
+ * makes the change.
+ */
+export const TenantTransactionsInService = (reason: string) => SetMetadata(TRANSACTIONS_IN_SERVICE, reason);
 
 /**
  * Wraps every request of a tenant principal in one tenant transaction: the handler and every
@@ -26,6 +41,7 @@ export class TenantRequestInterceptor implements NestInterceptor {
     private readonly tenantTransaction: TenantTransaction,
     private readonly directory: TenantDirectoryRepository,
     private readonly config: AppConfig,
+    private readonly reflector: Reflector,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -35,27 +51,36 @@ export class TenantRequestInterceptor implements NestInterceptor {
     if (principal?.kind !== 'tenant') return next.handle();
 
     const hostSlug = slugFromHost(request.headers.host, this.config.get('BASE_DOMAIN'));
+    const scope: TenantScope = { tenantId: principal.tenantId, userId: principal.actorType === 'user' ? principal.subjectId : undefined };
+    const check = async () => {
+      const tenant =
+        principal.actorType === 'user'
+          ? await this.directory.currentWithUser(principal.subjectId)
+          : { ...(await this.directory.current()), userRole: principal.role };
+      if (!tenant?.id) throw new UnauthorizedException('Unknown tenant');
+      // A removed user, or one whose role changed since the token was issued, signs in again.
+      if (tenant.userRole !== principal.role) {
+        throw new UnauthorizedException('These credentials are no longer valid; sign in again');
+      }
+      if (tenant.status === 'suspended') throw new ForbiddenException('Tenant is suspended');
+      if (tenant.status === 'deleted') throw new ForbiddenException('Tenant has been deleted');
+      if (hostSlug !== undefined && hostSlug !== tenant.slug) {
+        throw new ForbiddenException('The host names a different tenant than the credentials');
+      }
+    };
+    if (this.reflector.get<string | undefined>(TRANSACTIONS_IN_SERVICE, context.getHandler()) !== undefined) {
+      return from(
+        (async () => {
+          await this.tenantTransaction.run(scope, check);
+          return this.tenantTransaction.withRequestScope(scope, () => lastValueFrom(next.handle(), { defaultValue: undefined }));
+        })(),
+      );
+    }
     return from(
-      this.tenantTransaction.run(
-        { tenantId: principal.tenantId, userId: principal.actorType === 'user' ? principal.subjectId : undefined },
-        async () => {
-          const tenant =
-            principal.actorType === 'user'
-              ? await this.directory.currentWithUser(principal.subjectId)
-              : { ...(await this.directory.current()), userRole: principal.role };
-          if (!tenant?.id) throw new UnauthorizedException('Unknown tenant');
-          // A removed user, or one whose role changed since the token was issued, signs in again.
-          if (tenant.userRole !== principal.role) {
-            throw new UnauthorizedException('These credentials are no longer valid; sign in again');
-          }
-          if (tenant.status === 'suspended') throw new ForbiddenException('Tenant is suspended');
-          if (tenant.status === 'deleted') throw new ForbiddenException('Tenant has been deleted');
-          if (hostSlug !== undefined && hostSlug !== tenant.slug) {
-            throw new ForbiddenException('The host names a different tenant than the credentials');
-          }
-          return lastValueFrom(next.handle(), { defaultValue: undefined });
-        },
-      ),
+      this.tenantTransaction.run(scope, async () => {
+        await check();
+        return lastValueFrom(next.handle(), { defaultValue: undefined });
+      }),
     );
   }
 }

@@ -6,6 +6,7 @@ import { timeTenantTransaction } from '@tenantry/metrics';
 import { MissingTenantTransactionError, TenantScope, UUID_PATTERN } from './tenant-context';
 
 const ACTIVE = 'tenancy.transaction';
+const REQUEST_SCOPE = 'tenancy.requestScope';
 
 interface ActiveTenantTransaction {
   tx: Transaction;
@@ -79,6 +80,24 @@ export class TenantTransaction {
       runAfterCommit(afterCommit, this.logger);
       return result;
     });
+  }
+
+  /**
+   * Runs `work` with the scope of the current request available to runForRequest, outside any
+   * transaction: for routes marked @TenantTransactionsInService, after their checks.
+   */
+  withRequestScope<T>(scope: TenantScope, work: () => Promise<T>): Promise<T> {
+    return this.cls.run({ ifNested: 'inherit' }, () => {
+      this.cls.set(REQUEST_SCOPE, scope);
+      return work();
+    });
+  }
+
+  /** One short tenant transaction in the current request's scope (see withRequestScope). */
+  runForRequest<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    const scope = this.cls.isActive() ? this.cls.get<TenantScope | undefined>(REQUEST_SCOPE) : undefined;
+    if (!scope) throw new MissingTenantTransactionError();
+    return this.run(scope, work);
   }
 
   /**

@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiOkResponse } from '@nestjs/swagger';
-import { Audit } from '@tenantry/audit';
+import { Audit, AuditedInService } from '@tenantry/audit';
 import { Roles } from '@tenantry/auth';
+import { TenantTransactionsInService } from '@tenantry/tenancy';
 import { PageQuery } from '../pagination/cursor';
 import { DomainsService } from './domains.service';
 import { CreateDomainDto, DomainPage, DomainResponse } from './dto/domain.dto';
@@ -28,7 +29,8 @@ export class DomainsController {
     return this.domains.get(id);
   }
 
-  @Audit('domain.checked')
+  @AuditedInService('domain.checked')
+  @TenantTransactionsInService('the DNS lookup runs between two short transactions')
   @ApiOkResponse({ type: DomainResponse, description: 'The domain after the check: `verified` or `failed` with the reason' })
   @ApiConflictResponse({ description: 'Another tenant has verified this domain' })
   @Post(':id/verify')

@@ -41,7 +41,7 @@ export class DomainsRepository {
   }
 
   /** Records a check; a second tenant verifying a domain another one holds is a 409. */
-  async recordCheck(id: string, status: DomainStatus, failureReason: string | null): Promise<TenantDomain> {
+  async recordCheck(id: string, status: DomainStatus, failureReason: string | null): Promise<TenantDomain | undefined> {
     const { tx, tenantId } = this.tenantTransaction;
     try {
       const [row] = await tx
@@ -55,7 +55,7 @@ export class DomainsRepository {
         })
         .where(and(eq(tenantDomains.tenantId, tenantId), eq(tenantDomains.id, id)))
         .returning();
-      return row!;
+      return row;
     } catch (error) {
       if (asPgError(error)?.constraint_name === 'tenant_domains_verified_once') {
         throw new ConflictException('This domain is already verified by another tenant');

@@ -1,7 +1,8 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { AuditTrail } from '@tenantry/audit';
+import { AuditTrail, AuditWriter } from '@tenantry/audit';
 import type { TenantDomain } from '@tenantry/db';
+import { TenantTransaction } from '@tenantry/tenancy';
 import { decodeCursor, PageQuery, toPage } from '../pagination/cursor';
 import { isConsumerMailDomain } from './consumer-domains';
 import { DnsTxtResolver } from './dns-txt.resolver';
@@ -25,6 +26,8 @@ export class DomainsService {
     private readonly repository: DomainsRepository,
     private readonly dns: DnsTxtResolver,
     private readonly trail: AuditTrail,
+    private readonly audit: AuditWriter,
+    private readonly tenantTransaction: TenantTransaction,
   ) {}
 
   async create(input: string) {
@@ -42,14 +45,28 @@ export class DomainsService {
     return presentDomain(await this.require(id));
   }
 
-  /** Looks the challenge up in DNS: verified when one TXT record at the name equals it. */
+  /**
+   * Looks the challenge up in DNS: verified when one TXT record at the name equals it. The lookup
+   * (up to seconds against a slow resolver) runs between two short tenant transactions, one that
+   * reads the domain and one that records the result with its audit row, never inside one.
+   */
   async verify(id: string) {
-    const row = await this.require(id);
-    this.trail.recordBefore({ id: row.id, domain: row.domain, status: row.status });
+    const row = await this.tenantTransaction.runForRequest(() => this.require(id));
     const lookup = await this.dns.lookup(challengeRecordName(row.domain));
     const found = 'records' in lookup && lookup.records.includes(row.challenge);
     const reason = found ? null : 'error' in lookup ? lookup.error : `no TXT record at ${challengeRecordName(row.domain)} has the expected value`;
-    return presentDomain(await this.repository.recordCheck(id, found ? 'verified' : 'failed', reason));
+    return this.tenantTransaction.runForRequest(async () => {
+      const checked = await this.repository.recordCheck(id, found ? 'verified' : 'failed', reason);
+      // Removed while DNS answered: nothing left to record.
+      if (!checked) throw new NotFoundException('Domain not found');
+      await this.audit.write({
+        action: 'domain.checked',
+        resourceType: 'domain',
+        resourceId: id,
+        changes: { before: { status: row.status }, after: { status: checked.status, failureReason: checked.failureReason } },
+      });
+      return presentDomain(checked);
+    });
   }
 
   async remove(id: string): Promise<void> {

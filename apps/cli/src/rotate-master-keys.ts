@@ -6,9 +6,7 @@
  */
 import postgres from 'postgres';
 import { validateEnvironment } from '@tenantry/config';
-import { resolveMasterKeys } from '../master-key-source';
-import { LocalMasterKeyRing } from '../master-keys';
-import { rewrapAllDataKeys } from '../rewrap';
+import { LocalMasterKeyRing, resolveMasterKeys, rewrapAllDataKeys } from '@tenantry/secrets';
 
 async function main(): Promise<void> {
   if (process.env.NODE_ENV !== 'production' && !process.env.MASTER_KEYS) {
