@@ -28,7 +28,7 @@ describe('graceful shutdown and request logs', () => {
     const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/api/src/main.ts'], {
       cwd: root,
       // A flush interval far beyond the test: only the shutdown's own flush can deliver the usage events.
-      env: { ...process.env, NODE_ENV: 'production', PORT: String(port), LOG_LEVEL: 'info', SHUTDOWN_TIMEOUT_MS: '10000', METERING_FLUSH_INTERVAL_MS: '60000' },
+      env: { ...process.env, NODE_ENV: 'production', MAIL_DISABLED: 'true', PORT: String(port), LOG_LEVEL: 'info', SHUTDOWN_TIMEOUT_MS: '10000', METERING_FLUSH_INTERVAL_MS: '60000' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

@@ -15,7 +15,7 @@ const TENANTS = 8;
 function startWorker(): { child: ChildProcess; output: () => string } {
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/worker/src/main.ts'], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: 'production' },
+    env: { ...process.env, NODE_ENV: 'production', MAIL_DISABLED: 'true' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -12,6 +12,8 @@ const SYSTEM_DB_ALLOWED = [
   /^libs\/audit\/src\/audit-writer\.ts$/,
   // Writes the admin's changes to a tenant into its event log, in the active SystemTransaction (no handle).
   /^libs\/events\/src\/event-log\.ts$/,
+  // Queues a provisioned tenant's invitation, or a system admin's mail, in the active SystemTransaction (no handle).
+  /^libs\/mail\/src\/mail-outbox\.ts$/,
 ];
 const USES_SYSTEM_DB = /from\s+['"](@tenantry\/system-db|[./][^'"]*system-db[^'"]*)['"]|require\(['"][^'"]*system-db/;
 

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createScratchDatabase } from './scratch-database';
 
 /**
@@ -18,6 +20,10 @@ export default async function globalSetup(): Promise<void> {
     MASTER_KEYS: `v1:${randomBytes(32).toString('base64')}`,
     // Every test logs in from 127.0.0.1; the throttle's own suite sets real limits.
     LOGIN_MAX_FAILURES_PER_IP: '100000',
+    SIGNUP_MAX_PER_IP: '100000',
+    // Without SMTP_URL mail goes to .eml files: keep them out of the working tree.
+    MAIL_DIR: join(tmpdir(), `tenantry-mail-${randomBytes(4).toString('hex')}`),
+    ACCOUNT_MAIL_MAX_PER_IP: '100000',
     // Tests run the monthly-quota evaluation themselves, when their scenario needs it.
     QUOTA_EVALUATION_INTERVAL_MS: '3600000',
   });

@@ -6,6 +6,7 @@ import { AppConfigModule } from '@tenantry/config';
 import { LoggerModule } from 'nestjs-pino';
 import { DbModule } from '@tenantry/db';
 import { EventsModule } from '@tenantry/events';
+import { MailModule } from '@tenantry/mail';
 import { MeteringModule } from '@tenantry/metering';
 import { FeatureGuard, PlansModule, RateLimitGuard } from '@tenantry/plans';
 import { ObservedQueuesModule, QueuesModule } from '@tenantry/queues';
@@ -45,6 +46,7 @@ import { UsersModule } from './users/users.module';
     TenancyModule,
     MeteringModule,
     EventsModule,
+    MailModule,
     PlansModule,
     QueuesModule,
     ObservedQueuesModule,

@@ -6,6 +6,7 @@ import type { Server } from 'node:http';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { InvalidEnvironmentError, validateEnvironment } from '@tenantry/config';
 import { runMigrations } from '@tenantry/db';
+import { describeMailDestination } from '@tenantry/mail';
 import { configureApp } from './configure-app';
 import { ShutdownState } from './health/shutdown-state';
 import { drainHttpServer } from './shutdown/graceful-shutdown';
@@ -62,6 +63,7 @@ async function bootstrap(): Promise<void> {
   const drain = new HttpDrain(app.getHttpServer() as Server);
   await app.listen(env.PORT);
   logger.log(`API listening on http://localhost:${env.PORT}`);
+  logger.log(`Mail is ${describeMailDestination(env)}`);
   // In development one `npm start` runs the whole product; production runs `start:worker` apart.
   const worker =
     env.NODE_ENV === 'development'

@@ -20,7 +20,7 @@ async function bootstrap(): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
-  new Logger('Worker').log('processing usage-events, usage-quota, tenant-purge, tenant-export, audit-retention and event-retention');
+  new Logger('Worker').log('processing usage-events, usage-quota, tenant-purge, tenant-export, audit-retention, event-retention and mail');
 }
 
 bootstrap().catch((error: unknown) => {

@@ -4,11 +4,13 @@ import { AuditModule } from '@tenantry/audit';
 import { AppConfigModule } from '@tenantry/config';
 import { DbModule } from '@tenantry/db';
 import { EventsModule } from '@tenantry/events';
+import { MailModule } from '@tenantry/mail';
 import { MeteringModule } from '@tenantry/metering';
 import { RedisModule } from '@tenantry/redis';
 import { TenancyModule } from '@tenantry/tenancy';
 import { WorkerEventsModule } from './events/events.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
+import { WorkerMailModule } from './mail/mail.module';
 import { WorkerMeteringModule } from './metering/metering.module';
 
 /** The background process: BullMQ consumers, each job in its own tenant transaction or sweep. */
@@ -22,9 +24,11 @@ import { WorkerMeteringModule } from './metering/metering.module';
     AuditModule,
     MeteringModule,
     EventsModule,
+    MailModule,
     LifecycleModule,
     WorkerMeteringModule,
     WorkerEventsModule,
+    WorkerMailModule,
   ],
 })
 export class WorkerModule {}

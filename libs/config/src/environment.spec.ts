@@ -30,8 +30,23 @@ describe('validateEnvironment', () => {
         DATABASE_URL: 'postgres://a@h/db',
         SYSTEM_DATABASE_URL: 'postgres://b@h/db',
         MASTER_KEYS: `v2:${Buffer.alloc(32, 2).toString('base64')},v1:${Buffer.alloc(32, 1).toString('base64')}`,
+        SMTP_URL: 'smtps://user:pass@smtp.example.com:465',
       }),
     ).not.toThrow();
+  });
+
+  it('refuses production without SMTP_URL unless mail is knowingly disabled', () => {
+    const production = {
+      NODE_ENV: 'production',
+      JWT_SECRET: 'x'.repeat(40),
+      DATABASE_URL: 'postgres://a@h/db',
+      SYSTEM_DATABASE_URL: 'postgres://b@h/db',
+      MASTER_KEYS: `v1:${Buffer.alloc(32, 1).toString('base64')}`,
+    };
+    expect(() => validateEnvironment(production)).toThrow(/SMTP_URL: required in production/);
+    expect(() => validateEnvironment({ ...production, MAIL_DISABLED: 'true' })).not.toThrow();
+    expect(() => validateEnvironment({ SMTP_URL: 'http://smtp.example.com' })).toThrow(/SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL/);
+    expect(validateEnvironment({})).toMatchObject({ MAIL_DIR: '.data/mail', MAIL_DISABLED: false, SIGNUP_ENABLED: true, SIGNUP_PLAN: 'free' });
   });
 
   it('refuses a malformed master key ring', () => {

@@ -234,6 +234,77 @@ export class Environment {
   @Matches(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, { message: 'APP_URL must be an http(s) URL without query' })
   APP_URL = 'http://localhost:3000';
 
+  /**
+   * Outgoing mail: `smtp://user:pass@host:587` (STARTTLS when offered) or `smtps://user:pass@host:465`.
+   * Unset outside production: every message is written as an .eml file to MAIL_DIR instead.
+   */
+  @IsOptional()
+  @Matches(/^smtps?:\/\/[^\s]+$/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  /** The From of every message, an address or `Name <address>`. */
+  @IsString()
+  @MinLength(3)
+  MAIL_FROM = 'tenantry <no-reply@localhost>';
+
+  /** Where messages go as .eml files when SMTP_URL is unset (development and tests). */
+  @IsString()
+  MAIL_DIR = '.data/mail';
+
+  /** Production without SMTP_URL refuses to start unless this says mail is knowingly off (messages are then dropped, logged). */
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'MAIL_DISABLED must be true or false' })
+  MAIL_DISABLED = false;
+
+  /** Connection, greeting and socket timeout of one SMTP delivery, milliseconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(500)
+  @Max(120000)
+  SMTP_TIMEOUT_MS = 15000;
+
+  /** Attempts to deliver one message before it is marked failed. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  MAIL_MAX_ATTEMPTS = 8;
+
+  /** First retry delay of a delivery, milliseconds; each further retry waits twice as long. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(3600000)
+  MAIL_RETRY_DELAY_MS = 5000;
+
+  /** Whether anyone may create a tenant with POST /v1/signup. */
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'SIGNUP_ENABLED must be true or false' })
+  SIGNUP_ENABLED = true;
+
+  /** The plan of tenants made by signup. */
+  @IsString()
+  @MinLength(1)
+  SIGNUP_PLAN = 'free';
+
+  /** Signups allowed per client IP per hour (429 above). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  SIGNUP_MAX_PER_IP = 10;
+
+  /** Verification and password-reset mails per address per hour (429 above). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  ACCOUNT_MAIL_MAX_PER_ADDRESS = 5;
+
+  /** Verification-resend and password-reset requests per client IP per hour (429 above). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  ACCOUNT_MAIL_MAX_PER_IP = 30;
+
   /** Resolvers for domain verification, e.g. `1.1.1.1,8.8.8.8:53`; unset: the system's. */
   @IsOptional()
   @Matches(/^(\[[0-9a-f:.]+\](:[0-9]{1,5})?|[0-9a-f:.]+)(,(\[[0-9a-f:.]+\](:[0-9]{1,5})?|[0-9a-f:.]+))*$/i, {
@@ -343,6 +414,9 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
     }
     for (const key of ['DATABASE_URL', 'SYSTEM_DATABASE_URL', 'MASTER_KEYS'] as const) {
       if (!env[key]) problems.push(`${key}: required in production`);
+    }
+    if (!env.SMTP_URL && !env.MAIL_DISABLED) {
+      problems.push('SMTP_URL: required in production (or MAIL_DISABLED=true to run knowingly without mail)');
     }
   }
   if (problems.length > 0) throw new InvalidEnvironmentError(problems);

@@ -2,6 +2,7 @@
 export * from './bull-connection';
 export * from './event-queues';
 export * from './lifecycle-queues';
+export * from './mail-queues';
 export * from './metering-queues';
 export * from './observed-queues';
 export * from './queue-names';

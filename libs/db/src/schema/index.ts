@@ -13,3 +13,6 @@ export * from './events';
 export * from './tenant-secrets';
 export * from './tenant-domains';
 export * from './sso';
+export * from './mail-outbox';
+export * from './invitations';
+export * from './account-tokens';

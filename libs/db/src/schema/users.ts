@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, pgTable, primaryKey, text, unique } from 'drizzle-orm/pg-core';
+import { check, pgTable, primaryKey, text, timestamp, unique } from 'drizzle-orm/pg-core';
 import { createdAt, idColumn, tenantIdColumn, updatedAt } from './columns';
 import { tenants } from './tenants';
 
@@ -15,6 +15,12 @@ export const users = pgTable(
     email: text('email').notNull(),
     passwordHash: text('password_hash'),
     role: text('role', { enum: TENANT_ROLES }).notNull(),
+    /**
+     * When the address was shown to be the user's. Null only for a self-service signup's owner
+     * until the verification link is followed (login refuses them meanwhile); everyone else is
+     * vouched for by whoever created them, so the default is the moment of creation.
+     */
+    emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true, precision: 3, mode: 'date' }).defaultNow(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -1,0 +1,50 @@
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Job, UnrecoverableError, Worker } from 'bullmq';
+import { AppConfig } from '@tenantry/config';
+import { bullConnection, bullPrefix, MAIL_QUEUE, MailJobData, logWorkerFailures, upsertJobScheduler } from '@tenantry/queues';
+import { FinalDeliveryError, MailDeliveryService } from './mail-delivery.service';
+
+/** The mail queue: one `send` job per outbox row, and a `sweep` every 30 s for rows never queued. */
+@Injectable()
+export class MailProcessors implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(MailProcessors.name);
+  private readonly workers: Worker[] = [];
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly delivery: MailDeliveryService,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const worker = new Worker<MailJobData & { accepted?: string }>(MAIL_QUEUE, (job) => this.process(job), {
+      connection: bullConnection(this.config, 'worker'),
+      prefix: bullPrefix(this.config),
+      concurrency: 4,
+      // A killed worker's delivery comes back within seconds, not after BullMQ's default 30 s lock.
+      lockDuration: 10_000,
+      stalledInterval: 5_000,
+      maxStalledCount: 10,
+    });
+    this.workers.push(worker);
+    await upsertJobScheduler(this.config, MAIL_QUEUE, 'mail-sweep', { every: 30_000 }, { name: 'sweep' });
+    logWorkerFailures(this.workers, this.logger);
+    this.logger.log(`mail is ${this.delivery.transport.description}`);
+  }
+
+  private async process(job: Job<MailJobData & { accepted?: string }>) {
+    if (job.name === 'sweep') return this.delivery.requeueUnsent();
+    try {
+      return await this.delivery.deliver(job.data, {
+        isFinalAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
+        recordAcceptance: (response) => job.updateData({ ...job.data, accepted: response }),
+      });
+    } catch (error) {
+      if (error instanceof FinalDeliveryError) throw new UnrecoverableError(error.message);
+      throw error;
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.close()));
+  }
+}
