@@ -108,7 +108,7 @@ describe('graceful shutdown and request logs', () => {
     const timeoutMs = 6000;
     const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/api/src/main.ts'], {
       cwd: root,
-      env: { ...process.env, NODE_ENV: 'production', PORT: String(port), LOG_LEVEL: 'warn', SHUTDOWN_GRACE_MS: '1000', SHUTDOWN_TIMEOUT_MS: String(timeoutMs), METERING_FLUSH_INTERVAL_MS: '60000' },
+      env: { ...process.env, NODE_ENV: 'production', MAIL_DISABLED: 'true', PORT: String(port), LOG_LEVEL: 'warn', SHUTDOWN_GRACE_MS: '1000', SHUTDOWN_TIMEOUT_MS: String(timeoutMs), METERING_FLUSH_INTERVAL_MS: '60000' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
