@@ -124,7 +124,7 @@ async function requestCost(tenantId: string, owner: postgres.Sql, children: Chil
     const port = await freePort();
     const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/api/src/main.ts'], {
       cwd: root,
-      env: { ...process.env, NODE_ENV: 'production', PORT: String(port), LOG_LEVEL: 'info', JWT_SECRET: jwtSecret, METERING_ENABLED: String(metering), SHUTDOWN_GRACE_MS: '0' },
+      env: { ...process.env, NODE_ENV: 'production', MASTER_KEYS: `v1:${randomBytes(32).toString('base64')}`, MAIL_DISABLED: 'true', PORT: String(port), LOG_LEVEL: 'info', JWT_SECRET: jwtSecret, METERING_ENABLED: String(metering), SHUTDOWN_GRACE_MS: '0' },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     children.push(child);

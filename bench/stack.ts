@@ -156,6 +156,9 @@ async function prepareDataset(label: string, size: SeedSize, bypassRole: string)
   }
 }
 
+/** A master key ring made for this run (production refuses to start without one). */
+const BENCH_MASTER_KEYS = `v1:${randomBytes(32).toString('base64')}`;
+
 /** The API's environment; `root` is the checkout whose build runs (see servers/app-server.ts). */
 function appEnv(databaseUrl: string, dataset: Dataset, redisPrefix: string, root = ROOT): Record<string, string> {
   return {
@@ -172,6 +175,9 @@ function appEnv(databaseUrl: string, dataset: Dataset, redisPrefix: string, root
     DB_POOL_SIZE: String(POOL),
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
     EXPORT_DIR: join(OUT_DIR, '.exports'),
+    // Required in production; the benchmarked routes neither seal secrets nor send mail.
+    MASTER_KEYS: BENCH_MASTER_KEYS,
+    MAIL_DISABLED: 'true',
   };
 }
 

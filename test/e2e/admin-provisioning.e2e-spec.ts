@@ -40,11 +40,16 @@ describe('system-admin login and tenant provisioning', () => {
     expect(read.body).toMatchObject({ id: response.body.tenant.id, slug, plan: 'pro' });
   });
 
-  it('generates a temporary password when none is given and shows it once', async () => {
+  it('invites the owner by mail when no password is given, and returns no password', async () => {
     const response = await provision({ slug: randomSlug(), name: 'No Password', admin: { email: 'x@example.com' } });
     expect(response.status).toBe(201);
-    expect(response.body.admin.temporaryPassword).toEqual(expect.any(String));
+    expect(response.body.admin.temporaryPassword).toBeUndefined();
+    expect(response.body.admin.invitation).toEqual({ id: expect.any(String), expiresAt: expect.any(String) });
     expect(response.body.tenant.plan).toBe('free');
+    const [mail] = await t.owner`select kind, to_address from mail_outbox where tenant_id = ${response.body.tenant.id}`;
+    expect(mail).toEqual({ kind: 'invitation', to_address: 'x@example.com' });
+    const [owner] = await t.owner`select role, password_hash from users where tenant_id = ${response.body.tenant.id}`;
+    expect(owner).toEqual({ role: 'owner', password_hash: null });
   });
 
   it('answers a taken slug with 409 and leaves no second owner behind', async () => {

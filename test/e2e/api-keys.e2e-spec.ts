@@ -40,6 +40,19 @@ describe('API keys', () => {
     expect((await t.as(acme.member).post('/v1/api-keys').send({ name: 'x', role: 'member' })).status).toBe(403);
   });
 
+  it('records the creating user as createdBy, and none when an API key creates the key', async () => {
+    const adminKey = await createApiKey(t, acme.admin, 'admin');
+    const byKey = await t.as(adminKey).post('/v1/api-keys').send({ name: 'made by a key', role: 'member' });
+    expect(byKey.status).toBe(201);
+    expect(byKey.body).toMatchObject({ name: 'made by a key', createdBy: null });
+    const [row] = await t.owner`select created_by from api_keys where id = ${byKey.body.id}`;
+    expect(row).toEqual({ created_by: null });
+    // The listing says the same, and the key made by the admin still names the admin.
+    const listed = (await t.as(acme.admin).get('/v1/api-keys?limit=100')).body.data as { id: string; createdBy: string | null }[];
+    expect(listed.find((key) => key.id === byKey.body.id)?.createdBy).toBeNull();
+    expect(listed.find((key) => key.id === adminKey.id)?.createdBy).toBe(acme.admin.id);
+  });
+
   it('stops working on the very next request after revocation', async () => {
     const key = await createApiKey(t, acme.owner);
     expect((await t.as(key).get('/v1/projects')).status).toBe(200);

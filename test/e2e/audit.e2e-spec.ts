@@ -18,6 +18,7 @@ import {
   login,
   TestTenantWithUsers,
 } from '../factories';
+import { productSourceFiles, readSource } from '../support/source-files';
 import { useTestApp } from '../support/test-app';
 import { createTestWorker } from '../support/test-worker';
 import { AuditRetention } from '../../apps/worker/src/lifecycle/audit-retention';
@@ -32,12 +33,13 @@ describe('audit log', () => {
 
   const rowsOf = (requestId: string) => t.owner`select * from audit_logs where request_id = ${requestId}`;
 
-  it('marks every mutating route with @Audit, @AuditedInService or an explicit @NoAudit reason, and @Audit only where the interceptor writes it', () => {
+  it('marks every mutating route with @Audit, @AuditedInService or an explicit @NoAudit reason, and @Audit only where the interceptor writes it; @AuditedInService names actions its services write', () => {
     const discovery = t.app.get(DiscoveryService);
     const scanner = t.app.get(MetadataScanner);
     const reflector = t.app.get(Reflector);
     const missing: string[] = [];
     const untruthful: string[] = [];
+    const inService: { route: string; actions: string[] }[] = [];
     let mutating = 0;
     for (const wrapper of discovery.getControllers()) {
       const instance = wrapper.instance as object;
@@ -51,6 +53,8 @@ describe('audit log', () => {
         if (!reflector.get(AUDIT_ACTION, handler) && !reflector.get(AUDITED_IN_SERVICE, handler) && !reflector.get(NO_AUDIT, handler)) {
           missing.push(route);
         }
+        const actions = reflector.get<string[] | undefined>(AUDITED_IN_SERVICE, handler);
+        if (actions) inService.push({ route, actions });
         // The interceptor writes nothing for system admins: @Audit there would be decoration.
         if (reflector.get(AUDIT_ACTION, handler) && reflector.getAllAndOverride(SYSTEM_ADMIN_ROUTE, [handler, wrapper.metatype as object])) {
           untruthful.push(route);
@@ -60,6 +64,14 @@ describe('audit log', () => {
     expect(mutating).toBeGreaterThan(20);
     expect(missing).toEqual([]);
     expect(untruthful).toEqual([]);
+    // @AuditedInService names what the service writes: each action must stand in a service of the API.
+    const services = productSourceFiles()
+      .filter((file) => file.startsWith('apps/api/src/') && !file.endsWith('.controller.ts'))
+      .map(readSource)
+      .join('\n');
+    expect(inService.length).toBeGreaterThan(10);
+    const unwritten = inService.flatMap(({ route, actions }) => actions.filter((action) => !services.includes(`'${action}'`)).map((action) => `${route}: ${action}`));
+    expect(unwritten).toEqual([]);
   });
 
   const unique = () => randomBytes(4).toString('hex');

@@ -24,6 +24,23 @@ describe('forged and invalid JWTs', () => {
     expect((await call(token)).status).toBe(200);
   });
 
+  it('reads the scheme case-insensitively and the credential as the second word, as before', async () => {
+    const token = jwt.sign(claims(), { ...valid, secret: secret(), algorithm: 'HS256' });
+    expect((await t.as(`bearer ${token}`).get('/v1/projects')).status).toBe(200);
+    expect((await t.as(`BEARER   ${token}`).get('/v1/projects')).status).toBe(200);
+  });
+
+  it.each([
+    ['no Authorization header', () => t.http().get('/v1/projects')],
+    ['a scheme other than Bearer', () => t.as(`Basic ${jwt.sign(claims(), { ...valid, secret: secret(), algorithm: 'HS256' })}`).get('/v1/projects')],
+    ['a Bearer with no credential', () => t.as('Bearer').get('/v1/projects')],
+    ['a credential that is not a JWT', () => t.as('Bearer not-a-jwt').get('/v1/projects')],
+  ])('refuses %s with 401 in the shared error shape', async (_, send) => {
+    const response = await send();
+    expect(response.status).toBe(401);
+    expect(response.body).toMatchObject({ statusCode: 401 });
+  });
+
   it.each([
     ['alg none', () => `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ ...claims(), iss: 'tenantry', aud: 'tenantry-api', exp: Math.floor(Date.now() / 1000) + 300 })}.`],
     ['another secret', () => jwt.sign(claims(), { ...valid, secret: 'x'.repeat(48), algorithm: 'HS256' })],
@@ -39,6 +56,7 @@ describe('forged and invalid JWTs', () => {
     ['wrong aud', () => jwt.sign(claims(), { ...valid, audience: 'someone-else', secret: secret(), algorithm: 'HS256' })],
     ['wrong iss', () => jwt.sign(claims(), { ...valid, issuer: 'evil', secret: secret(), algorithm: 'HS256' })],
     ['no exp', () => jwt.sign(claims(), { issuer: 'tenantry', audience: 'tenantry-api', secret: secret(), algorithm: 'HS256' })],
+    ['a queue-dashboard session token', () => jwt.sign({ sub: acme.owner.id, role: 'system_admin', typ: 'queue_dashboard' }, { ...valid, secret: secret(), algorithm: 'HS256' })],
     ['a refresh-typed token', () => jwt.sign({ ...claims(), typ: 'refresh' }, { ...valid, secret: secret(), algorithm: 'HS256' })],
     ['a tid that names no tenant', () => jwt.sign({ ...claims(), tid: '00000000-0000-4000-8000-000000000000' }, { ...valid, secret: secret(), algorithm: 'HS256' })],
     ['a tid that is not a uuid', () => jwt.sign({ ...claims(), tid: "x' or 1=1" }, { ...valid, secret: secret(), algorithm: 'HS256' })],

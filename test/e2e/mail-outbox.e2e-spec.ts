@@ -2,7 +2,9 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { TestingModule } from '@nestjs/testing';
+import { Queue } from 'bullmq';
 import { invitationMail, MailOutbox } from '@tenantry/mail';
+import { MAIL_QUEUE, mailJobId } from '@tenantry/queues';
 import { TenantTransaction } from '@tenantry/tenancy';
 import { createTenant } from '../factories';
 import { SmtpSink } from '../support/smtp-sink';
@@ -116,6 +118,34 @@ describe('mail outbox', () => {
     expect(sink.to(to)).toHaveLength(0);
   });
 
+  it('an acceptance that could not be recorded is recorded by the retry, not sent again', async () => {
+    const tenant = await createTenant(t);
+    const to = `failsent-${randomBytes(4).toString('hex')}@example.com`;
+    // The first "sent" update fails (a sequence is not rolled back with it): as if the database went away right after the server accepted.
+    await t.owner.unsafe(`
+      create sequence if not exists test_fail_sent_seq;
+      create or replace function test_fail_sent_once() returns trigger language plpgsql security definer as $$
+      begin
+        if new.status = 'sent' and new.to_address like 'failsent-%' and nextval('test_fail_sent_seq') = 1 then
+          raise exception 'database lost after acceptance';
+        end if;
+        return new;
+      end $$;
+      drop trigger if exists test_fail_sent_once on mail_outbox;
+      create trigger test_fail_sent_once before update on mail_outbox for each row execute function test_fail_sent_once();`);
+    try {
+      const id = await queueMail(tenant.id, to);
+      await sink.waitFor(to);
+      const deadline = Date.now() + 10000;
+      while ((await row(tenant.id, id)).status !== 'sent' && Date.now() < deadline) await sleep(100);
+      await sleep(500);
+      expect(await row(tenant.id, id)).toMatchObject({ status: 'sent', attempts: 1 });
+      expect(sink.to(to)).toHaveLength(1);
+    } finally {
+      await t.owner.unsafe('drop trigger if exists test_fail_sent_once on mail_outbox; drop function if exists test_fail_sent_once(); drop sequence if exists test_fail_sent_seq;');
+    }
+  });
+
   it('a message whose hand-over to the queue was lost is found by the sweep', async () => {
     const tenant = await createTenant(t);
     const to = address();
@@ -164,37 +194,50 @@ describe('mail survives kill -9 of the worker in the middle of a send', () => {
   it('sends each of the messages exactly once', async () => {
     const tenant = await createTenant(t);
     const recipients = Array.from({ length: 6 }, address);
-    // The first worker's conversations hang at the end of DATA (before the server's answer).
+    // The first worker's conversations about these messages hang at the end of DATA (before the server's answer).
     let isHolding = true;
-    let held = 0;
-    sink.decide = async () => {
-      if (!isHolding) return undefined;
-      held += 1;
+    const held: string[] = [];
+    sink.decide = async ({ to }) => {
+      const mine = to.find((rcpt) => recipients.includes(rcpt));
+      if (!isHolding || !mine) return undefined;
+      held.push(mine);
       await new Promise((resolve) => setTimeout(resolve, 60_000).unref());
       return { code: 421, message: 'held' };
     };
+    const ids: string[] = [];
     for (const to of recipients) {
-      await t.app.get(TenantTransaction).run({ tenantId: tenant.id }, () =>
-        t.app.get(MailOutbox).queue({ kind: 'invitation', to, render: (b) => invitationMail(b, { link: `http://localhost:3000/x?token=${to}`, role: 'member', expiresAt: new Date() }) }),
+      ids.push(
+        await t.app.get(TenantTransaction).run({ tenantId: tenant.id }, () =>
+          t.app.get(MailOutbox).queue({ kind: 'invitation', to, render: (b) => invitationMail(b, { link: `http://localhost:3000/x?token=${to}`, role: 'member', expiresAt: new Date() }) }),
+        ),
       );
     }
-    const env = { SMTP_URL: sink.url, SMTP_TIMEOUT_MS: '2000', MAIL_RETRY_DELAY_MS: '500', MAIL_DISABLED: 'false' };
-    const first = startWorker(env);
-    children.push(first);
-    const deadline = Date.now() + 30000;
-    while (held < 4 && Date.now() < deadline) await sleep(100);
-    expect(held).toBe(4); // four deliveries (the worker's concurrency) in the middle of DATA
-    first.kill('SIGKILL');
-    await new Promise((resolve) => first.once('exit', resolve));
-    isHolding = false;
-    expect(sink.received).toHaveLength(0);
-    const second = startWorker(env);
-    children.push(second);
-    for (const to of recipients) await sink.waitFor(to, 1, 60000);
-    await sleep(2000);
-    for (const to of recipients) expect({ to, count: sink.to(to).length }).toEqual({ to, count: 1 });
-    const rows = await t.owner<{ status: string }[]>`select status from mail_outbox where tenant_id = ${tenant.id}`;
-    expect(rows.map((r) => r.status)).toEqual(recipients.map(() => 'sent'));
-    second.kill('SIGTERM');
+    // The child workers consume a queue of their own, holding exactly these jobs (ids as the outbox makes them).
+    const prefix = `${process.env.REDIS_KEY_PREFIX}-mail-kill-${randomBytes(3).toString('hex')}`;
+    const redisUrl = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    const queue = new Queue(MAIL_QUEUE, { connection: { host: redisUrl.hostname, port: Number(redisUrl.port || 6379) }, prefix: `{${prefix}}` });
+    try {
+      await queue.addBulk(ids.map((mailId) => ({ name: 'send', data: { mailId, tenantId: tenant.id }, opts: { jobId: mailJobId(mailId), attempts: 8, backoff: { type: 'exponential', delay: 500 } } })));
+      const env = { SMTP_URL: sink.url, SMTP_TIMEOUT_MS: '2000', MAIL_RETRY_DELAY_MS: '500', MAIL_DISABLED: 'false', REDIS_KEY_PREFIX: prefix };
+      const first = startWorker(env);
+      children.push(first);
+      const deadline = Date.now() + 30000;
+      while (held.length < 4 && Date.now() < deadline) await sleep(100);
+      expect(held.length).toBe(4); // four deliveries (the worker's concurrency) in the middle of DATA
+      first.kill('SIGKILL');
+      await new Promise((resolve) => first.once('exit', resolve));
+      isHolding = false;
+      expect(recipients.flatMap((to) => sink.to(to))).toHaveLength(0);
+      const second = startWorker(env);
+      children.push(second);
+      for (const to of recipients) await sink.waitFor(to, 1, 60000);
+      await sleep(2000);
+      for (const to of recipients) expect({ to, count: sink.to(to).length }).toEqual({ to, count: 1 });
+      const rows = await t.owner<{ status: string }[]>`select status from mail_outbox where tenant_id = ${tenant.id}`;
+      expect(rows.map((r) => r.status)).toEqual(recipients.map(() => 'sent'));
+      second.kill('SIGTERM');
+    } finally {
+      await queue.close();
+    }
   }, 120000);
 });

@@ -75,6 +75,16 @@ describe('request logging', () => {
     expect(line.actor).toBeUndefined();
   });
 
+  it('never logs a mailed one-time token from the path', async () => {
+    const token = `inv_${acme.id}.${'A'.repeat(43)}`;
+    const response = await t.http().get(`/v1/auth/invitations/${token}`);
+    expect(response.status).toBe(404);
+    await new Promise((resolve) => setImmediate(resolve));
+    const line = lineOf(response.headers['x-request-id'])!;
+    expect(line.req.url).toBe('/v1/auth/invitations/inv_[redacted]');
+    expect(JSON.stringify(line)).not.toContain('A'.repeat(43));
+  });
+
   it('gives the lines the app writes while handling a request that request id', async () => {
     const logger: pino.Logger = t.app.get(APP_LOGGER);
     const cls = ClsServiceManager.getClsService();

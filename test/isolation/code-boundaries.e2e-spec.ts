@@ -1,22 +1,12 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
+import { productSourceFiles, readSource, repositoryRoot as root } from '../support/source-files';
 
-const root = join(__dirname, '..', '..');
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return sourceFiles(path);
-    return path.endsWith('.ts') && !path.endsWith('.spec.ts') ? [path] : [];
-  });
-}
-
-const files = ['apps', 'libs'].flatMap((dir) => sourceFiles(join(root, dir))).map((file) => relative(root, file).split('\\').join('/'));
+const files = productSourceFiles();
 
 const IMPORT = /(?:from\s+|import\s*\(\s*|require\(\s*)['"]([^'"]+)['"]/g;
 
 /** What a file imports, relative specifiers resolved against the repository root (`apps/worker/src/x`). */
-function importsOf(file: string, text = readFileSync(join(root, file), 'utf8')): string[] {
+function importsOf(file: string, text = readSource(file)): string[] {
   return [...text.matchAll(IMPORT)].map(([, specifier]) =>
     specifier.startsWith('.') ? relative(root, resolve(root, dirname(file), specifier)).split('\\').join('/') : specifier,
   );
@@ -37,6 +27,14 @@ describe('the code boundaries', () => {
 
   it('no library imports an application', () => {
     expect(breaking(/^libs\//, /^apps\//)).toEqual([]);
+  });
+
+  it('no application imports another: only apps/dev, the development all-in-one, composes the API and the worker', () => {
+    expect(breaking(/^apps\/api\//, /^apps\/(?!api\/)/)).toEqual([]);
+    expect(breaking(/^apps\/worker\//, /^apps\/(?!worker\/)/)).toEqual([]);
+    expect(breaking(/^apps\/cli\//, /^apps\/(?!cli\/)/)).toEqual([]);
+    // The composition itself is where it should be.
+    expect(breaking(/^apps\/dev\//, /^apps\/worker\//).length).toBeGreaterThan(0);
   });
 
   it('the database library stands below auth (the operator commands live in apps/cli)', () => {

@@ -1,7 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
-
-const root = join(__dirname, '..', '..');
+import { productSourceFiles, readSource } from '../support/source-files';
 
 /** Where the BYPASSRLS pool may be used: the admin module and the worker's cross-tenant sweeps. */
 const SYSTEM_DB_ALLOWED = [
@@ -41,18 +38,10 @@ const APP_HANDLE_ALLOWED = [
 ];
 const USES_APP_HANDLE = /\bAPP_DATABASE\b/;
 
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return sourceFiles(path);
-    return path.endsWith('.ts') && !path.endsWith('.spec.ts') ? [path] : [];
-  });
-}
-
-const files = ['apps', 'libs'].flatMap((dir) => sourceFiles(join(root, dir))).map((file) => relative(root, file).split('\\').join('/'));
+const files = productSourceFiles();
 
 const offenders = (allowed: RegExp[], uses: RegExp) =>
-  files.filter((file) => !allowed.some((pattern) => pattern.test(file))).filter((file) => uses.test(readFileSync(join(root, file), 'utf8')));
+  files.filter((file) => !allowed.some((pattern) => pattern.test(file))).filter((file) => uses.test(readSource(file)));
 
 describe('the database handles', () => {
   it('finds the source tree', () => {
@@ -68,7 +57,7 @@ describe('the database handles', () => {
 
   it('the raw system handle is held only by SystemTransaction', () => {
     expect(offenders(SYSTEM_HANDLE_ALLOWED, USES_SYSTEM_HANDLE)).toEqual([]);
-    expect(files.some((file) => USES_SYSTEM_HANDLE.test(readFileSync(join(root, file), 'utf8')))).toBe(true);
+    expect(files.some((file) => USES_SYSTEM_HANDLE.test(readSource(file)))).toBe(true);
   });
 
   it('the raw app-role handle is held only where no TenantTransaction can be', () => {
@@ -77,7 +66,7 @@ describe('the database handles', () => {
     for (const pattern of APP_HANDLE_ALLOWED.slice(1)) {
       const matching = files.filter((file) => pattern.test(file));
       expect(matching.length).toBeGreaterThan(0);
-      expect(matching.some((file) => USES_APP_HANDLE.test(readFileSync(join(root, file), 'utf8')))).toBe(true);
+      expect(matching.some((file) => USES_APP_HANDLE.test(readSource(file)))).toBe(true);
     }
   });
 });

@@ -53,6 +53,10 @@ const ssoConnection = async ({ t, tenant }: FixtureContext) => {
     .send({ type: 'oidc', issuer: `https://idp.${unique('b')}.example`, clientId: 'client', clientSecret: 'client-secret' });
   return { id: response.body.id as string };
 };
+const invitation = async ({ t, tenant }: FixtureContext) => {
+  const response = await t.http().post('/v1/invitations').set('authorization', tenant.owner.auth).send({ email: `${unique('invitee')}@example.com`, role: 'member' });
+  return { id: response.body.id as string };
+};
 const exportJob = async ({ t, tenant }: FixtureContext) => ({
   jobId: await t.app.get(LifecycleQueues).enqueueExport({ tenantId: tenant.id, requestedBy: { type: 'user', id: tenant.owner.id } }),
 });
@@ -81,6 +85,8 @@ export const ROUTE_FIXTURES: Record<string, RouteFixture> = {
   'GET /v1/tenant/sso/connections/{id}': { params: ssoConnection },
   'PATCH /v1/tenant/sso/connections/{id}': { params: ssoConnection, body: () => ({ name: 'hijacked' }) },
   'DELETE /v1/tenant/sso/connections/{id}': { params: ssoConnection },
+  'DELETE /v1/invitations/{id}': { params: invitation },
+  'POST /v1/invitations/{id}/resend': { params: invitation },
   'GET /v1/tenant/exports/{jobId}': { params: exportJob },
   'GET /v1/tenant/exports/{jobId}/download': { params: exportJob },
 };
@@ -98,5 +104,14 @@ export const PUBLIC_ROUTES: Record<string, string> = {
   'GET /v1/auth/sso/oidc/callback': 'the identity provider redirects the browser here; the state and code are the credential',
   'POST /v1/auth/sso/exchange': 'the one-time code from the callback is the credential',
   'GET /v1/auth/sso/{connectionId}/start': 'signing in through the tenant identity provider starts without credentials',
+  'POST /v1/signup': 'signing up creates the tenant and its first credentials',
+  'POST /v1/auth/verify-email': 'the mailed one-time token is the credential',
+  'POST /v1/auth/verify-email/resend': 'an unverified owner cannot sign in; the answer is the same for any address',
+  'GET /v1/auth/invitations/{token}': 'the invitation token in the path is the credential',
+  'POST /v1/auth/invitations/accept': 'the invitation token in the body is the credential',
+  'POST /v1/auth/password-reset': 'whoever forgot the password has no credentials; the answer is the same for any address',
+  'POST /v1/auth/password-reset/confirm': 'the mailed one-time token is the credential',
+  'POST /v1/admin/auth/password-reset': 'whoever forgot the password has no credentials; the answer is the same for any address',
+  'POST /v1/admin/auth/password-reset/confirm': 'the mailed one-time token is the credential',
   'GET /metrics': 'the scraper presents METRICS_TOKEN, checked by the route itself (401 without it)',
 };

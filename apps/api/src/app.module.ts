@@ -34,6 +34,10 @@ import { DomainsModule } from './domains/domains.module';
 import { SsoModule } from './sso/sso.module';
 import { UsageModule } from './usage/usage.module';
 import { UsersModule } from './users/users.module';
+import { InvitationsModule } from './invitations/invitations.module';
+import { PasswordResetModule } from './password-reset/password-reset.module';
+import { SignupModule } from './signup/signup.module';
+import { AccountTokensModule } from './account-tokens/account-tokens.module';
 
 @Module({
   imports: [
@@ -51,12 +55,14 @@ import { UsersModule } from './users/users.module';
     QueuesModule,
     ObservedQueuesModule,
     AuthModule,
+    AccountTokensModule,
     // Routes are matched in the order their modules come here: the probes and the tenant API
     // first, ahead of the sign-in, admin and dashboard routes a tenant request never takes.
     HealthModule,
     ProjectsModule,
     TasksModule,
     UsersModule,
+    InvitationsModule,
     ApiKeysModule,
     TenantModule,
     TenantSecretsModule,
@@ -68,6 +74,8 @@ import { UsersModule } from './users/users.module';
     UsageModule,
     MetricsModule,
     AuthApiModule,
+    SignupModule,
+    PasswordResetModule,
     AdminModule,
     QueueDashboardModule,
     OpenApiModule,

@@ -1,16 +1,15 @@
 import { Global, Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
-import { PassportModule } from '@nestjs/passport';
 import { AccessGuard } from './access.guard';
+import { AccessTokenVerifier } from './jwt.strategy';
 import { ApiKeyAuthenticator } from './api-key.authenticator';
 import { AuthenticationGuard } from './authentication.guard';
-import { JwtStrategy } from './jwt.strategy';
 import { TokenService } from './token.service';
 
 @Global()
 @Module({
-  imports: [PassportModule, JwtModule.register({})],
-  providers: [JwtStrategy, TokenService, ApiKeyAuthenticator, AuthenticationGuard, AccessGuard],
+  imports: [JwtModule.register({})],
+  providers: [AccessTokenVerifier, TokenService, ApiKeyAuthenticator, AuthenticationGuard, AccessGuard],
   exports: [TokenService, AuthenticationGuard, AccessGuard],
 })
 export class AuthModule {}

@@ -1,8 +1,8 @@
-import { ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthGuard } from '@nestjs/passport';
 import type { Request } from 'express';
 import type { Principal } from '@tenantry/tenancy';
+import { AccessTokenVerifier, bearerCredential } from './jwt.strategy';
 import { ApiKeyAuthenticator } from './api-key.authenticator';
 import { IS_PUBLIC } from './decorators';
 
@@ -13,15 +13,14 @@ const API_KEY_BEARER = /^Bearer\s+(sk_\S*)$/i;
  * starts with `sk_` is a tenant API key; anything else must be an access JWT.
  */
 @Injectable()
-export class AuthenticationGuard extends AuthGuard('jwt') {
+export class AuthenticationGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly apiKeys: ApiKeyAuthenticator,
-  ) {
-    super();
-  }
+    private readonly accessTokens: AccessTokenVerifier,
+  ) {}
 
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
     if (isPublic) return true;
     const request = context.switchToHttp().getRequest<Request & { user?: Principal }>();
@@ -32,6 +31,7 @@ export class AuthenticationGuard extends AuthGuard('jwt') {
       request.user = principal;
       return true;
     }
-    return (await super.canActivate(context)) as boolean;
+    request.user = this.accessTokens.principalOf(bearerCredential(request.headers.authorization));
+    return true;
   }
 }

@@ -3,11 +3,11 @@
  * @Roles and @SystemAdminOnly decorators, and argon2 password hashing.
  */
 export * from './access.guard';
+export { AccessTokenVerifier, bearerCredential, principalFromAccessClaims } from './jwt.strategy';
 export * from './api-key.authenticator';
 export * from './auth.module';
 export * from './authentication.guard';
 export * from './decorators';
-export { principalFromAccessClaims } from './jwt.strategy';
 export * from './password-policy';
 export * from './passwords';
 export * from './secrets';

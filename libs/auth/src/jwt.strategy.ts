@@ -1,7 +1,6 @@
-import { createSecretKey } from 'node:crypto';
+import { createSecretKey, KeyObject } from 'node:crypto';
 import { Injectable, UnauthorizedException } from '@nestjs/common';
-import { PassportStrategy } from '@nestjs/passport';
-import { ExtractJwt, Strategy } from 'passport-jwt';
+import { verify, VerifyOptions } from 'jsonwebtoken';
 import { AppConfig } from '@tenantry/config';
 import { TENANT_ROLES, TenantRole } from '@tenantry/db';
 import { Principal, UUID_PATTERN } from '@tenantry/tenancy';
@@ -34,26 +33,50 @@ export function principalFromAccessClaims(claims: AccessTokenClaims & { exp?: un
   };
 }
 
+/** `<scheme> <credential>`, as the Authorization header is read everywhere (first two words). */
+const AUTHORIZATION = /(\S+)\s+(\S+)/;
+
+/** The bearer credential of an Authorization header, or undefined. */
+export function bearerCredential(header: string | undefined): string | undefined {
+  if (typeof header !== 'string') return undefined;
+  const match = AUTHORIZATION.exec(header);
+  return match && match[1].toLowerCase() === 'bearer' ? match[2] : undefined;
+}
+
 /**
- * Bearer JWTs: the algorithm is pinned (no `none`, no RS/HS confusion), and iss, aud and exp are
- * all checked before the claims are turned into a principal.
+ * Bearer access JWTs, verified in the request's own call (no per-request strategy object): the
+ * algorithm is pinned (no `none`, no RS/HS confusion), and iss, aud and exp are all checked before
+ * the claims are turned into a principal. Any failure is a plain 401.
  */
 @Injectable()
-export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+export class AccessTokenVerifier {
+  /**
+   * A KeyObject made once: given a string, jsonwebtoken first tries (and fails) to parse it as a
+   * public key on every verification, which was the largest single cost of a request.
+   */
+  private readonly key: KeyObject;
+  private readonly options: VerifyOptions & { complete?: false };
+
   constructor(config: AppConfig) {
-    super({
-      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      // A KeyObject made once: given a string, jsonwebtoken first tries (and fails) to parse it as a
-      // public key on every verification, which was the largest single cost of a request.
-      secretOrKey: createSecretKey(Buffer.from(config.get('JWT_SECRET'))) as unknown as string,
+    this.key = createSecretKey(Buffer.from(config.get('JWT_SECRET')));
+    this.options = {
       algorithms: [ACCESS_TOKEN_ALGORITHM],
       issuer: config.get('JWT_ISSUER'),
       audience: config.get('JWT_AUDIENCE'),
       ignoreExpiration: false,
-    });
+    };
   }
 
-  validate(claims: AccessTokenClaims & { exp?: unknown }): Principal {
-    return principalFromAccessClaims(claims);
+  /** The principal of a valid access token; UnauthorizedException for anything else. */
+  principalOf(token: string | undefined): Principal {
+    if (!token) throw new UnauthorizedException();
+    let claims: unknown;
+    try {
+      claims = verify(token, this.key, this.options);
+    } catch {
+      throw new UnauthorizedException();
+    }
+    if (typeof claims !== 'object' || claims === null) throw new UnauthorizedException();
+    return principalFromAccessClaims(claims as AccessTokenClaims & { exp?: unknown });
   }
 }

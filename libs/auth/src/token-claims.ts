@@ -25,7 +25,7 @@ export interface TokenPair extends AccessToken {
 
 /**
  * Claims of a queue dashboard session (the cookie of /admin/queues): a system admin's, with a
- * `typ` the API's JWT strategy refuses, so the cookie is no API credential.
+ * `typ` the API's access-token verifier refuses, so the cookie is no API credential.
  */
 export interface QueueDashboardClaims {
   sub: string;

@@ -5,7 +5,7 @@ import type { TenantRole } from '@tenantry/db';
 import { AccessTokenClaims, ACCESS_TOKEN_ALGORITHM, AccessToken, QueueDashboardClaims } from './token-claims';
 
 /**
- * Signs access tokens (verifying them on API routes is the JWT strategy's job) and the queue
+ * Signs access tokens (verifying them on API routes is AccessTokenVerifier's job) and the queue
  * dashboard's session tokens.
  */
 @Injectable()
@@ -34,7 +34,7 @@ export class TokenService {
   }
 
   /**
-   * Verifies a token exactly as the JWT strategy does (HS256 pinned; iss, aud and exp checked) and
+   * Verifies a token exactly as AccessTokenVerifier does (HS256 pinned; iss, aud and exp checked) and
    * returns its claims; throws on any failure. The caller checks `typ` and the rest of the claims.
    */
   verify(token: string): Promise<Record<string, unknown>> {

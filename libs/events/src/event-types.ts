@@ -12,6 +12,7 @@ export const EVENT_TYPES = [
   'user.created',
   'user.role_changed',
   'user.removed',
+  'invitation.accepted',
   'api_key.created',
   'api_key.revoked',
   'tenant.plan_changed',

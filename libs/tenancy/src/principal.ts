@@ -1,6 +1,6 @@
 import type { TenantRole } from '@tenantry/db';
 
-/** A tenant user (or, later, a tenant API key) acting inside its tenant. */
+/** Who acts inside a tenant: one of its users (a JWT) or one of its API keys (`actorType` says which). */
 export interface TenantPrincipal {
   kind: 'tenant';
   tenantId: string;

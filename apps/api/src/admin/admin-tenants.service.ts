@@ -1,5 +1,4 @@
 import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
 import { AuditWriter } from '@tenantry/audit';
 import { AppConfig } from '@tenantry/config';
 import { hashPassword, TokenService } from '@tenantry/auth';
@@ -7,9 +6,12 @@ import type { Tenant } from '@tenantry/db';
 import { EventLog, EventType } from '@tenantry/events';
 import { API_CALLS_METRIC, Clock, CLOCK, monthPeriod } from '@tenantry/metering';
 import { LIMIT, mergeEffectiveConfig, mergeOverrides, parseConfigOverrides, TenantConfigEvents } from '@tenantry/plans';
+import { MailOutbox } from '@tenantry/mail';
 import { LifecycleQueues } from '@tenantry/queues';
 import { DependencyUnavailableError } from '@tenantry/redis';
 import { SystemTransaction } from '@tenantry/system-db';
+import { newOneTimeToken } from '../account-tokens/one-time-token';
+import { INVITATION_TTL_MS, invitationMessage } from '../invitations/invitation-mail';
 import { decodeCursor, toPage } from '../pagination/cursor';
 import { AdminRepository } from './admin.repository';
 import { AdminUsageRepository } from './admin-usage.repository';
@@ -42,6 +44,7 @@ export class AdminTenantsService {
     private readonly audit: AuditWriter,
     private readonly configEvents: TenantConfigEvents,
     private readonly events: EventLog,
+    private readonly outbox: MailOutbox,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -51,10 +54,9 @@ export class AdminTenantsService {
     if (!(await this.system.run(() => this.repository.planExists(input.plan)))) {
       throw new BadRequestException(`plan "${input.plan}" does not exist`);
     }
-    const temporaryPassword = input.admin.password ? undefined : randomBytes(12).toString('base64url');
     // Hashing is slow: done before the transaction opens, never inside it.
-    const passwordHash = await hashPassword(input.admin.password ?? temporaryPassword!);
-    const { tenant, owner } = await this.system.run(async () => {
+    const passwordHash = input.admin.password ? await hashPassword(input.admin.password) : null;
+    const { tenant, owner, invitation } = await this.system.run(async () => {
       const created = await this.repository.createTenantWithOwner({
         slug: input.slug,
         name: input.name,
@@ -62,19 +64,35 @@ export class AdminTenantsService {
         config,
         owner: { email: input.admin.email, passwordHash },
       });
-      await this.audit.writeFor(created.tenant.id, {
+      const tenantId = created.tenant.id;
+      await this.audit.writeFor(tenantId, {
         action: 'tenant.created',
         resourceType: 'tenant',
-        resourceId: created.tenant.id,
+        resourceId: tenantId,
         changes: { after: { slug: created.tenant.slug, name: created.tenant.name, plan: created.tenant.plan, ownerEmail: input.admin.email } },
       });
-      return created;
+      // Without a password the owner is invited: the mail commits with the tenant, or neither does.
+      const invitation = passwordHash ? undefined : await this.inviteOwner(tenantId, created.owner);
+      return { ...created, invitation };
     });
     await this.configEvents.publishChanged(tenant.id);
     return {
       tenant: toTenantResponse(tenant),
-      admin: { id: owner.id, email: owner.email, role: owner.role, ...(temporaryPassword ? { temporaryPassword } : {}) },
+      admin: { id: owner.id, email: owner.email, role: owner.role, ...(invitation ? { invitation } : {}) },
     };
+  }
+
+  private async inviteOwner(tenantId: string, owner: { id: string; email: string }) {
+    const { token, hash } = newOneTimeToken('invitation', tenantId);
+    const invitation = await this.repository.createOwnerInvitation(tenantId, {
+      userId: owner.id,
+      email: owner.email,
+      tokenHash: hash,
+      expiresAt: new Date(Date.now() + INVITATION_TTL_MS),
+    });
+    await this.outbox.queueFor(tenantId, invitationMessage(this.config.get('APP_URL'), { email: owner.email, role: 'owner', token, expiresAt: invitation.expiresAt }));
+    await this.audit.writeFor(tenantId, { action: 'user.invited', resourceType: 'invitation', resourceId: invitation.id, changes: { after: { email: owner.email, role: 'owner' } } });
+    return invitation;
   }
 
   async listTenants(query: ListTenantsQuery) {

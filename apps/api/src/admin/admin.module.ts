@@ -3,6 +3,9 @@ import { SecretsModule } from '@tenantry/secrets';
 import { SystemDbModule } from '@tenantry/system-db';
 import { AuthApiModule } from '../auth/auth-api.module';
 import { AdminAuthController } from './admin-auth.controller';
+import { AdminPasswordResetController } from './admin-password-reset.controller';
+import { AdminPasswordResetRepository } from './admin-password-reset.repository';
+import { AdminPasswordResetService } from './admin-password-reset.service';
 import { AdminSessionsRepository } from './admin-sessions.repository';
 import { AdminSessionsService } from './admin-sessions.service';
 import { AdminRepository } from './admin.repository';
@@ -21,8 +24,8 @@ import { SystemAdminPresenceGuard } from './system-admin-presence.guard';
 /** The operator's console API: the one module of the API that uses the system (BYPASSRLS) pool. */
 @Module({
   imports: [SystemDbModule, AuthApiModule, SecretsModule],
-  controllers: [AdminAuthController, AdminTenantsController, AdminPlansController, AdminJobsController, AdminAuditLogsController, AdminUsageController],
-  providers: [AdminTenantKeysService, AdminRepository, AdminUsageRepository, AdminAuditLogsRepository, AdminTenantsService, AdminPlansService, AdminSessionsRepository, AdminSessionsService, SystemAdminPresenceGuard],
+  controllers: [AdminAuthController, AdminPasswordResetController, AdminTenantsController, AdminPlansController, AdminJobsController, AdminAuditLogsController, AdminUsageController],
+  providers: [AdminPasswordResetRepository, AdminPasswordResetService, AdminTenantKeysService, AdminRepository, AdminUsageRepository, AdminAuditLogsRepository, AdminTenantsService, AdminPlansService, AdminSessionsRepository, AdminSessionsService, SystemAdminPresenceGuard],
   exports: [SystemAdminPresenceGuard],
 })
 export class AdminModule {}

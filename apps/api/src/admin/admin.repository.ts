@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { and, asc, desc, eq, ilike, or } from 'drizzle-orm';
 import {
+  invitations,
   Plan,
   plans,
   systemAdmins,
@@ -18,7 +19,7 @@ export interface NewTenant {
   name: string;
   plan: string;
   config: TenantConfigOverrides;
-  owner: { email: string; passwordHash: string };
+  owner: { email: string; passwordHash: string | null };
 }
 
 export interface TenantFilter {
@@ -63,6 +64,15 @@ export class AdminRepository {
       .values({ tenantId: tenant!.id, email: input.owner.email, passwordHash: input.owner.passwordHash, role: 'owner' })
       .returning({ id: users.id, email: users.email, role: users.role });
     return { tenant: tenant!, owner: owner! };
+  }
+
+  /** The first owner's invitation, when provisioning set no password. */
+  async createOwnerInvitation(tenantId: string, values: { userId: string; email: string; tokenHash: string; expiresAt: Date }) {
+    const [row] = await this.system.tx
+      .insert(invitations)
+      .values({ tenantId, role: 'owner', ...values })
+      .returning({ id: invitations.id, expiresAt: invitations.expiresAt });
+    return row!;
   }
 
   async findTenant(id: string): Promise<Tenant | undefined> {

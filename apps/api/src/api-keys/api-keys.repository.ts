@@ -23,7 +23,7 @@ export class ApiKeysRepository {
       .limit(limit + 1);
   }
 
-  async create(values: { name: string; prefix: string; keyHash: string; role: TenantRole; createdBy: string; expiresAt?: Date }): Promise<ApiKey> {
+  async create(values: { name: string; prefix: string; keyHash: string; role: TenantRole; createdBy: string | null; expiresAt?: Date }): Promise<ApiKey> {
     const { tx, tenantId } = this.tenantTransaction;
     const [row] = await tx.insert(apiKeys).values({ ...values, tenantId }).returning();
     return row!;

@@ -31,7 +31,8 @@ export class ApiKeysService {
       role: input.role,
       prefix: key.slice(0, 11),
       keyHash: sha256(key),
-      createdBy: actor.subjectId,
+      // A user id, or null when a key makes a key: createdBy names users only (as for projects).
+      createdBy: actor.actorType === 'user' ? actor.subjectId : null,
       expiresAt: input.expiresAt,
     });
     const view = toApiKeyResponse(row);

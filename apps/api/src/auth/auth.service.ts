@@ -65,6 +65,9 @@ export class AuthService {
     await this.throttle.recordSuccess(account);
     // Only a caller who knows a valid password learns that the tenant is not active.
     if (tenant.status !== 'active') throw new ForbiddenException(`Tenant is ${tenant.status}`);
+    if (!user.emailVerifiedAt) {
+      throw new ForbiddenException('Email verification required: follow the link in the verification email first (POST /v1/auth/verify-email/resend sends a new one)');
+    }
     return this.tenantTransaction.run({ tenantId: tenant.id, userId: user.id }, async () => {
       // Owners keep their password as the break-glass way in when the identity provider fails.
       if (user.role !== 'owner' && isSsoRequired((await this.effectiveConfig.current()).settings)) {

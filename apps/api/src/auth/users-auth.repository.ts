@@ -10,9 +10,9 @@ export class UsersAuthRepository {
 
   async findByEmail(email: string) {
     const rows = await this.tenantTransaction.tx
-      .select({ id: users.id, tenantId: users.tenantId, role: users.role, passwordHash: users.passwordHash })
+      .select({ id: users.id, tenantId: users.tenantId, role: users.role, passwordHash: users.passwordHash, emailVerifiedAt: users.emailVerifiedAt })
       .from(users)
-      .where(eq(users.email, email));
+      .where(and(eq(users.tenantId, this.tenantTransaction.tenantId), eq(users.email, email)));
     return rows[0];
   }
 

@@ -60,6 +60,10 @@ export function nestLoggerParams(logger: Logger): Params {
  * (set-cookie redacted); the latency in ms; the route template, the tenant and the user or key.
  * Bodies are never logged. A 5xx is logged at `error` as "request errored".
  */
+/** The mailed one-time tokens (`inv_`, `ev_`, `pr_`, `apr_`) are credentials: never in a log line. */
+const ONE_TIME_TOKEN = /\b(inv|ev|pr|apr)_([0-9a-f-]{36}\.)?[A-Za-z0-9_-]{43}/g;
+const withoutTokens = (value: string): string => value.replace(ONE_TIME_TOKEN, '$1_[redacted]');
+
 export function logRequests(logger: Logger) {
   return function requestLogger(request: LoggedRequest, response: Response, next: NextFunction): void {
     if (!logger.isLevelEnabled('info')) return next();
@@ -74,9 +78,9 @@ export function logRequests(logger: Logger) {
         req: {
           id: String(response.getHeader('X-Request-Id') ?? ''),
           method: request.method,
-          url: request.originalUrl,
+          url: withoutTokens(request.originalUrl),
           query: request.query,
-          params: request.params,
+          params: Object.fromEntries(Object.entries(request.params ?? {}).map(([key, value]) => [key, typeof value === 'string' ? withoutTokens(value) : value])),
           headers: redactRequestHeaders(request.headers),
           remoteAddress: request.socket.remoteAddress,
           remotePort: request.socket.remotePort,

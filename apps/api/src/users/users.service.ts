@@ -6,6 +6,7 @@ import { EventLog } from '@tenantry/events';
 import { CountedLimits, LIMIT } from '@tenantry/plans';
 import type { TenantPrincipal } from '@tenantry/tenancy';
 import { RefreshTokensRepository } from '../auth/refresh-tokens.repository';
+import { InvitationsService } from '../invitations/invitations.service';
 import { decodeCursor, Page, PageQuery, toPage } from '../pagination/cursor';
 import { CreateUserDto, toUserResponse, UpdateUserDto, UserResponse } from './dto/user.dto';
 import { UsersRepository } from './users.repository';
@@ -23,6 +24,7 @@ export class UsersService {
     private readonly countedLimits: CountedLimits,
     private readonly trail: AuditTrail,
     private readonly events: EventLog,
+    private readonly invitations: InvitationsService,
   ) {}
 
   async list(query: PageQuery): Promise<Page<UserResponse>> {
@@ -31,10 +33,14 @@ export class UsersService {
 
   async create(actor: TenantPrincipal, input: CreateUserDto): Promise<UserResponse> {
     this.assertMayGrant(actor, input.role);
-    await this.countedLimits.assertAvailable(LIMIT.SEATS, () => this.repository.count());
+    // Pending invitations hold seats too.
+    await this.countedLimits.assertAvailable(LIMIT.SEATS, () => this.invitations.seatsInUse(() => this.repository.count()));
     const passwordHash = input.password ? await hashPassword(input.password) : null;
-    const user = toUserResponse(await this.repository.create({ email: input.email, role: input.role, passwordHash }));
+    const row = await this.repository.create({ email: input.email, role: input.role, passwordHash });
+    const user = toUserResponse(row);
     await this.events.record('user.created', { object: { ...user } });
+    // Without a password the user is invited: the mailed link lets them choose one.
+    if (!passwordHash) await this.invitations.inviteExistingUser(actor, row);
     return user;
   }
 

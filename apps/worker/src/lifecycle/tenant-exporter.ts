@@ -8,8 +8,11 @@ import { TenantTransaction } from '@tenantry/tenancy';
 import { primaryKeyColumns, tenantTablesChildrenFirst } from './tenant-catalog';
 
 const PAGE_SIZE = 1000;
-/** Secrets and keys never leave the database, not even in the tenant's own export (encrypted or not). */
-const isSecretColumn = (column: string) => /(^|_)(hash|secret|token|ciphertext|wrapped_key)$/.test(column);
+/**
+ * Secrets and keys never leave the database, not even in the tenant's own export (encrypted or
+ * not); nor do unsent mail bodies (`text_body`, `html_body`), which carry one-time links.
+ */
+const isSecretColumn = (column: string) => /(^|_)(hash|secret|token|ciphertext|wrapped_key|body)$/.test(column);
 
 const withoutSecrets = (row: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(row).filter(([column]) => !isSecretColumn(column)));

@@ -24,8 +24,8 @@ export class FirstAdminDto {
   email: string;
 
   /**
-   * At least 10 characters, 4 of them distinct; without one a temporary password is generated and
-   * returned once.
+   * At least 10 characters, 4 of them distinct; without one the owner is mailed an invitation
+   * whose link sets the password.
    * @example "correct horse battery"
    */
   @IsOptional()
@@ -80,8 +80,15 @@ export class ProvisionedAdmin {
   /** @example "owner" */
   role: TenantRole;
 
-  /** Only when no password was given: generated, shown this once, to be changed. @example "q7Xb2mZr9KpL4wTa" */
-  temporaryPassword?: string;
+  /** Only when no password was given: the invitation mailed to the owner, whose link sets the password. */
+  invitation?: ProvisionedInvitation;
+}
+
+export class ProvisionedInvitation {
+  /** @example "4a1f0e1c-2b7e-4c1e-9a51-0e6e5f3f8b10" */
+  id: string;
+
+  expiresAt: Date;
 }
 
 /** The answer of provisioning: the new tenant and its first owner. */

@@ -36,7 +36,7 @@ export class ApiKeyResponse {
   /** @example "member" */
   role: TenantRole;
 
-  /** The user who made it; it outlives that user. @example "0b7e2c8a-4f49-4a55-9c0c-58f1a7c1d2e3" */
+  /** The user who made it (it outlives that user); null when another API key made it. @example "0b7e2c8a-4f49-4a55-9c0c-58f1a7c1d2e3" */
   createdBy: string | null;
 
   /** Updated at most once a minute. */

@@ -1,0 +1,63 @@
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplication } from '@nestjs/common';
+import type { Server } from 'node:http';
+import { Logger as PinoLogger } from 'nestjs-pino';
+import { validateEnvironment } from '@tenantry/config';
+import { describeMailDestination } from '@tenantry/mail';
+import { configureApp } from './configure-app';
+import { ShutdownState } from './health/shutdown-state';
+import { drainHttpServer } from './shutdown/graceful-shutdown';
+import { HttpDrain } from './shutdown/http-drain';
+
+/** A port another process holds, said in one sentence naming the variable to change. */
+export class PortInUseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PortInUseError';
+  }
+}
+
+export const httpPortInUse = (port: number) =>
+  new PortInUseError(`PORT ${port} is already in use by another process (another \`npm start\`?): stop it, or set PORT to a free port`);
+
+export interface ServingApi {
+  app: INestApplication;
+  /**
+   * The graceful stop (see apps/api/src/shutdown): readiness 503 and `Connection: close` at once,
+   * accept for SHUTDOWN_GRACE_MS, then stop accepting and let open requests finish, closing what
+   * is left at SHUTDOWN_TIMEOUT_MS; only with no connection left, close the usage recorder (its
+   * last flush), the pools and queues. Every answered request is metered, none after that flush.
+   */
+  drainAndClose(): Promise<void>;
+}
+
+/** The API on PORT, as `npm run start:prod` and the development all-in-one (apps/dev) run it. */
+export async function serveApi(): Promise<ServingApi> {
+  // Imported only now: the config module validates process.env when the module graph loads.
+  const { AppModule } = await import('./app.module');
+  const app = configureApp(await NestFactory.create(AppModule, { bufferLogs: true }));
+  app.useLogger(app.get(PinoLogger));
+  const env = validateEnvironment(process.env);
+  const drain = new HttpDrain(app.getHttpServer() as Server);
+  try {
+    await app.listen(env.PORT);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      await app.close().catch(() => undefined);
+      throw httpPortInUse(env.PORT);
+    }
+    throw error;
+  }
+  const logger = new Logger('Bootstrap');
+  logger.log(`API listening on http://localhost:${env.PORT}`);
+  logger.log(`Mail is ${describeMailDestination(env)}`);
+  return {
+    app,
+    drainAndClose: async () => {
+      app.get(ShutdownState).isDraining = true;
+      await drainHttpServer(drain, { graceMs: env.SHUTDOWN_GRACE_MS, timeoutMs: env.SHUTDOWN_TIMEOUT_MS }, logger);
+      await app.close();
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { InvalidEnvironmentError, loadDotEnv, onShutdownSignal, validateEnvironment } from '@tenantry/config';
+import { runMigrations } from '@tenantry/db';
+import { serveApi } from '../../api/src/serve';
+import { seedDevData } from './dev-seed';
+import { startEmbeddedDatabase } from './embedded-database';
+
+const logger = new Logger('Bootstrap');
+
+/**
+ * With no DATABASE_URL outside production, start an embedded PostgreSQL, migrate it and seed the
+ * demo tenant, so `npm install && npm start` is all a newcomer needs.
+ */
+async function prepareDevelopmentDatabase(): Promise<(() => Promise<void>) | undefined> {
+  const env = validateEnvironment(process.env);
+  if (env.DATABASE_URL || env.NODE_ENV === 'production') return undefined;
+
+  const database = await startEmbeddedDatabase(env.EMBEDDED_PG_DIR, env.EMBEDDED_PG_PORT);
+  await runMigrations(database.ownerUrl);
+  const credentials = await seedDevData(database.ownerUrl, env.EMBEDDED_PG_DIR, {
+    adminEmail: env.SEED_ADMIN_EMAIL,
+    adminPassword: env.SEED_ADMIN_PASSWORD,
+  });
+  process.env.DATABASE_URL = database.appUrl;
+  process.env.SYSTEM_DATABASE_URL = database.systemUrl;
+  process.env.MIGRATION_DATABASE_URL = database.ownerUrl;
+
+  const base = `http://localhost:${env.PORT}`;
+  const login = JSON.stringify({ tenant: credentials.tenant, email: credentials.owner.email, password: credentials.owner.password });
+  console.log(
+    [
+      '',
+      `Development database: embedded PostgreSQL on 127.0.0.1:${env.EMBEDDED_PG_PORT} (data in ${env.EMBEDDED_PG_DIR})`,
+      `Demo tenant "${credentials.tenant}" owner:  ${credentials.owner.email} / ${credentials.owner.password}`,
+      `System admin:                 ${credentials.systemAdmin.email} / ${credentials.systemAdmin.password}`,
+      '',
+      'Try it:',
+      `  TOKEN=$(curl -s ${base}/v1/auth/login -H 'content-type: application/json' -d '${login}' | sed -E 's/.*"accessToken":"([^"]+)".*/\\1/')`,
+      `  curl -s ${base}/v1/projects -H "authorization: Bearer $TOKEN"`,
+      '',
+    ].join('\n'),
+  );
+  return () => database.stop();
+}
+
+/**
+ * `npm start`: the whole product in one process for development: the embedded database (unless
+ * DATABASE_URL is set), the API and, under NODE_ENV=development, the worker. The one place that
+ * composes both applications; neither imports the other.
+ */
+async function bootstrap(): Promise<void> {
+  loadDotEnv();
+  const stopDatabase = await prepareDevelopmentDatabase();
+  const api = await serveApi();
+  const env = validateEnvironment(process.env);
+  // Imported only now, like the API's module: the worker's config is read when its graph loads.
+  const worker =
+    env.NODE_ENV === 'development'
+      ? await NestFactory.createApplicationContext((await import('../../worker/src/worker.module')).WorkerModule)
+      : undefined;
+  if (worker) logger.log('worker running in this process (development)');
+
+  onShutdownSignal(async (signal) => {
+    logger.log(`${signal}: shutting down`);
+    await api.drainAndClose();
+    await worker?.close();
+    await stopDatabase?.();
+  });
+}
+
+bootstrap().catch((error: unknown) => {
+  if (error instanceof InvalidEnvironmentError) console.error(error.message);
+  else logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.exit(1);
+});
