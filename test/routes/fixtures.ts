@@ -53,6 +53,21 @@ const ssoConnection = async ({ t, tenant }: FixtureContext) => {
     .send({ type: 'oidc', issuer: `https://idp.${unique('b')}.example`, clientId: 'client', clientSecret: 'client-secret' });
   return { id: response.body.id as string };
 };
+// Straight into the tables: the generated suites make more endpoints than a plan's webhook_endpoints allows.
+const webhook = async ({ t, tenant }: FixtureContext) => {
+  const [row] = await t.owner<{ id: string }[]>`
+    insert into webhook_endpoints (tenant_id, url, events) values (${tenant.id}, ${`http://127.0.0.1:9/${unique('hook')}`}, ${['project.created']}) returning id`;
+  return { id: row!.id };
+};
+const webhookDelivery = async (context: FixtureContext) => {
+  const { id } = await webhook(context);
+  const [event] = await context.t.owner<{ id: string }[]>`
+    insert into events (tenant_id, type, data, dispatched_at) values (${context.tenant.id}, 'webhook.test', ${context.t.owner.json({ object: {} })}, now()) returning id`;
+  const [delivery] = await context.t.owner<{ id: string }[]>`
+    insert into webhook_deliveries (tenant_id, endpoint_id, event_id, event_type, status, event_occurred_at)
+    values (${context.tenant.id}, ${id}, ${event!.id}, 'webhook.test', 'failed', now()) returning id`;
+  return { id, deliveryId: delivery!.id };
+};
 const invitation = async ({ t, tenant }: FixtureContext) => {
   const response = await t.http().post('/v1/invitations').set('authorization', tenant.owner.auth).send({ email: `${unique('invitee')}@example.com`, role: 'member' });
   return { id: response.body.id as string };
@@ -85,6 +100,13 @@ export const ROUTE_FIXTURES: Record<string, RouteFixture> = {
   'GET /v1/tenant/sso/connections/{id}': { params: ssoConnection },
   'PATCH /v1/tenant/sso/connections/{id}': { params: ssoConnection, body: () => ({ name: 'hijacked' }) },
   'DELETE /v1/tenant/sso/connections/{id}': { params: ssoConnection },
+  'GET /v1/webhooks/{id}': { params: webhook },
+  'PATCH /v1/webhooks/{id}': { params: webhook, body: () => ({ enabled: false }) },
+  'DELETE /v1/webhooks/{id}': { params: webhook },
+  'POST /v1/webhooks/{id}/rotate-secret': { params: webhook },
+  'POST /v1/webhooks/{id}/test': { params: webhook },
+  'GET /v1/webhooks/{id}/deliveries': { params: webhook },
+  'POST /v1/webhooks/{id}/deliveries/{deliveryId}/retry': { params: webhookDelivery },
   'DELETE /v1/invitations/{id}': { params: invitation },
   'POST /v1/invitations/{id}/resend': { params: invitation },
   'GET /v1/tenant/exports/{jobId}': { params: exportJob },

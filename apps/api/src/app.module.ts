@@ -38,6 +38,7 @@ import { InvitationsModule } from './invitations/invitations.module';
 import { PasswordResetModule } from './password-reset/password-reset.module';
 import { SignupModule } from './signup/signup.module';
 import { AccountTokensModule } from './account-tokens/account-tokens.module';
+import { WebhooksApiModule } from './webhooks/webhooks.module';
 
 @Module({
   imports: [
@@ -70,6 +71,7 @@ import { AccountTokensModule } from './account-tokens/account-tokens.module';
     SsoModule,
     AuditLogsModule,
     EventsApiModule,
+    WebhooksApiModule,
     QuotasModule,
     UsageModule,
     MetricsModule,

@@ -372,6 +372,42 @@ export class Environment {
   @Max(3600000)
   QUOTA_EVALUATION_INTERVAL_MS = 60000;
 
+  /**
+   * Webhook URLs may name private, loopback, link-local and metadata addresses. Off by default:
+   * production then takes only https URLs of public addresses; development and test allow loopback.
+   */
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'WEBHOOK_ALLOW_PRIVATE must be true or false' })
+  WEBHOOK_ALLOW_PRIVATE = false;
+
+  /** A delivery attempt that has no 2xx answer within this long has failed. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60000)
+  WEBHOOK_TIMEOUT_MS = 15000;
+
+  /** Deliveries one worker process makes at a time, across all endpoints. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  WEBHOOK_WORKER_CONCURRENCY = 64;
+
+  /** Deliveries one worker process makes at a time to one endpoint (the rest wait, so others go first). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  WEBHOOK_ENDPOINT_CONCURRENCY = 4;
+
+  /** How often the worker looks for committed events to dispatch and deliveries due again. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(60000)
+  WEBHOOK_DISPATCH_INTERVAL_MS = 200;
+
   @Transform(toInt)
   @IsInt()
   @Min(1024)

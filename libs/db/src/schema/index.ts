@@ -16,3 +16,4 @@ export * from './sso';
 export * from './mail-outbox';
 export * from './invitations';
 export * from './account-tokens';
+export * from './webhooks';
