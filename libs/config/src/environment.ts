@@ -194,6 +194,37 @@ export class Environment {
   @Max(600000)
   SHUTDOWN_TIMEOUT_MS = 10000;
 
+  /** How long a client may take to send a request's headers (Node's default is 60 s). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(600000)
+  HTTP_HEADERS_TIMEOUT_MS = 10000;
+
+  /**
+   * How long a whole request (headers and body) may take to arrive, and how long a socket may stay
+   * silent in the middle of one (Node's default is 300 s, which lets trickled bodies hold sockets).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(3600000)
+  HTTP_REQUEST_TIMEOUT_MS = 30000;
+
+  /** How long an idle keep-alive connection stays open; a proxy in front must close its own sooner. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(600000)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS = 5000;
+
+  /** Open connections per API process; beyond, a new connection is closed at once (no file descriptor famine). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000000)
+  HTTP_MAX_CONNECTIONS = 4096;
+
   /** Bearer token a Prometheus scrape of /metrics must present; unset turns /metrics off (404). */
   @IsOptional()
   @IsString()
