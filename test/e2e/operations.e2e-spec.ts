@@ -37,12 +37,13 @@ const NON_JSON_SUCCESS: Record<string, string> = {
   'GET /v1/projects/export.csv': 'text/csv',
   'GET /v1/admin/jobs/{jobId}/download': 'application/x-ndjson',
   'GET /v1/tenant/exports/{jobId}/download': 'application/x-ndjson',
+  'GET /v1/auth/sso/saml/{connectionId}/metadata': 'application/samlmetadata+xml',
 };
 
 /** Error answers with a body of their own rather than ErrorResponse: the health report. */
 const OWN_ERROR_BODIES = ['GET /health/live 503', 'GET /health/ready 503'];
 
-type SchemaObject = { $ref?: string; type?: string; items?: SchemaObject; properties?: Record<string, SchemaObject & { example?: unknown }>; allOf?: SchemaObject[] };
+type SchemaObject = { $ref?: string; type?: string; items?: SchemaObject; properties?: Record<string, SchemaObject & { example?: unknown }>; allOf?: SchemaObject[]; oneOf?: SchemaObject[] };
 
 describe('operations: OpenAPI, hardening, request ids', () => {
   const t = useTestApp({ CORS_ORIGINS: 'https://app.example.com', BODY_LIMIT: '10kb', METRICS_TOKEN: 'metrics-token-0123456789' });
@@ -56,7 +57,7 @@ describe('operations: OpenAPI, hardening, request ids', () => {
     const served = routerRoutes(t);
     expect(served.length).toBeGreaterThan(40);
     expect(documented).toEqual(served);
-    expect(Object.keys(response.body.components.securitySchemes).sort()).toEqual(['apiKey', 'jwt']);
+    expect(Object.keys(response.body.components.securitySchemes).sort()).toEqual(['apiKey', 'jwt', 'scim']);
     expect((await t.http().get('/docs/')).status).toBe(200);
   });
 
@@ -72,7 +73,9 @@ describe('operations: OpenAPI, hardening, request ids', () => {
     for (const [path, operations] of Object.entries(document.paths)) {
       for (const [method, operation] of Object.entries(operations)) {
         const route = `${method.toUpperCase()} ${path}`;
-        const ref = operation.requestBody?.content['application/json']?.schema.$ref;
+        // JSON, or the media type a protocol posts (the SAML ACS's form, SCIM's own JSON).
+        const ref = Object.values(operation.requestBody?.content ?? {})[0]?.schema.$ref;
+        const isScim = path.startsWith('/scim/v2/');
         if (withBody.includes(route)) {
           const schema = ref ? document.components.schemas[ref.replace('#/components/schemas/', '')] : undefined;
           if (!schema?.properties || Object.keys(schema.properties).length === 0) problems.push(`${route}: no request body schema`);
@@ -84,7 +87,9 @@ describe('operations: OpenAPI, hardening, request ids', () => {
         if (errors.length === 0) problems.push(`${route}: no error answers`);
         for (const status of errors) {
           if (OWN_ERROR_BODIES.includes(`${route} ${status}`)) continue;
-          if (operation.responses[status]!.content?.['application/json']?.schema.$ref !== '#/components/schemas/ErrorResponse') problems.push(`${route}: ${status} is not an ErrorResponse`);
+          if (isScim) {
+            if (operation.responses[status]!.content?.['application/scim+json']?.schema.$ref !== '#/components/schemas/ScimErrorResponse') problems.push(`${route}: ${status} is not a ScimErrorResponse`);
+          } else if (operation.responses[status]!.content?.['application/json']?.schema.$ref !== '#/components/schemas/ErrorResponse') problems.push(`${route}: ${status} is not an ErrorResponse`);
         }
         const isPublic = Array.isArray(operation.security) && operation.security.length === 0;
         if (!isPublic && !(errors.includes(401) && errors.includes(403))) problems.push(`${route}: no 401/403`);
@@ -126,8 +131,10 @@ describe('operations: OpenAPI, hardening, request ids', () => {
           } else if (route in NON_JSON_SUCCESS) {
             if (mediaTypes.join() !== NON_JSON_SUCCESS[route]) problems.push(`${route}: ${status} is ${mediaTypes.join() || 'undocumented'}, not ${NON_JSON_SUCCESS[route]}`);
           } else {
-            const schema = resolve(answer.content?.['application/json']?.schema);
-            if (!schema?.properties || Object.keys(schema.properties).length === 0) problems.push(`${route}: ${status} has no JSON response schema`);
+            // One schema, or one of several (a login answers a token pair or an MFA challenge): each with properties.
+            const schema = (path.startsWith('/scim/v2/') ? answer.content?.['application/scim+json'] : answer.content?.['application/json'])?.schema;
+            const alternatives = (schema?.oneOf ?? [schema]).map(resolve);
+            if (alternatives.some((one) => !one?.properties || Object.keys(one.properties).length === 0)) problems.push(`${route}: ${status} has no JSON response schema`);
           }
         }
       }
@@ -163,7 +170,8 @@ describe('operations: OpenAPI, hardening, request ids', () => {
     };
     for (const operations of Object.values(document.paths)) {
       for (const operation of Object.values(operations)) {
-        const ref = operation.requestBody?.content['application/json']?.schema.$ref;
+        // JSON, or the media type a protocol posts (the SAML ACS's form, SCIM's own JSON).
+        const ref = Object.values(operation.requestBody?.content ?? {})[0]?.schema.$ref;
         if (ref) visit(ref.replace('#/components/schemas/', ''));
       }
     }

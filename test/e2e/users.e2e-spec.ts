@@ -19,6 +19,7 @@ describe('users and roles', () => {
       email: 'new.member@example.com',
       role: 'member',
       isInvited: false,
+      status: 'active',
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });

@@ -27,8 +27,9 @@ const APP_HANDLE_ALLOWED = [
   // TenantTransaction itself, and the slug lookup that runs before a tenant is known (tenant_by_slug).
   /^libs\/tenancy\/src\/tenant-transaction\.ts$/,
   /^libs\/tenancy\/src\/tenant-directory\.repository\.ts$/,
-  // api_key_authenticate: the security-definer lookup that finds the tenant of a key.
+  // api_key_authenticate and scim_token_authenticate: the security-definer lookups that find the tenant of a key or SCIM token.
   /^libs\/auth\/src\/api-key\.authenticator\.ts$/,
+  /^libs\/auth\/src\/scim-token\.authenticator\.ts$/,
   // sso_connection_tenant and sso_discover: the security-definer lookups before a sign-in knows its tenant.
   /^apps\/api\/src\/sso\/sso-directory\.repository\.ts$/,
   // The readiness probe's `select 1`.

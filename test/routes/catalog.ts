@@ -2,12 +2,13 @@ import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { IMPERSONATION_REFUSED, IS_PUBLIC, MIN_ROLE, SYSTEM_ADMIN_ROUTE } from '@tenantry/auth';
+import { IMPERSONATION_REFUSED, IS_PUBLIC, MIN_ROLE, SCIM_ROUTE, SYSTEM_ADMIN_ROUTE } from '@tenantry/auth';
 import type { TenantRole } from '@tenantry/db';
 import { REQUIRED_FEATURE } from '@tenantry/plans';
 import type { TestApp } from '../support/test-app';
 
-export type Access = 'public' | 'system_admin' | 'tenant';
+/** `scim`: the tenant's directory, with a SCIM token (tests of its own in test/e2e/scim.e2e-spec.ts). */
+export type Access = 'public' | 'system_admin' | 'tenant' | 'scim';
 
 /** One route as the Nest router serves it, with what its decorators declare. */
 export interface CatalogRoute {
@@ -54,7 +55,9 @@ export function routeCatalog(t: TestApp): CatalogRoute[] {
           ? 'public'
           : reflector.getAllAndOverride<boolean>(SYSTEM_ADMIN_ROUTE, targets)
             ? 'system_admin'
-            : 'tenant',
+            : reflector.getAllAndOverride<boolean>(SCIM_ROUTE, targets)
+              ? 'scim'
+              : 'tenant',
         least: reflector.getAllAndOverride<TenantRole | undefined>(MIN_ROLE, targets) ?? 'viewer',
         requiredFeature: reflector.getAllAndOverride<string | undefined>(REQUIRED_FEATURE, targets),
         refusesImpersonation: reflector.get(IMPERSONATION_REFUSED, handler) !== undefined,

@@ -10,7 +10,7 @@
  * - PUBLIC_ROUTES: every @Public() route, with why it needs no credentials.
  */
 import { LifecycleQueues } from '@tenantry/queues';
-import { createProject, createTask, createUser } from '../factories';
+import { createProject, createTask, createUser, login } from '../factories';
 import type { TestApp } from '../support/test-app';
 import { unique, type WorldTenant } from './world';
 
@@ -53,6 +53,29 @@ const ssoConnection = async ({ t, tenant }: FixtureContext) => {
     .send({ type: 'oidc', issuer: `https://idp.${unique('b')}.example`, clientId: 'client', clientSecret: 'client-secret' });
   return { id: response.body.id as string };
 };
+const scimToken = async ({ t, tenant }: FixtureContext) => {
+  const response = await t.http().post('/v1/tenant/scim/tokens').set('authorization', tenant.owner.auth).send({ name: unique('directory') });
+  return { id: response.body.id as string };
+};
+const session = async ({ t, tenant }: FixtureContext) => {
+  const { accessToken } = await login(t, tenant, tenant.owner);
+  return { id: JSON.parse(Buffer.from(accessToken.split('.')[1]!, 'base64url').toString()).sid as string };
+};
+// Straight into the tables: the generated suites make more endpoints than a plan's webhook_endpoints allows.
+const webhook = async ({ t, tenant }: FixtureContext) => {
+  const [row] = await t.owner<{ id: string }[]>`
+    insert into webhook_endpoints (tenant_id, url, events) values (${tenant.id}, ${`http://127.0.0.1:9/${unique('hook')}`}, ${['project.created']}) returning id`;
+  return { id: row!.id };
+};
+const webhookDelivery = async (context: FixtureContext) => {
+  const { id } = await webhook(context);
+  const [event] = await context.t.owner<{ id: string }[]>`
+    insert into events (tenant_id, type, data, dispatched_at) values (${context.tenant.id}, 'webhook.test', ${context.t.owner.json({ object: {} })}, now()) returning id`;
+  const [delivery] = await context.t.owner<{ id: string }[]>`
+    insert into webhook_deliveries (tenant_id, endpoint_id, event_id, event_type, status, event_occurred_at)
+    values (${context.tenant.id}, ${id}, ${event!.id}, 'webhook.test', 'failed', now()) returning id`;
+  return { id, deliveryId: delivery!.id };
+};
 const invitation = async ({ t, tenant }: FixtureContext) => {
   const response = await t.http().post('/v1/invitations').set('authorization', tenant.owner.auth).send({ email: `${unique('invitee')}@example.com`, role: 'member' });
   return { id: response.body.id as string };
@@ -72,6 +95,8 @@ export const ROUTE_FIXTURES: Record<string, RouteFixture> = {
   'DELETE /v1/projects/{projectId}/tasks/{id}': { params: task },
   'PATCH /v1/users/{id}': { params: member, body: () => ({ role: 'viewer' }) },
   'DELETE /v1/users/{id}': { params: member },
+  'POST /v1/users/{id}/deactivate': { params: member },
+  'POST /v1/users/{id}/restore': { params: member },
   'DELETE /v1/api-keys/{id}': { params: apiKey },
   'GET /v1/tenant/domains/{id}': { params: domain },
   'POST /v1/tenant/domains/{id}/verify': { params: domain },
@@ -85,16 +110,26 @@ export const ROUTE_FIXTURES: Record<string, RouteFixture> = {
   'GET /v1/tenant/sso/connections/{id}': { params: ssoConnection },
   'PATCH /v1/tenant/sso/connections/{id}': { params: ssoConnection, body: () => ({ name: 'hijacked' }) },
   'DELETE /v1/tenant/sso/connections/{id}': { params: ssoConnection },
+  'DELETE /v1/tenant/scim/tokens/{id}': { params: scimToken },
+  'GET /v1/webhooks/{id}': { params: webhook },
+  'PATCH /v1/webhooks/{id}': { params: webhook, body: () => ({ enabled: false }) },
+  'DELETE /v1/webhooks/{id}': { params: webhook },
+  'POST /v1/webhooks/{id}/rotate-secret': { params: webhook },
+  'POST /v1/webhooks/{id}/test': { params: webhook },
+  'GET /v1/webhooks/{id}/deliveries': { params: webhook },
+  'POST /v1/webhooks/{id}/deliveries/{deliveryId}/retry': { params: webhookDelivery },
   'DELETE /v1/invitations/{id}': { params: invitation },
   'POST /v1/invitations/{id}/resend': { params: invitation },
   'GET /v1/tenant/exports/{jobId}': { params: exportJob },
   'GET /v1/tenant/exports/{jobId}/download': { params: exportJob },
+  'DELETE /v1/me/sessions/{id}': { params: session },
 };
 
 export const PUBLIC_ROUTES: Record<string, string> = {
   'POST /v1/auth/login': 'signing in is how a tenant user gets credentials',
   'POST /v1/auth/refresh': 'the refresh token in the body is the credential',
   'POST /v1/auth/logout': 'the refresh token in the body is the credential',
+  'POST /v1/auth/mfa': "the second step of a sign-in: the password step's mfa token and a code are the credential",
   'POST /v1/admin/auth/login': 'signing in is how a system admin gets credentials',
   'POST /v1/admin/auth/refresh': 'the refresh token in the body is the credential',
   'POST /v1/admin/auth/logout': 'the refresh token in the body is the credential',
@@ -104,12 +139,15 @@ export const PUBLIC_ROUTES: Record<string, string> = {
   'POST /v1/console/admin/auth/login': 'signing in to the admin console is how a system admin gets a session',
   'POST /v1/console/admin/auth/refresh': 'the HttpOnly session cookie is the credential (same-origin only)',
   'POST /v1/console/admin/auth/logout': 'the HttpOnly session cookie is the credential (same-origin only)',
+  'POST /v1/admin/auth/mfa': "the second step of a system admin's sign-in: the password step's mfa token and a code are the credential",
   'GET /health/live': 'probes of the orchestrator carry no credentials',
   'GET /health/ready': 'probes of the orchestrator carry no credentials',
   'POST /v1/auth/sso/discover': 'finding the identity provider comes before any credential',
   'GET /v1/auth/sso/oidc/callback': 'the identity provider redirects the browser here; the state and code are the credential',
   'POST /v1/auth/sso/exchange': 'the one-time code from the callback is the credential',
   'GET /v1/auth/sso/{connectionId}/start': 'signing in through the tenant identity provider starts without credentials',
+  'POST /v1/auth/sso/saml/acs': "the identity provider's signed assertion and the sign-in's RelayState are the credential",
+  'GET /v1/auth/sso/saml/{connectionId}/metadata': 'the identity provider reads the service provider metadata without credentials',
   'POST /v1/signup': 'signing up creates the tenant and its first credentials',
   'POST /v1/auth/verify-email': 'the mailed one-time token is the credential',
   'POST /v1/auth/verify-email/resend': 'an unverified owner cannot sign in; the answer is the same for any address',

@@ -19,6 +19,8 @@ export interface World {
   admin: Awaited<ReturnType<typeof createSystemAdmin>>;
   /** `Authorization` of an impersonation token for tenant A's owner. */
   impersonation: string;
+  /** `Authorization` of a SCIM token of tenant A (for the /scim/v2 routes). */
+  scim: string;
 }
 
 async function worldTenant(t: TestApp): Promise<WorldTenant> {
@@ -35,7 +37,9 @@ export async function createWorld(t: TestApp): Promise<World> {
   const [a, b, admin] = await Promise.all([worldTenant(t), worldTenant(t), createSystemAdmin(t)]);
   const issued = await t.as(admin).post(`/v1/admin/tenants/${a.id}/impersonate`).send({ reason: 'generated access tests' });
   if (issued.status !== 200) throw new Error(`impersonate: ${issued.status} ${JSON.stringify(issued.body)}`);
-  return { t, a, b, admin, impersonation: `Bearer ${issued.body.accessToken}` };
+  const scim = await t.http().post('/v1/tenant/scim/tokens').set('authorization', a.owner.auth).send({ name: 'generated suites' });
+  if (scim.status !== 201) throw new Error(`scim token: ${scim.status} ${JSON.stringify(scim.body)}`);
+  return { t, a, b, admin, impersonation: `Bearer ${issued.body.accessToken}`, scim: `Bearer ${scim.body.token}` };
 }
 
 /** Strings that identify a tenant's data: no answer to another tenant may contain any of them. */

@@ -8,14 +8,18 @@ export interface TestDnsServer {
   address: string;
   /** Publishes (or replaces) the TXT records of a name; no records means NXDOMAIN-like empty answer. */
   setTxt(name: string, values: string[]): void;
+  /** Publishes (or replaces) the A and AAAA records of a name. */
+  setAddresses(name: string, addresses: { a?: string[]; aaaa?: string[] }): void;
   /** Runs before each answer is sent (the answer waits for it): a slow resolver, an observer. */
   beforeAnswer(hook: (() => Promise<void>) | undefined): void;
   close(): Promise<void>;
 }
 
-/** A real DNS server (UDP, loopback, a free port) answering TXT queries from a table the test fills. */
+/** A real DNS server (UDP, loopback, a free port) answering TXT, A and AAAA queries from tables the test fills. */
 export async function startDnsServer(): Promise<TestDnsServer> {
   const txt = new Map<string, string[]>();
+  const a = new Map<string, string[]>();
+  const aaaa = new Map<string, string[]>();
   let hook: (() => Promise<void>) | undefined;
   const server = dns2.createServer({
     udp: true,
@@ -26,6 +30,13 @@ export async function startDnsServer(): Promise<TestDnsServer> {
       for (const value of (question && question.type === dns2.Packet.TYPE.TXT && txt.get(question.name.toLowerCase())) || []) {
         response.answers.push({ name: question!.name, type: dns2.Packet.TYPE.TXT, class: dns2.Packet.CLASS.IN, ttl: 1, data: value });
       }
+      const name = question?.name.toLowerCase() ?? '';
+      if (question?.type === dns2.Packet.TYPE.A) {
+        for (const address of a.get(name) ?? []) response.answers.push({ name: question.name, type: dns2.Packet.TYPE.A, class: dns2.Packet.CLASS.IN, ttl: 1, address });
+      }
+      if (question?.type === dns2.Packet.TYPE.AAAA) {
+        for (const address of aaaa.get(name) ?? []) response.answers.push({ name: question.name, type: dns2.Packet.TYPE.AAAA, class: dns2.Packet.CLASS.IN, ttl: 1, address });
+      }
       send(response);
     },
   });
@@ -34,6 +45,10 @@ export async function startDnsServer(): Promise<TestDnsServer> {
   return {
     address: `127.0.0.1:${port}`,
     setTxt: (name, values) => txt.set(name.toLowerCase(), values),
+    setAddresses: (name, addresses) => {
+      a.set(name.toLowerCase(), addresses.a ?? []);
+      aaaa.set(name.toLowerCase(), addresses.aaaa ?? []);
+    },
     beforeAnswer: (next) => {
       hook = next;
     },

@@ -19,8 +19,10 @@ import { AuditLogsModule } from './audit-logs/audit-logs.module';
 import { AuthApiModule } from './auth/auth-api.module';
 import { ConsoleModule } from './console/console.module';
 import { ImpersonationGuard } from './auth/impersonation.guard';
+import { MfaRequirementGuard } from './auth/mfa/mfa-requirement.guard';
 import { EventsApiModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
+import { MeModule } from './me/me.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { APP_LOGGER, RequestContextModule } from './request-context/request-context.module';
 import { nestLoggerParams } from './request-context/request-logging';
@@ -32,6 +34,7 @@ import { TasksModule } from './tasks/tasks.module';
 import { TenantModule } from './tenant/tenant.module';
 import { TenantSecretsModule } from './tenant-secrets/tenant-secrets.module';
 import { DomainsModule } from './domains/domains.module';
+import { ScimModule } from './scim/scim.module';
 import { SsoModule } from './sso/sso.module';
 import { UsageModule } from './usage/usage.module';
 import { UsersModule } from './users/users.module';
@@ -39,6 +42,7 @@ import { InvitationsModule } from './invitations/invitations.module';
 import { PasswordResetModule } from './password-reset/password-reset.module';
 import { SignupModule } from './signup/signup.module';
 import { AccountTokensModule } from './account-tokens/account-tokens.module';
+import { WebhooksApiModule } from './webhooks/webhooks.module';
 
 @Module({
   imports: [
@@ -69,12 +73,15 @@ import { AccountTokensModule } from './account-tokens/account-tokens.module';
     TenantSecretsModule,
     DomainsModule,
     SsoModule,
+    ScimModule,
     AuditLogsModule,
     EventsApiModule,
+    WebhooksApiModule,
     QuotasModule,
     UsageModule,
     MetricsModule,
     AuthApiModule,
+    MeModule,
     SignupModule,
     PasswordResetModule,
     AdminModule,
@@ -93,6 +100,8 @@ import { AccountTokensModule } from './account-tokens/account-tokens.module';
     { provide: APP_GUARD, useExisting: FeatureGuard },
     // The rate limit is spent before the tenant transaction opens: a limited request holds no connection.
     { provide: APP_GUARD, useExisting: RateLimitGuard },
+    // A tenant that requires MFA (or SYSTEM_ADMIN_REQUIRE_MFA) refuses who has not enrolled, after the rate limit.
+    { provide: APP_GUARD, useExisting: MfaRequirementGuard },
     // The one global interceptor. @Audit binds the audit interceptor to its routes, inside this one,
     // so the audit row commits with the change or not at all.
     { provide: APP_INTERCEPTOR, useExisting: TenantRequestInterceptor },

@@ -7,7 +7,9 @@ import { AppConfig } from '@tenantry/config';
 import { mountConsole } from './console/mount-console';
 import { AppExceptionFilter } from './errors/app-exception.filter';
 import { answerClientErrors, collectHeaders } from './http-edge/client-errors';
+import { jsonBodyParser } from './http-edge/json-body-parser';
 import { jsonBodiesOnly, refuseHostileInput } from './http-edge/request-edge';
+import { applyServerLimits } from './http-edge/server-limits';
 import { openApiDocument } from './openapi/openapi-document';
 import { mountQueueDashboard } from './queue-dashboard/mount-queue-dashboard';
 import { assignRequestId } from './request-context/request-id';
@@ -35,9 +37,17 @@ export function configureApp(app: INestApplication): INestApplication {
   app.use(assignRequestId);
   app.use(securityHeaders);
   app.use(jsonBodiesOnly);
-  express.useBodyParser('json', { limit: config.get('BODY_LIMIT') });
+  app.use(jsonBodyParser(config.get('BODY_LIMIT')));
+  // Reached only by the SAML ACS: jsonBodiesOnly refuses forms on every other path.
+  express.useBodyParser('urlencoded', { limit: config.get('BODY_LIMIT'), extended: false, parameterLimit: 10 });
   app.use(refuseHostileInput);
   answerClientErrors(express.getHttpServer(), collectHeaders(securityHeaders));
+  applyServerLimits(express.getHttpServer(), {
+    headersTimeoutMs: config.get('HTTP_HEADERS_TIMEOUT_MS'),
+    requestTimeoutMs: config.get('HTTP_REQUEST_TIMEOUT_MS'),
+    keepAliveTimeoutMs: config.get('HTTP_KEEP_ALIVE_TIMEOUT_MS'),
+    maxConnections: config.get('HTTP_MAX_CONNECTIONS'),
+  });
   const origins = config.get('CORS_ORIGINS')?.split(',').map((origin) => origin.trim()).filter(Boolean) ?? [];
   if (origins.length > 0) app.enableCors({ origin: origins, exposedHeaders: ['X-Request-Id', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After', 'Quota-Warning'] });
   app.useGlobalPipes(

@@ -7,13 +7,27 @@ import { validateEnvironment } from '@tenantry/config';
 import { describeMailDestination } from '@tenantry/mail';
 import { configureApp } from './configure-app';
 import { ShutdownState } from './health/shutdown-state';
+import { drainHttpServer } from './shutdown/graceful-shutdown';
+import { HttpDrain } from './shutdown/http-drain';
+
+/** A port another process holds, said in one sentence naming the variable to change. */
+export class PortInUseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PortInUseError';
+  }
+}
+
+export const httpPortInUse = (port: number) =>
+  new PortInUseError(`PORT ${port} is already in use by another process (another \`npm start\`?): stop it, or set PORT to a free port`);
 
 export interface ServingApi {
   app: INestApplication;
   /**
-   * The graceful stop: report not-ready at once, keep serving for SHUTDOWN_GRACE_MS, then stop
-   * accepting connections and let in-flight requests finish (bounded by SHUTDOWN_TIMEOUT_MS), then
-   * close the pools and queues.
+   * The graceful stop (see apps/api/src/shutdown): readiness 503 and `Connection: close` at once,
+   * accept for SHUTDOWN_GRACE_MS, then stop accepting and let open requests finish, closing what
+   * is left at SHUTDOWN_TIMEOUT_MS; only with no connection left, close the usage recorder (its
+   * last flush), the pools and queues. Every answered request is metered, none after that flush.
    */
   drainAndClose(): Promise<void>;
 }
@@ -25,7 +39,16 @@ export async function serveApi(): Promise<ServingApi> {
   const app = configureApp(await NestFactory.create(AppModule, { bufferLogs: true }));
   app.useLogger(app.get(PinoLogger));
   const env = validateEnvironment(process.env);
-  await app.listen(env.PORT);
+  const drain = new HttpDrain(app.getHttpServer() as Server);
+  try {
+    await app.listen(env.PORT);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      await app.close().catch(() => undefined);
+      throw httpPortInUse(env.PORT);
+    }
+    throw error;
+  }
   const logger = new Logger('Bootstrap');
   logger.log(`API listening on http://localhost:${env.PORT}; console on http://localhost:${env.PORT}/console/ and /console/admin/`);
   logger.log(`Mail is ${describeMailDestination(env)}`);
@@ -33,11 +56,7 @@ export async function serveApi(): Promise<ServingApi> {
     app,
     drainAndClose: async () => {
       app.get(ShutdownState).isDraining = true;
-      await new Promise((resolve) => setTimeout(resolve, env.SHUTDOWN_GRACE_MS));
-      const server = app.getHttpServer() as Server;
-      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, env.SHUTDOWN_TIMEOUT_MS).unref())]);
+      await drainHttpServer(drain, { graceMs: env.SHUTDOWN_GRACE_MS, timeoutMs: env.SHUTDOWN_TIMEOUT_MS }, logger);
       await app.close();
     },
   };

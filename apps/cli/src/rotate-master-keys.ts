@@ -6,7 +6,7 @@
  */
 import postgres from 'postgres';
 import { validateEnvironment } from '@tenantry/config';
-import { LocalMasterKeyRing, resolveMasterKeys, rewrapAllDataKeys } from '@tenantry/secrets';
+import { LocalMasterKeyRing, resolveMasterKeys, rewrapAdminSecrets, rewrapAllDataKeys } from '@tenantry/secrets';
 
 async function main(): Promise<void> {
   if (process.env.NODE_ENV !== 'production' && !process.env.MASTER_KEYS) {
@@ -21,7 +21,11 @@ async function main(): Promise<void> {
     const result = await rewrapAllDataKeys(sql, ring, { onProgress: (done) => console.log(`rewrapped ${done} data keys so far`) });
     console.log(`rewrapped ${result.rewrapped} data keys with master key ${ring.currentVersion}`);
     for (const failure of result.failed) console.error(`tenant ${failure.tenantId}: ${failure.reason}`);
-    if (result.failed.length > 0) process.exitCode = 1;
+    // System admins' TOTP secrets are wrapped by the ring directly (they have no data key).
+    const admins = await rewrapAdminSecrets(sql, ring);
+    console.log(`rewrapped ${admins.rewrapped} system-admin secrets with master key ${ring.currentVersion}`);
+    for (const failure of admins.failed) console.error(`${failure.tenantId}: ${failure.reason}`);
+    if (result.failed.length > 0 || admins.failed.length > 0) process.exitCode = 1;
   } finally {
     await sql.end({ timeout: 5 });
   }

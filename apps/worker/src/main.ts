@@ -13,7 +13,7 @@ async function bootstrap(): Promise<void> {
     new Logger('Worker').log(`${signal}: finishing current jobs`);
     await worker.close();
   });
-  new Logger('Worker').log('processing usage-events, usage-quota, tenant-purge, tenant-export, audit-retention, event-retention and mail');
+  new Logger('Worker').log('processing usage-events, usage-quota, tenant-purge, tenant-export, audit-retention, event-retention, mail and webhook-deliveries');
 }
 
 bootstrap().catch((error: unknown) => {

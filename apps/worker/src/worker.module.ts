@@ -12,6 +12,7 @@ import { WorkerEventsModule } from './events/events.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { WorkerMailModule } from './mail/mail.module';
 import { WorkerMeteringModule } from './metering/metering.module';
+import { WorkerWebhooksModule } from './webhooks/webhooks.module';
 
 /** The background process: BullMQ consumers, each job in its own tenant transaction or sweep. */
 @Module({
@@ -29,6 +30,7 @@ import { WorkerMeteringModule } from './metering/metering.module';
     WorkerMeteringModule,
     WorkerEventsModule,
     WorkerMailModule,
+    WorkerWebhooksModule,
   ],
 })
 export class WorkerModule {}

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { CLS_REQ, ClsService } from 'nestjs-cls';
-import { ActorType, AuditChanges, auditLogs, systemAuditLogs, Transaction } from '@tenantry/db';
+import { sql } from 'drizzle-orm';
+import { ActorType, AuditChanges, systemAuditLogs, Transaction } from '@tenantry/db';
+import { EventNotifier } from '@tenantry/events';
 import { SystemTransaction } from '@tenantry/system-db';
 import { Principal, TenantTransaction } from '@tenantry/tenancy';
 import { redactSecrets } from './redact';
@@ -34,16 +36,21 @@ export class AuditWriter {
     private readonly tenantTransaction: TenantTransaction,
     private readonly systemTransaction: SystemTransaction,
     private readonly cls: ClsService,
+    private readonly notifier: EventNotifier,
   ) {}
 
   /** Into the current tenant's log, in the current tenant transaction. */
   async write(entry: AuditEntry): Promise<void> {
-    await this.insert(this.tenantTransaction.tx, this.tenantTransaction.tenantId, entry);
+    if (await this.insert(this.tenantTransaction.tx, this.tenantTransaction.tenantId, entry)) {
+      this.tenantTransaction.afterCommit(() => this.notifier.committed());
+    }
   }
 
   /** Into a tenant's log, in the active system (admin or worker) transaction. */
   async writeFor(tenantId: string, entry: AuditEntry): Promise<void> {
-    await this.insert(this.systemTransaction.tx, tenantId, entry);
+    if (await this.insert(this.systemTransaction.tx, tenantId, entry)) {
+      this.systemTransaction.afterCommit(() => this.notifier.committed());
+    }
   }
 
   /**
@@ -61,22 +68,31 @@ export class AuditWriter {
     });
   }
 
-  private async insert(tx: Transaction, tenantId: string, entry: AuditEntry): Promise<void> {
+  /**
+   * The audit row, and in the same statement (no extra round trip) an `audit.created` event with
+   * it when the tenant opted in: when one of its enabled webhook endpoints subscribes to
+   * `audit.created` (streaming the audit log to a SIEM). True when the event was written.
+   */
+  private async insert(tx: Transaction, tenantId: string, entry: AuditEntry): Promise<boolean> {
     const meta = this.meta();
     const actor = entry.actor ?? this.actorFromRequest();
-    await tx.insert(auditLogs).values({
-      tenantId,
-      actorType: actor.type,
-      actorId: actor.id,
-      impersonatorId: actor.impersonatorId ?? null,
-      action: entry.action,
-      resourceType: entry.resourceType,
-      resourceId: entry.resourceId ?? null,
-      requestId: meta.requestId ?? null,
-      ip: meta.ip ?? null,
-      userAgent: meta.userAgent?.slice(0, 500) ?? null,
-      changes: entry.changes ? (redactSecrets(entry.changes) as AuditChanges) : null,
-    });
+    const changes = entry.changes ? (redactSecrets(entry.changes) as AuditChanges) : null;
+    const rows = await tx.execute(sql`
+      with audit as (
+        insert into audit_logs (tenant_id, actor_type, actor_id, impersonator_id, action, resource_type, resource_id, request_id, ip, user_agent, changes)
+        values (${tenantId}, ${actor.type}, ${actor.id}, ${actor.impersonatorId ?? null}, ${entry.action}, ${entry.resourceType}, ${entry.resourceId ?? null},
+                ${meta.requestId ?? null}, ${meta.ip ?? null}, ${meta.userAgent?.slice(0, 500) ?? null}, ${changes === null ? null : JSON.stringify(changes)}::jsonb)
+        returning *
+      )
+      insert into events (tenant_id, type, data)
+      select a.tenant_id, 'audit.created', jsonb_build_object('object', jsonb_build_object(
+        'id', a.id, 'at', to_char(a.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'actorType', a.actor_type, 'actorId', a.actor_id,
+        'impersonatorId', a.impersonator_id, 'action', a.action, 'resourceType', a.resource_type, 'resourceId', a.resource_id,
+        'requestId', a.request_id, 'ip', a.ip, 'userAgent', a.user_agent, 'changes', a.changes))
+      from audit a
+      where exists (select 1 from webhook_endpoints w where w.tenant_id = a.tenant_id and w.enabled and 'audit.created' = any(w.events))
+      returning 1`);
+    return rows.length > 0;
   }
 
   /** From the request nestjs-cls keeps for the current context (none in worker jobs). */

@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, ForbiddenException, Injectable } from '@
 import { Reflector } from '@nestjs/core';
 import type { TenantRole } from '@tenantry/db';
 import type { Principal } from '@tenantry/tenancy';
-import { IS_PUBLIC, MIN_ROLE, SYSTEM_ADMIN_ROUTE } from './decorators';
+import { IS_PUBLIC, MIN_ROLE, SCIM_ROUTE, SYSTEM_ADMIN_ROUTE } from './decorators';
 import { hasAtLeastRole } from './roles';
 
 /**
@@ -26,6 +26,10 @@ export class AccessGuard implements CanActivate {
     if (principal.kind !== 'tenant') {
       throw new ForbiddenException('System admins act inside a tenant only through impersonation');
     }
+    // The authentication guard admits only SCIM tokens on SCIM routes; a SCIM token stays there.
+    const isScimRoute = this.reflector.getAllAndOverride<boolean>(SCIM_ROUTE, targets) === true;
+    if (isScimRoute !== (principal.actorType === 'scim_token')) throw new ForbiddenException('SCIM tokens are for the SCIM routes only');
+    if (isScimRoute) return true;
     const minimum = this.reflector.getAllAndOverride<TenantRole | undefined>(MIN_ROLE, targets);
     if (minimum && !hasAtLeastRole(principal.role, minimum)) {
       throw new ForbiddenException(`This action needs the ${minimum} role or higher`);

@@ -4,9 +4,11 @@ import type { Request } from 'express';
 import type { Principal } from '@tenantry/tenancy';
 import { AccessTokenVerifier, bearerCredential } from './jwt.strategy';
 import { ApiKeyAuthenticator } from './api-key.authenticator';
-import { IS_PUBLIC } from './decorators';
+import { IS_PUBLIC, SCIM_ROUTE } from './decorators';
+import { ScimTokenAuthenticator } from './scim-token.authenticator';
 
 const API_KEY_BEARER = /^Bearer\s+(sk_\S*)$/i;
+const BEARER = /^Bearer\s+(\S+)$/i;
 
 /**
  * Global: every route needs a valid bearer credential unless marked @Public(). A bearer that
@@ -17,6 +19,7 @@ export class AuthenticationGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly apiKeys: ApiKeyAuthenticator,
+    private readonly scimTokens: ScimTokenAuthenticator,
     private readonly accessTokens: AccessTokenVerifier,
   ) {}
 
@@ -24,6 +27,13 @@ export class AuthenticationGuard implements CanActivate {
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
     if (isPublic) return true;
     const request = context.switchToHttp().getRequest<Request & { user?: Principal }>();
+    if (this.reflector.getAllAndOverride<boolean>(SCIM_ROUTE, [context.getHandler(), context.getClass()])) {
+      const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
+      const principal = token === undefined ? undefined : await this.scimTokens.authenticate(token);
+      if (!principal) throw new UnauthorizedException('A valid SCIM bearer token is required');
+      request.user = principal;
+      return true;
+    }
     const apiKey = API_KEY_BEARER.exec(request.headers.authorization ?? '')?.[1];
     if (apiKey !== undefined) {
       const principal = await this.apiKeys.authenticate(apiKey);

@@ -6,6 +6,7 @@ export const IS_PUBLIC = 'tenantry:isPublic';
 export const MIN_ROLE = 'tenantry:minRole';
 export const SYSTEM_ADMIN_ROUTE = 'tenantry:systemAdminRoute';
 export const IMPERSONATION_REFUSED = 'tenantry:impersonationRefused';
+export const SCIM_ROUTE = 'tenantry:scimRoute';
 
 export interface ImpersonationRefusal {
   /** Why, said to the caller: what would outlive the impersonation. */
@@ -19,6 +20,12 @@ export const Public = () => SetMetadata(IS_PUBLIC, true);
 
 /** The least role allowed; roles rank owner > admin > member > viewer. Default: any member. */
 export const Roles = (minimum: TenantRole) => SetMetadata(MIN_ROLE, minimum);
+
+/**
+ * SCIM 2.0 routes: only a tenant's SCIM bearer token (`scim_...`) is accepted here, and a SCIM
+ * token nowhere else. The request runs in the token's tenant transaction like any tenant request.
+ */
+export const ScimRoute = () => SetMetadata(SCIM_ROUTE, true);
 
 /** System-admin routes: a tenant token is 403 here, as a system token is on tenant routes. */
 export const SystemAdminOnly = () => SetMetadata(SYSTEM_ADMIN_ROUTE, true);

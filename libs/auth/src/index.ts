@@ -12,5 +12,6 @@ export * from './password-policy';
 export * from './passwords';
 export * from './secrets';
 export * from './roles';
+export * from './scim-token.authenticator';
 export * from './token-claims';
 export * from './token.service';

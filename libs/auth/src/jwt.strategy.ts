@@ -16,9 +16,11 @@ export function principalFromAccessClaims(claims: AccessTokenClaims & { exp?: un
   // jsonwebtoken checks exp only when present: a token without one would never expire.
   if (typeof claims.exp !== 'number') throw new UnauthorizedException();
   if (claims.typ !== 'access' || !isUuid(claims.sub)) throw new UnauthorizedException();
+  if (claims.sid !== undefined && !isUuid(claims.sid)) throw new UnauthorizedException();
+  const session = claims.sid ? { sessionId: claims.sid } : {};
   if (claims.role === 'system_admin') {
     if (claims.tid !== undefined) throw new UnauthorizedException();
-    return { kind: 'system_admin', adminId: claims.sub };
+    return { kind: 'system_admin', adminId: claims.sub, ...session };
   }
   if (!isUuid(claims.tid) || !TENANT_ROLES.includes(claims.role as TenantRole)) throw new UnauthorizedException();
   const impersonatorId = claims.act?.sub;
@@ -30,6 +32,7 @@ export function principalFromAccessClaims(claims: AccessTokenClaims & { exp?: un
     actorType: 'user',
     role: claims.role,
     ...(impersonatorId ? { impersonatorId } : {}),
+    ...session,
   };
 }
 

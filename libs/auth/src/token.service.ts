@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from '@tenantry/config';
 import type { TenantRole } from '@tenantry/db';
-import { AccessTokenClaims, ACCESS_TOKEN_ALGORITHM, AccessToken, QueueDashboardClaims } from './token-claims';
+import { AccessTokenClaims, ACCESS_TOKEN_ALGORITHM, AccessToken, MFA_CHALLENGE_TTL_SECONDS, MfaChallengeClaims, QueueDashboardClaims } from './token-claims';
 
 /**
  * Signs access tokens (verifying them on API routes is AccessTokenVerifier's job) and the queue
@@ -15,8 +15,9 @@ export class TokenService {
     private readonly config: AppConfig,
   ) {}
 
-  issueTenantAccess(user: { id: string; tenantId: string; role: TenantRole }, ttlSeconds?: number): Promise<AccessToken> {
-    return this.sign({ sub: user.id, tid: user.tenantId, role: user.role, typ: 'access' }, ttlSeconds);
+  /** `sessionId` (the refresh-token family) becomes the `sid` claim: revoking the session ends the token too. */
+  issueTenantAccess(user: { id: string; tenantId: string; role: TenantRole; sessionId?: string }, ttlSeconds?: number): Promise<AccessToken> {
+    return this.sign({ sub: user.id, tid: user.tenantId, role: user.role, typ: 'access', ...(user.sessionId ? { sid: user.sessionId } : {}) }, ttlSeconds);
   }
 
   /** A tenant token that names the system admin acting through it (`act`); never refreshable. */
@@ -24,8 +25,42 @@ export class TokenService {
     return this.sign({ sub: user.id, tid: user.tenantId, role: user.role, typ: 'access', act: { sub: adminId } }, ttlSeconds);
   }
 
-  issueSystemAdminAccess(admin: { id: string }): Promise<AccessToken> {
-    return this.sign({ sub: admin.id, role: 'system_admin', typ: 'access' });
+  issueSystemAdminAccess(admin: { id: string; sessionId?: string }): Promise<AccessToken> {
+    return this.sign({ sub: admin.id, role: 'system_admin', typ: 'access', ...(admin.sessionId ? { sid: admin.sessionId } : {}) });
+  }
+
+  /** The 5-minute token between a correct password and the second factor (see MfaChallengeClaims). */
+  async issueMfaChallenge(subject: { id: string; tenantId?: string }): Promise<string> {
+    const claims: MfaChallengeClaims = { sub: subject.id, typ: 'mfa_challenge', ...(subject.tenantId ? { tid: subject.tenantId } : {}) };
+    return this.jwt.signAsync(claims, {
+      algorithm: ACCESS_TOKEN_ALGORITHM,
+      secret: this.config.get('JWT_SECRET'),
+      issuer: this.config.get('JWT_ISSUER'),
+      audience: this.mfaAudience,
+      expiresIn: MFA_CHALLENGE_TTL_SECONDS,
+    });
+  }
+
+  /** The claims of a valid MFA challenge token, or undefined for anything else (an access token included). */
+  async verifyMfaChallenge(token: string): Promise<MfaChallengeClaims | undefined> {
+    try {
+      const claims = await this.jwt.verifyAsync<Record<string, unknown>>(token, {
+        algorithms: [ACCESS_TOKEN_ALGORITHM],
+        secret: this.config.get('JWT_SECRET'),
+        issuer: this.config.get('JWT_ISSUER'),
+        audience: this.mfaAudience,
+        ignoreExpiration: false,
+      });
+      if (claims.typ !== 'mfa_challenge' || typeof claims.sub !== 'string' || typeof claims.exp !== 'number') return undefined;
+      if (claims.tid !== undefined && typeof claims.tid !== 'string') return undefined;
+      return { sub: claims.sub, typ: 'mfa_challenge', ...(typeof claims.tid === 'string' ? { tid: claims.tid } : {}) };
+    } catch {
+      return undefined;
+    }
+  }
+
+  private get mfaAudience(): string {
+    return `${this.config.get('JWT_AUDIENCE')}:mfa`;
   }
 
   /** A short-lived session of the queue dashboard for a system admin (see QueueDashboardClaims). */

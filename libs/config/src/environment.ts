@@ -129,6 +129,11 @@ export class Environment {
   @Max(86400)
   LOGIN_FAILURE_WINDOW = 900;
 
+  /** System admins without MFA get 403 on every admin route but their own account and enrolment. */
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'SYSTEM_ADMIN_REQUIRE_MFA must be true or false' })
+  SYSTEM_ADMIN_REQUIRE_MFA = false;
+
   /** Where tenant exports (NDJSON) are written by the worker and read by the API. */
   @IsString()
   EXPORT_DIR = '.data/exports';
@@ -188,6 +193,37 @@ export class Environment {
   @Min(0)
   @Max(600000)
   SHUTDOWN_TIMEOUT_MS = 10000;
+
+  /** How long a client may take to send a request's headers (Node's default is 60 s). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(600000)
+  HTTP_HEADERS_TIMEOUT_MS = 10000;
+
+  /**
+   * How long a whole request (headers and body) may take to arrive, and how long a socket may stay
+   * silent in the middle of one (Node's default is 300 s, which lets trickled bodies hold sockets).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(3600000)
+  HTTP_REQUEST_TIMEOUT_MS = 30000;
+
+  /** How long an idle keep-alive connection stays open; a proxy in front must close its own sooner. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(600000)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS = 5000;
+
+  /** Open connections per API process; beyond, a new connection is closed at once (no file descriptor famine). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000000)
+  HTTP_MAX_CONNECTIONS = 4096;
 
   /** Bearer token a Prometheus scrape of /metrics must present; unset turns /metrics off (404). */
   @IsOptional()
@@ -340,6 +376,42 @@ export class Environment {
   @Min(1000)
   @Max(3600000)
   QUOTA_EVALUATION_INTERVAL_MS = 60000;
+
+  /**
+   * Webhook URLs may name private, loopback, link-local and metadata addresses. Off by default:
+   * production then takes only https URLs of public addresses; development and test allow loopback.
+   */
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'WEBHOOK_ALLOW_PRIVATE must be true or false' })
+  WEBHOOK_ALLOW_PRIVATE = false;
+
+  /** A delivery attempt that has no 2xx answer within this long has failed. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60000)
+  WEBHOOK_TIMEOUT_MS = 15000;
+
+  /** Deliveries one worker process makes at a time, across all endpoints. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  WEBHOOK_WORKER_CONCURRENCY = 64;
+
+  /** Deliveries one worker process makes at a time to one endpoint (the rest wait, so others go first). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  WEBHOOK_ENDPOINT_CONCURRENCY = 4;
+
+  /** How often the worker looks for committed events to dispatch and deliveries due again. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(60000)
+  WEBHOOK_DISPATCH_INTERVAL_MS = 200;
 
   @Transform(toInt)
   @IsInt()

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { EventData, events, Transaction } from '@tenantry/db';
 import { SystemTransaction } from '@tenantry/system-db';
 import { TenantTransaction } from '@tenantry/tenancy';
+import { EventNotifier } from './event-notifier';
 import { EventType } from './event-types';
 
 /** Anything with a `toISOString` (a Date) becomes that string, so `data` reads as it will on the wire. */
@@ -18,20 +20,28 @@ export class EventLog {
   constructor(
     private readonly tenantTransaction: TenantTransaction,
     private readonly systemTransaction: SystemTransaction,
+    private readonly notifier: EventNotifier,
   ) {}
 
-  /** Into the current tenant's log, in the current tenant transaction (throws outside one). */
-  async record(type: EventType, data: EventData): Promise<void> {
-    await this.insert(this.tenantTransaction.tx, this.tenantTransaction.tenantId, type, data);
+  /** Into the current tenant's log, in the current tenant transaction (throws outside one); the event's id. */
+  async record(type: EventType, data: EventData): Promise<string> {
+    const id = await this.insert(this.tenantTransaction.tx, this.tenantTransaction.tenantId, type, data);
+    this.tenantTransaction.afterCommit(() => this.notifier.committed());
+    return id;
   }
 
   /** Into a tenant's log, in the active system transaction (the admin module's changes to a tenant). */
-  async recordFor(tenantId: string, type: EventType, data: EventData): Promise<void> {
-    await this.insert(this.systemTransaction.tx, tenantId, type, data);
+  async recordFor(tenantId: string, type: EventType, data: EventData): Promise<string> {
+    const id = await this.insert(this.systemTransaction.tx, tenantId, type, data);
+    this.systemTransaction.afterCommit(() => this.notifier.committed());
+    return id;
   }
 
-  private async insert(tx: Transaction, tenantId: string, type: EventType, data: EventData): Promise<void> {
+  private async insert(tx: Transaction, tenantId: string, type: EventType, data: EventData): Promise<string> {
     const payload: EventData = { object: toJson(data.object), ...(data.previous ? { previous: toJson(data.previous) } : {}) };
-    await tx.insert(events).values({ tenantId, type, data: payload });
+    // The id is made here, not returned by the insert: the statement stays as cheap as before.
+    const id = randomUUID();
+    await tx.insert(events).values({ tenantId, id, type, data: payload });
+    return id;
   }
 }

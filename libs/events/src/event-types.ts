@@ -12,6 +12,8 @@ export const EVENT_TYPES = [
   'user.created',
   'user.role_changed',
   'user.removed',
+  'user.deactivated',
+  'user.restored',
   'invitation.accepted',
   'api_key.created',
   'api_key.revoked',
@@ -19,7 +21,14 @@ export const EVENT_TYPES = [
   'tenant.suspended',
   'tenant.resumed',
   'usage.quota_exceeded',
+  /** Opt-in: written only while an enabled endpoint of the tenant subscribes to it (every audit row, for a SIEM). */
+  'audit.created',
+  'webhook.disabled',
+  'webhook.test',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 export const isEventType = (value: unknown): value is EventType => typeof value === 'string' && (EVENT_TYPES as readonly string[]).includes(value);
+
+/** What a webhook endpoint may subscribe to: every type but `webhook.test`, which goes only to the endpoint tested. */
+export const SUBSCRIBABLE_EVENT_TYPES: readonly EventType[] = EVENT_TYPES.filter((type) => type !== 'webhook.test');

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { EventLog } from './event-log';
+import { EventNotifier } from './event-notifier';
 
 @Global()
-@Module({ providers: [EventLog], exports: [EventLog] })
+@Module({ providers: [EventLog, EventNotifier], exports: [EventLog, EventNotifier] })
 export class EventsModule {}

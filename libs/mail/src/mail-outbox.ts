@@ -8,7 +8,7 @@ import { TenantTransaction } from '@tenantry/tenancy';
 import { MailQueue } from './mail-queue';
 import { brandingOf, DEFAULT_BRANDING, MailBranding, RenderedMail } from './mail-templates';
 
-export type MailKind = 'invitation' | 'email_verification' | 'password_reset';
+export type MailKind = 'invitation' | 'email_verification' | 'password_reset' | 'webhook_disabled';
 
 export interface OutgoingMail {
   kind: MailKind;

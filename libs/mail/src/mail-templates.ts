@@ -95,3 +95,15 @@ export function passwordResetMail(branding: MailBranding, input: { link: string;
     footnote: `The link works once and expires on ${day(input.expiresAt)}. If you did not ask for this, ignore this message: your password stays as it is.`,
   });
 }
+
+export function webhookDisabledMail(branding: MailBranding, input: { url: string; failingSince: Date; link: string }): RenderedMail {
+  return render(branding, `A webhook endpoint of ${branding.displayName} was disabled`, {
+    heading: 'A webhook endpoint was disabled',
+    paragraphs: [
+      `No delivery to ${input.url} has succeeded since ${day(input.failingSince)}, so it receives no more events.`,
+      'Once the receiver answers again, enable the endpoint (PATCH /v1/webhooks/:id with enabled: true) and replay the deliveries it missed.',
+    ],
+    action: { label: 'Open the console', url: input.link },
+    footnote: 'You receive this because you are an owner of this tenant.',
+  });
+}

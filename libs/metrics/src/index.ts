@@ -5,3 +5,4 @@
 export * from './metrics';
 export * from './metering-metrics';
 export * from './scrape-time';
+export * from './webhook-metrics';

@@ -8,7 +8,7 @@ import { deepMerge } from './effective-config';
  * problem is named with its path (`config.limits.seats must be ...`) in one 400.
  *
  * The tenant-editable settings: branding (displayName, logoUrl, primaryColor as #rrggbb), locale
- * (a BCP 47 tag), timezone (an IANA name) and security (ssoRequired). Used by PATCH /v1/tenant/settings and by admins'
+ * (a BCP 47 tag), timezone (an IANA name) and security (ssoRequired, requireMfa). Used by PATCH /v1/tenant/settings and by admins'
  * config overrides alike.
  */
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
@@ -69,9 +69,10 @@ export function settingsProblems(settings: unknown, path: string, allowNull: boo
           if (item === null && allowNull) return [];
           switch (field) {
             case 'ssoRequired':
-              return typeof item === 'boolean' ? [] : [`${path}.security.ssoRequired must be true or false`];
+            case 'requireMfa':
+              return typeof item === 'boolean' ? [] : [`${path}.security.${field} must be true or false`];
             default:
-              return [`${path}.security.${field} is not a known setting (ssoRequired)`];
+              return [`${path}.security.${field} is not a known setting (ssoRequired, requireMfa)`];
           }
         });
       default:

@@ -5,7 +5,7 @@ import { EffectiveConfigService } from './effective-config.service';
 import { LIMIT } from './config-names';
 
 /** Limits on how many of a thing a tenant may have at once (not per period). */
-export type CountedMetric = typeof LIMIT.SEATS | typeof LIMIT.PROJECTS;
+export type CountedMetric = typeof LIMIT.SEATS | typeof LIMIT.PROJECTS | typeof LIMIT.WEBHOOK_ENDPOINTS;
 
 export class QuotaExceededException extends ForbiddenException {
   constructor(metric: CountedMetric, limit: number, plan: string) {

@@ -22,6 +22,13 @@ export interface MasterKeyProvider {
 
 export const MASTER_KEY_PROVIDER = Symbol('MASTER_KEY_PROVIDER');
 
+/**
+ * The context a system admin's own secret (its TOTP secret) is wrapped under, in place of a tenant
+ * id: system admins have no tenant data key, so the ring wraps their few secrets directly, bound
+ * to the admin (no tenant id has this shape, so neither can be taken for the other).
+ */
+export const adminSecretContext = (adminId: string) => `system-admin-mfa:${adminId}`;
+
 const ENTRY = /^(v[0-9]{1,6}):([A-Za-z0-9+/]{43}=)$/;
 
 /**

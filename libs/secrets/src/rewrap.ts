@@ -1,10 +1,43 @@
 import type { Sql } from 'postgres';
-import type { MasterKeyProvider } from './master-keys';
+import { adminSecretContext, type MasterKeyProvider } from './master-keys';
 
 export interface RewrapResult {
   rewrapped: number;
   /** Tenants whose key could not be unwrapped (its master key is not in the ring). */
   failed: { tenantId: string; reason: string }[];
+}
+
+/**
+ * Rewraps the system admins' TOTP secrets (active and pending) not yet wrapped by the ring's
+ * current master key, each in one UPDATE guarded by the version it was read with (resumable like
+ * the data keys). A handful of rows: no batching.
+ */
+export async function rewrapAdminSecrets(sql: Sql, masterKeys: MasterKeyProvider): Promise<RewrapResult> {
+  const result: RewrapResult = { rewrapped: 0, failed: [] };
+  const current = masterKeys.currentVersion;
+  const rows = await sql<{ admin_id: string; secret_ciphertext: string | null; secret_key_version: string | null; pending_ciphertext: string | null; pending_key_version: string | null }[]>`
+    select admin_id, secret_ciphertext, secret_key_version, pending_ciphertext, pending_key_version from admin_mfa
+    where secret_key_version <> ${current} or pending_key_version <> ${current} order by admin_id`;
+  for (const row of rows) {
+    const context = adminSecretContext(row.admin_id);
+    try {
+      if (row.secret_ciphertext && row.secret_key_version && row.secret_key_version !== current) {
+        const wrapped = await masterKeys.wrap(await masterKeys.unwrap({ wrappedKey: row.secret_ciphertext, masterKeyVersion: row.secret_key_version }, context), context);
+        const updated = await sql`update admin_mfa set secret_ciphertext = ${wrapped.wrappedKey}, secret_key_version = ${wrapped.masterKeyVersion}
+          where admin_id = ${row.admin_id} and secret_key_version = ${row.secret_key_version}`;
+        result.rewrapped += updated.count;
+      }
+      if (row.pending_ciphertext && row.pending_key_version && row.pending_key_version !== current) {
+        const wrapped = await masterKeys.wrap(await masterKeys.unwrap({ wrappedKey: row.pending_ciphertext, masterKeyVersion: row.pending_key_version }, context), context);
+        const updated = await sql`update admin_mfa set pending_ciphertext = ${wrapped.wrappedKey}, pending_key_version = ${wrapped.masterKeyVersion}
+          where admin_id = ${row.admin_id} and pending_key_version = ${row.pending_key_version}`;
+        result.rewrapped += updated.count;
+      }
+    } catch (error) {
+      result.failed.push({ tenantId: context, reason: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return result;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, eq, sql } from 'drizzle-orm';
-import { APP_DATABASE, DatabaseHandle, preparedQuery, TenantRole, tenants, TenantStatus, users } from '@tenantry/db';
+import { APP_DATABASE, DatabaseHandle, preparedQuery, TenantRole, tenants, TenantStatus, users, userSessions } from '@tenantry/db';
 import { TenantTransaction } from './tenant-transaction';
 
 export interface TenantIdentity {
@@ -16,9 +16,11 @@ const identity = { id: tenants.id, slug: tenants.slug, name: tenants.name, plan:
 // The per-request check, built once (see preparedQuery): it leaves with BEGIN and set_config.
 const tenantWithUser = preparedQuery('tenancy.tenantWithUser', (tx) =>
   tx
-    .select({ ...identity, userRole: users.role })
+    .select({ ...identity, userRole: users.role, sessionRevokedAt: userSessions.revokedAt })
     .from(tenants)
-    .leftJoin(users, and(eq(users.tenantId, tenants.id), eq(users.id, sql.placeholder('userId'))))
+    .leftJoin(users, and(eq(users.tenantId, tenants.id), eq(users.id, sql.placeholder('userId')), eq(users.status, 'active')))
+    // The token's session (a primary-key probe; no session id matches no row): revoked, it ends here.
+    .leftJoin(userSessions, and(eq(userSessions.tenantId, tenants.id), eq(userSessions.id, sql.placeholder('sessionId'))))
     .where(eq(tenants.id, sql.placeholder('tenantId'))),
 );
 const currentTenant = preparedQuery('tenancy.currentTenant', (tx) => tx.select(identity).from(tenants).where(eq(tenants.id, sql.placeholder('tenantId'))));
@@ -40,12 +42,16 @@ export class TenantDirectoryRepository {
   }
 
   /**
-   * The tenant of the active transaction and, when a user id is given, that user's current role
-   * (undefined when the user no longer exists): one round trip for the per-request checks.
+   * The tenant of the active transaction, that user's current role (null when the user no longer
+   * exists or is deactivated) and when the token's session was revoked (null while it is not, or without a session):
+   * one round trip for the per-request checks.
    */
-  async currentWithUser(userId: string): Promise<(TenantIdentity & { userRole: TenantRole | null }) | undefined> {
+  async currentWithUser(
+    userId: string,
+    sessionId?: string,
+  ): Promise<(TenantIdentity & { userRole: TenantRole | null; sessionRevokedAt: Date | null }) | undefined> {
     const { tx, tenantId } = this.tenantTransaction;
-    const rows = await tenantWithUser(tx, { tenantId, userId });
+    const rows = await tenantWithUser(tx, { tenantId, userId, sessionId: sessionId ?? null });
     return rows[0];
   }
 

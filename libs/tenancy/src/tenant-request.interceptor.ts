@@ -55,13 +55,14 @@ export class TenantRequestInterceptor implements NestInterceptor {
     const check = async () => {
       const tenant =
         principal.actorType === 'user'
-          ? await this.directory.currentWithUser(principal.subjectId)
-          : { ...(await this.directory.current()), userRole: principal.role };
+          ? await this.directory.currentWithUser(principal.subjectId, principal.sessionId)
+          : { ...(await this.directory.current()), userRole: principal.role, sessionRevokedAt: null };
       if (!tenant?.id) throw new UnauthorizedException('Unknown tenant');
       // A removed user, or one whose role changed since the token was issued, signs in again.
       if (tenant.userRole !== principal.role) {
         throw new UnauthorizedException('These credentials are no longer valid; sign in again');
       }
+      if (tenant.sessionRevokedAt) throw new UnauthorizedException('This session has been signed out; sign in again');
       if (tenant.status === 'suspended') throw new ForbiddenException('Tenant is suspended');
       if (tenant.status === 'deleted') throw new ForbiddenException('Tenant has been deleted');
       if (hostSlug !== undefined && hostSlug !== tenant.slug) {

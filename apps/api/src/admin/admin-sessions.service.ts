@@ -1,9 +1,13 @@
 import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '@tenantry/config';
-import { randomSecret, sha256, TokenPair, TokenService, verifyPassword } from '@tenantry/auth';
+import { MFA_CHALLENGE_TTL_SECONDS, randomSecret, sha256, TokenPair, TokenService, verifyPassword } from '@tenantry/auth';
 import { SystemTransaction } from '@tenantry/system-db';
+import { MfaChallengeResponse, MfaSignInDto } from '../auth/dto/mfa-sign-in.dto';
 import { LoginThrottle } from '../auth/login-throttle';
+import { assertOneProof } from '../auth/mfa/mfa-sign-in.service';
+import { UUID_PATTERN } from '@tenantry/tenancy';
+import { AdminMfaService } from './admin-mfa.service';
 import { AdminSessionsRepository } from './admin-sessions.repository';
 import { AdminLoginDto } from './dto/admin-login.dto';
 
@@ -21,9 +25,10 @@ export class AdminSessionsService {
     private readonly throttle: LoginThrottle,
     private readonly tokens: TokenService,
     private readonly config: AppConfig,
+    private readonly mfa: AdminMfaService,
   ) {}
 
-  async login(input: AdminLoginDto, ip: string): Promise<TokenPair> {
+  async login(input: AdminLoginDto, ip: string): Promise<TokenPair | MfaChallengeResponse> {
     const account = `system:${input.email}`;
     await this.throttle.assertAllowed(account, ip);
     const admin = await this.system.run(() => this.repository.findAdminByEmail(input.email));
@@ -33,7 +38,33 @@ export class AdminSessionsService {
       throw new UnauthorizedException('Invalid credentials');
     }
     await this.throttle.recordSuccess(account);
+    // A second factor first: only an mfa token for POST /v1/admin/auth/mfa.
+    if (await this.system.run(() => this.mfa.isEnabled(admin.id))) {
+      return { mfaRequired: true, mfaToken: await this.tokens.issueMfaChallenge({ id: admin.id }), expiresIn: MFA_CHALLENGE_TTL_SECONDS };
+    }
     return this.start(admin.id);
+  }
+
+  /** The second step: the mfa token of the password step and a code or a recovery code (wrong ones throttled). */
+  async completeMfa(input: MfaSignInDto, ip: string): Promise<TokenPair> {
+    assertOneProof(input);
+    const claims = await this.tokens.verifyMfaChallenge(input.mfaToken);
+    if (!claims || claims.tid !== undefined || !UUID_PATTERN.test(claims.sub)) throw new UnauthorizedException('Invalid or expired mfa token; sign in again');
+    const adminId = claims.sub;
+    const account = this.mfa.account(adminId);
+    await this.throttle.assertAllowed(account, ip);
+    const pair = await this.system.run(async () => {
+      if (!(await this.repository.adminExists(adminId))) return undefined;
+      if (!(await this.mfa.check(adminId, input))) return null;
+      return this.issue(adminId, randomUUID());
+    });
+    if (pair === undefined) throw new UnauthorizedException('Invalid or expired mfa token; sign in again');
+    if (pair === null) {
+      await this.throttle.recordFailure(account, ip);
+      throw new UnauthorizedException(input.code !== undefined ? 'The code is not valid (or was already used)' : 'The recovery code is not valid (or was already used)');
+    }
+    await this.throttle.recordSuccess(account);
+    return pair;
   }
 
   start(adminId: string): Promise<TokenPair> {
@@ -75,6 +106,6 @@ export class AdminSessionsService {
       tokenHash: sha256(refreshToken),
       expiresAt: new Date(Date.now() + this.config.get('REFRESH_TOKEN_TTL') * 1000),
     });
-    return { ...(await this.tokens.issueSystemAdminAccess({ id: adminId })), refreshToken };
+    return { ...(await this.tokens.issueSystemAdminAccess({ id: adminId, sessionId: familyId })), refreshToken };
   }
 }

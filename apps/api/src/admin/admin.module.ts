@@ -2,7 +2,11 @@ import { Module } from '@nestjs/common';
 import { SecretsModule } from '@tenantry/secrets';
 import { SystemDbModule } from '@tenantry/system-db';
 import { AuthApiModule } from '../auth/auth-api.module';
+import { AdminAccountController } from './admin-account.controller';
+import { AdminAccountService } from './admin-account.service';
 import { AdminAuthController } from './admin-auth.controller';
+import { AdminMfaRepository } from './admin-mfa.repository';
+import { AdminMfaService } from './admin-mfa.service';
 import { AdminPasswordResetController } from './admin-password-reset.controller';
 import { AdminPasswordResetRepository } from './admin-password-reset.repository';
 import { AdminPasswordResetService } from './admin-password-reset.service';
@@ -24,8 +28,8 @@ import { SystemAdminPresenceGuard } from './system-admin-presence.guard';
 /** The operator's console API: the one module of the API that uses the system (BYPASSRLS) pool. */
 @Module({
   imports: [SystemDbModule, AuthApiModule, SecretsModule],
-  controllers: [AdminAuthController, AdminPasswordResetController, AdminTenantsController, AdminPlansController, AdminJobsController, AdminAuditLogsController, AdminUsageController],
-  providers: [AdminPasswordResetRepository, AdminPasswordResetService, AdminTenantKeysService, AdminRepository, AdminUsageRepository, AdminAuditLogsRepository, AdminTenantsService, AdminPlansService, AdminSessionsRepository, AdminSessionsService, SystemAdminPresenceGuard],
+  controllers: [AdminAuthController, AdminAccountController, AdminPasswordResetController, AdminTenantsController, AdminPlansController, AdminJobsController, AdminAuditLogsController, AdminUsageController],
+  providers: [AdminAccountService, AdminMfaRepository, AdminMfaService, AdminPasswordResetRepository, AdminPasswordResetService, AdminTenantKeysService, AdminRepository, AdminUsageRepository, AdminAuditLogsRepository, AdminTenantsService, AdminPlansService, AdminSessionsRepository, AdminSessionsService, SystemAdminPresenceGuard],
   exports: [SystemAdminPresenceGuard, AdminSessionsService],
 })
 export class AdminModule {}

@@ -2,15 +2,19 @@ import { Module } from '@nestjs/common';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { ImpersonationGuard } from './impersonation.guard';
-import { LoginThrottle } from './login-throttle';
+import { MfaSignInController } from './mfa/mfa-sign-in.controller';
+import { MfaSignInService } from './mfa/mfa-sign-in.service';
+import { MfaModule } from './mfa/mfa.module';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { TenantSessionsService } from './tenant-sessions.service';
+import { UserSessionsRepository } from './user-sessions.repository';
 import { UsersAuthRepository } from './users-auth.repository';
 
 /** Tenant login, refresh-token rotation, logout and the caller's identity. */
 @Module({
-  controllers: [AuthController],
-  providers: [AuthService, ImpersonationGuard, LoginThrottle, RefreshTokensRepository, TenantSessionsService, UsersAuthRepository],
-  exports: [AuthService, ImpersonationGuard, LoginThrottle, RefreshTokensRepository, TenantSessionsService],
+  imports: [MfaModule],
+  controllers: [AuthController, MfaSignInController],
+  providers: [AuthService, ImpersonationGuard, MfaSignInService, RefreshTokensRepository, TenantSessionsService, UserSessionsRepository, UsersAuthRepository],
+  exports: [AuthService, MfaModule, ImpersonationGuard, RefreshTokensRepository, TenantSessionsService, UserSessionsRepository, UsersAuthRepository],
 })
 export class AuthApiModule {}

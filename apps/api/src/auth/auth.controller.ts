@@ -1,14 +1,17 @@
 import { Body, Controller, Get, Header, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiOkResponse, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiTooManyRequestsResponse, getSchemaPath } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { NoAudit } from '@tenantry/audit';
 import { CurrentTenantPrincipal, Public } from '@tenantry/auth';
 import type { TenantPrincipal } from '@tenantry/tenancy';
 import { AuthService } from './auth.service';
 import { LoginDto } from './dto/login.dto';
+import { MfaChallengeResponse } from './dto/mfa-sign-in.dto';
 import { MeResponse } from './dto/me.dto';
 import { RefreshTokenDto } from './dto/refresh.dto';
 import { TokenPairResponse } from './dto/token-pair.dto';
+import { sessionClientOf } from './session-client';
+import { AllowedWithoutMfa } from './mfa/mfa-requirement';
 import { TenantSessionsService } from './tenant-sessions.service';
 
 @Controller('v1')
@@ -20,13 +23,17 @@ export class AuthController {
 
   @Public()
   @NoAudit('failed logins are recorded by AuthService as security events')
-  @ApiOkResponse({ type: TokenPairResponse })
+  @ApiExtraModels(TokenPairResponse, MfaChallengeResponse)
+  @ApiOkResponse({
+    description: 'The token pair, or, for an account with a second factor, `{mfaRequired: true, mfaToken}` for `POST /v1/auth/mfa`',
+    schema: { oneOf: [{ $ref: getSchemaPath(TokenPairResponse) }, { $ref: getSchemaPath(MfaChallengeResponse) }] },
+  })
   @ApiTooManyRequestsResponse({ description: 'Too many failed logins for this account or IP; `Retry-After` says when to retry' })
   @Post('auth/login')
   @Header('Cache-Control', 'no-store')
   @HttpCode(200)
-  login(@Body() body: LoginDto, @Req() request: Request): Promise<TokenPairResponse> {
-    return this.auth.login(body, { host: request.headers.host, ip: request.ip ?? 'unknown' });
+  login(@Body() body: LoginDto, @Req() request: Request): Promise<TokenPairResponse | MfaChallengeResponse> {
+    return this.auth.login(body, { host: request.headers.host, ip: request.ip ?? 'unknown', session: sessionClientOf(request) });
   }
 
   @Public()
@@ -34,8 +41,8 @@ export class AuthController {
   @Post('auth/refresh')
   @Header('Cache-Control', 'no-store')
   @HttpCode(200)
-  refresh(@Body() body: RefreshTokenDto): Promise<TokenPairResponse> {
-    return this.sessions.refresh(body.refreshToken);
+  refresh(@Body() body: RefreshTokenDto, @Req() request: Request): Promise<TokenPairResponse> {
+    return this.sessions.refresh(body.refreshToken, sessionClientOf(request));
   }
 
   @Public()
@@ -46,6 +53,7 @@ export class AuthController {
     await this.sessions.logout(body.refreshToken);
   }
 
+  @AllowedWithoutMfa()
   @Get('me')
   me(@CurrentTenantPrincipal() principal: TenantPrincipal): Promise<MeResponse> {
     return this.auth.me(principal);

@@ -5,8 +5,12 @@ import { TokenPair, verifyPassword } from '@tenantry/auth';
 import { EffectiveConfigService } from '@tenantry/plans';
 import { slugFromHost, TenantDirectoryRepository, TenantPrincipal, TenantTransaction } from '@tenantry/tenancy';
 import { LoginDto } from './dto/login.dto';
+import { MfaChallengeResponse } from './dto/mfa-sign-in.dto';
 import { LoginThrottle } from './login-throttle';
+import { MfaSignInService } from './mfa/mfa-sign-in.service';
+import { UserMfaService } from './mfa/user-mfa.service';
 import { TenantSessionsService } from './tenant-sessions.service';
+import type { SessionClient } from './user-sessions.repository';
 import { UsersAuthRepository } from './users-auth.repository';
 
 const INVALID_CREDENTIALS = 'Invalid credentials';
@@ -25,13 +29,15 @@ export class AuthService {
     private readonly config: AppConfig,
     private readonly audit: AuditWriter,
     private readonly effectiveConfig: EffectiveConfigService,
+    private readonly mfa: UserMfaService,
+    private readonly mfaSignIn: MfaSignInService,
   ) {}
 
   /**
    * One answer for an unknown tenant, an unknown email and a wrong password, and the same work
    * (one argon2 verification) for each, so neither the body nor the timing tells them apart.
    */
-  async login(input: LoginDto, client: { host?: string; ip: string }): Promise<TokenPair> {
+  async login(input: LoginDto, client: { host?: string; ip: string; session?: SessionClient }): Promise<TokenPair | MfaChallengeResponse> {
     const hostSlug = slugFromHost(client.host, this.config.get('BASE_DOMAIN'));
     if (input.tenant && hostSlug && input.tenant !== hostSlug) {
       throw new BadRequestException('tenant does not match the host');
@@ -73,7 +79,9 @@ export class AuthService {
       if (user.role !== 'owner' && isSsoRequired((await this.effectiveConfig.current()).settings)) {
         throw new ForbiddenException('This tenant requires single sign-on: sign in through its identity provider');
       }
-      return this.sessions.start(user);
+      // A second factor first: no token yet, only the mfa token for POST /v1/auth/mfa.
+      if (await this.mfa.isEnabled(user.id)) return this.mfaSignIn.challenge(user);
+      return this.sessions.start(user, client.session);
     });
   }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { and, eq, isNull } from 'drizzle-orm';
-import { RefreshToken, refreshTokens } from '@tenantry/db';
+import { RefreshToken, refreshTokens, userSessions } from '@tenantry/db';
 import { TenantTransaction } from '@tenantry/tenancy';
 
 /** Refresh tokens of the current tenant's users. */
@@ -29,8 +29,13 @@ export class RefreshTokensRepository {
     await tx.update(refreshTokens).set({ usedAt: new Date() }).where(and(eq(refreshTokens.tenantId, tenantId), eq(refreshTokens.id, id)));
   }
 
+  /** Revokes the family's tokens and its session (which ends the access tokens issued for it). */
   async revokeFamily(familyId: string): Promise<void> {
     const { tx, tenantId } = this.tenantTransaction;
+    await tx
+      .update(userSessions)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(userSessions.tenantId, tenantId), eq(userSessions.id, familyId), isNull(userSessions.revokedAt)));
     await tx
       .update(refreshTokens)
       .set({ revokedAt: new Date() })
@@ -39,6 +44,10 @@ export class RefreshTokensRepository {
 
   async revokeAllOfUser(userId: string): Promise<void> {
     const { tx, tenantId } = this.tenantTransaction;
+    await tx
+      .update(userSessions)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(userSessions.tenantId, tenantId), eq(userSessions.userId, userId), isNull(userSessions.revokedAt)));
     await tx
       .update(refreshTokens)
       .set({ revokedAt: new Date() })

@@ -7,6 +7,7 @@ import type { TenantRole } from '@tenantry/db';
 import { TenantDirectoryRepository, TenantTransaction } from '@tenantry/tenancy';
 import { newTenantRefreshToken, parseTenantRefreshToken } from './refresh-token-format';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
+import { SessionClient, UserSessionsRepository } from './user-sessions.repository';
 import { UsersAuthRepository } from './users-auth.repository';
 
 type RefreshOutcome = { kind: 'issued'; pair: TokenPair } | { kind: 'reused' } | { kind: 'invalid' } | { kind: 'inactive'; status: string };
@@ -21,6 +22,7 @@ export class TenantSessionsService {
   constructor(
     private readonly tenantTransaction: TenantTransaction,
     private readonly refreshTokensRepository: RefreshTokensRepository,
+    private readonly userSessions: UserSessionsRepository,
     private readonly usersRepository: UsersAuthRepository,
     private readonly directory: TenantDirectoryRepository,
     private readonly tokens: TokenService,
@@ -28,19 +30,24 @@ export class TenantSessionsService {
     private readonly audit: AuditWriter,
   ) {}
 
-  /** Starts a family; call inside the user's tenant transaction. */
-  async start(user: { id: string; tenantId: string; role: TenantRole }, familyId: string = randomUUID()): Promise<TokenPair> {
-    const refreshToken = newTenantRefreshToken(user.tenantId);
-    await this.refreshTokensRepository.insert({
-      userId: user.id,
-      familyId,
-      tokenHash: sha256(refreshToken),
-      expiresAt: new Date(Date.now() + this.config.get('REFRESH_TOKEN_TTL') * 1000),
-    });
-    return { ...(await this.tokens.issueTenantAccess(user)), refreshToken };
+  /** Starts a session (a family); call inside the user's tenant transaction. */
+  async start(user: { id: string; tenantId: string; role: TenantRole }, client: SessionClient = {}): Promise<TokenPair> {
+    const familyId = randomUUID();
+    await this.userSessions.create({ id: familyId, userId: user.id, expiresAt: this.refreshExpiry(), client });
+    return this.issue(user, familyId);
   }
 
-  async refresh(refreshToken: string): Promise<TokenPair> {
+  private async issue(user: { id: string; tenantId: string; role: TenantRole }, familyId: string): Promise<TokenPair> {
+    const refreshToken = newTenantRefreshToken(user.tenantId);
+    await this.refreshTokensRepository.insert({ userId: user.id, familyId, tokenHash: sha256(refreshToken), expiresAt: this.refreshExpiry() });
+    return { ...(await this.tokens.issueTenantAccess({ ...user, sessionId: familyId })), refreshToken };
+  }
+
+  private refreshExpiry(): Date {
+    return new Date(Date.now() + this.config.get('REFRESH_TOKEN_TTL') * 1000);
+  }
+
+  async refresh(refreshToken: string, client: SessionClient = {}): Promise<TokenPair> {
     const parsed = parseTenantRefreshToken(refreshToken);
     if (!parsed) throw new UnauthorizedException('Invalid refresh token');
     const outcome = await this.tenantTransaction.run({ tenantId: parsed.tenantId }, async (): Promise<RefreshOutcome> => {
@@ -63,7 +70,8 @@ export class TenantSessionsService {
       const user = await this.usersRepository.findById(row.userId);
       if (!user) return { kind: 'invalid' };
       await this.refreshTokensRepository.markUsed(row.id);
-      return { kind: 'issued', pair: await this.start({ id: user.id, tenantId: parsed.tenantId, role: user.role }, row.familyId) };
+      await this.userSessions.touch(row.familyId, { expiresAt: this.refreshExpiry(), client });
+      return { kind: 'issued', pair: await this.issue({ id: user.id, tenantId: parsed.tenantId, role: user.role }, row.familyId) };
     });
     switch (outcome.kind) {
       case 'issued':

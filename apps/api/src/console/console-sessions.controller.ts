@@ -1,4 +1,6 @@
-import { Body, Controller, Header, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
+import type { TokenPair } from '@tenantry/auth';
+import type { MfaChallengeResponse } from '../auth/dto/mfa-sign-in.dto';
+import { Body, Controller, ForbiddenException, Header, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiForbiddenResponse, ApiOkResponse, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { NoAudit } from '@tenantry/audit';
@@ -36,7 +38,7 @@ export class ConsoleSessionsController extends CookieSessions {
   @Header('Cache-Control', 'no-store')
   @HttpCode(200)
   async login(@Body() body: LoginDto, @Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<ConsoleSessionResponse> {
-    return this.started(request, response, await this.auth.login(body, { host: request.headers.host, ip: request.ip ?? 'unknown' }));
+    return this.started(request, response, signedIn(await this.auth.login(body, { host: request.headers.host, ip: request.ip ?? 'unknown' })));
   }
 
   /** A new access token from the session cookie (which rotates); how a reloaded page signs back in. */
@@ -81,7 +83,7 @@ export class ConsoleAdminSessionsController extends CookieSessions {
   @Header('Cache-Control', 'no-store')
   @HttpCode(200)
   async login(@Body() body: AdminLoginDto, @Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<ConsoleSessionResponse> {
-    return this.started(request, response, await this.sessions.login(body, request.ip ?? 'unknown'));
+    return this.started(request, response, signedIn(await this.sessions.login(body, request.ip ?? 'unknown')));
   }
 
   /** A new access token from the session cookie (which rotates). */
@@ -103,4 +105,10 @@ export class ConsoleAdminSessionsController extends CookieSessions {
   logout(@Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<void> {
     return this.ended(request, response, (token) => this.sessions.logout(token));
   }
+}
+
+/** The console has no second-factor step yet: an account with MFA signs in through the API's own routes. */
+function signedIn(answer: TokenPair | MfaChallengeResponse): TokenPair {
+  if ('mfaRequired' in answer) throw new ForbiddenException('This account uses multi-factor authentication, which the console cannot complete yet: sign in through POST /v1/auth/login and POST /v1/auth/mfa');
+  return answer;
 }

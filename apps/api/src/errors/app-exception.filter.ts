@@ -11,11 +11,13 @@ import {
   ServiceUnavailableException,
 } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { asPgError, isDatabaseUnavailable, PG_ERROR, PgError } from '@tenantry/db';
 import { TooManyRequestsException } from '@tenantry/errors';
 import { errorBody, reasonPhrase } from './error-body';
 import { DependencyUnavailableError } from '@tenantry/redis';
+import { SCIM_PATH_PREFIX } from '../http-edge/request-edge';
+import { SCIM_CONTENT_TYPE, SCIM_SCHEMA } from '../scim/scim-protocol';
 
 /** Seconds a client is told to wait when the database is unreachable (a restart or failover takes a few). */
 const DATABASE_RETRY_AFTER_SECONDS = 5;
@@ -53,7 +55,27 @@ export class AppExceptionFilter extends BaseExceptionFilter {
     if ((exception instanceof TooManyRequestsException || exception instanceof UnavailableException) && host.getType() === 'http') {
       host.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(exception.retryAfterSeconds));
     }
-    return super.catch(this.inSharedShape(this.toHttpException(exception)), host);
+    const http = this.inSharedShape(this.toHttpException(exception));
+    if (host.getType() === 'http' && host.switchToHttp().getRequest<Request>().path.startsWith(SCIM_PATH_PREFIX)) {
+      return this.inScimShape(http, exception, host.switchToHttp().getResponse<Response>());
+    }
+    return super.catch(http, host);
+  }
+
+  /**
+   * Under /scim/v2 every error leaves as RFC 7644 §3.12 has it: `schemas`, `status` (a string),
+   * `scimType` where one applies, `detail`, as application/scim+json.
+   */
+  private inScimShape(http: HttpException, original: unknown, response: Response): void {
+    const status = http.getStatus();
+    const body = http.getResponse() as { message?: string | string[] };
+    const detail = Array.isArray(body.message) ? body.message.join('; ') : String(body.message ?? reasonPhrase(status));
+    const given = (original instanceof HttpException ? (original.getResponse() as { scimType?: unknown }) : undefined)?.scimType;
+    const scimType = typeof given === 'string' ? given : status === 409 ? 'uniqueness' : status === 400 ? 'invalidValue' : undefined;
+    response
+      .status(status)
+      .setHeader('content-type', SCIM_CONTENT_TYPE)
+      .send(JSON.stringify({ schemas: [SCIM_SCHEMA.ERROR], status: String(status), ...(scimType ? { scimType } : {}), detail }));
   }
 
   private toHttpException(exception: unknown): HttpException {

@@ -2,12 +2,13 @@ import { INestApplication, RequestMethod } from '@nestjs/common';
 import { HTTP_CODE_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { DocumentBuilder, getSchemaPath, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { IS_PUBLIC, SYSTEM_ADMIN_ROUTE } from '@tenantry/auth';
+import { IS_PUBLIC, SCIM_ROUTE, SYSTEM_ADMIN_ROUTE } from '@tenantry/auth';
+import { ScimErrorResponse } from '../scim/dto/scim-resource.dto';
 import { ErrorResponse } from './error-response.dto';
 import pluginMetadata from './plugin-metadata';
 
 type Operation = NonNullable<OpenAPIObject['paths'][string]['get']>;
-type Access = 'public' | 'system_admin' | 'tenant';
+type Access = 'public' | 'system_admin' | 'tenant' | 'scim';
 interface RouteFacts {
   access: Access;
   /** The success status: @HttpCode, else 201 for POST and 200 otherwise. */
@@ -56,6 +57,8 @@ function routeFacts(app: INestApplication): Map<string, RouteFacts> {
         ? 'public'
         : reflector.getAllAndOverride<boolean>(SYSTEM_ADMIN_ROUTE, targets)
           ? 'system_admin'
+          : reflector.getAllAndOverride<boolean>(SCIM_ROUTE, targets)
+            ? 'scim'
           : 'tenant';
       const status = (Reflect.getMetadata(HTTP_CODE_METADATA, handler) as number | undefined) ?? (method === RequestMethod.POST ? 201 : 200);
       facts.set(`${RequestMethod[method]} ${path}`, { access: kind, status });
@@ -78,7 +81,7 @@ function describeAccessAndErrors(document: OpenAPIObject, routes: Map<string, Ro
       // Nest adds its default success answer only to operations that declare no answer at all.
       const hasSuccess = Object.keys(operation.responses).some((status) => status.startsWith('2'));
       if (!hasSuccess) operation.responses[String(facts.status)] = { description: facts.status === 204 ? 'Done; no content' : 'Success' };
-      operation.security = kind === 'public' ? [] : kind === 'system_admin' ? [{ jwt: [] }] : [{ jwt: [] }, { apiKey: [] }];
+      operation.security = kind === 'public' ? [] : kind === 'system_admin' ? [{ jwt: [] }] : kind === 'scim' ? [{ scim: [] }] : [{ jwt: [] }, { apiKey: [] }];
       const hasInput = Boolean(operation.requestBody) || (operation.parameters ?? []).length > 0;
       const statuses = new Set(Object.keys(operation.responses).map(Number).filter((status) => status >= 400));
       if (hasInput) statuses.add(400);
@@ -91,12 +94,19 @@ function describeAccessAndErrors(document: OpenAPIObject, routes: Map<string, Ro
         statuses.add(403);
       }
       if (path.includes('{')) statuses.add(404);
-      if (kind === 'tenant') statuses.add(429);
+      if (kind === 'tenant' || kind === 'scim') statuses.add(429);
       for (const status of statuses) {
         const [error, description, message] = REASONS[status] ?? ['Error', 'Error', 'Error'];
         const declared = operation.responses[String(status)] as { description?: string; content?: unknown } | undefined;
         // An answer that declares its own body keeps it: the health checks' 503 is their health report.
         if (declared?.content) continue;
+        if (kind === 'scim') {
+          operation.responses[String(status)] = {
+            description: declared?.description || description,
+            content: { 'application/scim+json': { schema: { $ref: getSchemaPath(ScimErrorResponse) }, example: { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: String(status), detail: message } } },
+          };
+          continue;
+        }
         operation.responses[String(status)] = {
           description: declared?.description || description,
           content: {
@@ -122,8 +132,9 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'access token (tenant user or system admin)' }, 'jwt')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'tenant API key: sk_...' }, 'apiKey')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'SCIM token of a tenant: scim_... (only on /scim/v2)' }, 'scim')
     .build();
-  const document = SwaggerModule.createDocument(app, config, { extraModels: [ErrorResponse] });
+  const document = SwaggerModule.createDocument(app, config, { extraModels: [ErrorResponse, ScimErrorResponse] });
   describeAccessAndErrors(document, routeFacts(app));
   return document;
 }

@@ -1,10 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiFoundResponse, ApiNotFoundResponse, ApiOkResponse } from '@nestjs/swagger';
+import { Body, Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiConsumes, ApiFoundResponse, ApiNotFoundResponse, ApiOkResponse, ApiProduces } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { NoAudit } from '@tenantry/audit';
 import { Public } from '@tenantry/auth';
 import { TokenPairResponse } from '../auth/dto/token-pair.dto';
-import { DiscoverDto, DiscoverResponse, ExchangeDto, OidcCallbackQuery, StartQuery } from './dto/sso-auth.dto';
+import { DiscoverDto, DiscoverResponse, ExchangeDto, OidcCallbackQuery, SamlAcsDto, StartQuery } from './dto/sso-auth.dto';
 import { SsoSignInService } from './sso-sign-in.service';
 
 /** Single sign-on as a browser goes through it: discovery, start, the IdP's callback, the code exchange. */
@@ -27,6 +27,23 @@ export class SsoAuthController {
   @Get('oidc/callback')
   async oidcCallback(@Query() query: OidcCallbackQuery, @Res() response: Response): Promise<void> {
     response.redirect(302, await this.signIn.oidcCallback(query));
+  }
+
+  @NoAudit('the sign-in is audited by the service: auth.sso_login, user.provisioned or auth.sso_failed')
+  @ApiConsumes('application/x-www-form-urlencoded')
+  @ApiFoundResponse({ description: 'Redirect to the sign-in\'s redirect target with a one-time `code`' })
+  @HttpCode(302)
+  @Post('saml/acs')
+  async samlAcs(@Body() body: SamlAcsDto, @Res() response: Response): Promise<void> {
+    response.redirect(302, await this.signIn.samlAcs(body));
+  }
+
+  @ApiProduces('application/samlmetadata+xml')
+  @ApiOkResponse({ description: "The service provider's SAML metadata for this connection", schema: { type: 'string' } })
+  @Header('content-type', 'application/samlmetadata+xml; charset=utf-8')
+  @Get('saml/:connectionId/metadata')
+  metadata(@Param('connectionId', ParseUUIDPipe) connectionId: string): Promise<string> {
+    return this.signIn.samlMetadata(connectionId);
   }
 
   @NoAudit('the sign-in it completes was audited when the identity provider answered')

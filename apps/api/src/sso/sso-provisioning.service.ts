@@ -6,6 +6,8 @@ import { domainOfEmail } from '../domains/domain-name';
 import { DomainsRepository } from '../domains/domains.repository';
 import { SsoUsersRepository } from './sso-users.repository';
 
+const DEACTIVATED = 'This account is deactivated';
+
 export interface AssertedIdentity {
   subject: string;
   email?: string;
@@ -34,6 +36,7 @@ export class SsoProvisioningService {
     if (known) {
       const user = await this.users.findUser(known.userId);
       if (!user) throw new ForbiddenException('This account no longer exists');
+      if (user.status !== 'active') throw new ForbiddenException(DEACTIVATED);
       await this.users.touchIdentity(known.id);
       await this.record('auth.sso_login', user, connection);
       return user;
@@ -46,6 +49,7 @@ export class SsoProvisioningService {
     }
     const existing = await this.users.findUserByEmail(identity.email);
     if (existing) {
+      if (existing.status !== 'active') throw new ForbiddenException(DEACTIVATED);
       if (!identity.emailVerified || !(await this.domains.isVerified(domain))) {
         throw new ForbiddenException(
           'An account with this email exists; it is linked only when the identity provider asserts the email as verified and this tenant has verified its domain',

@@ -8,8 +8,9 @@ import { TenantSecrets } from '@tenantry/secrets';
 import { TenantDirectoryRepository, TenantTransaction } from '@tenantry/tenancy';
 import { TenantSessionsService } from '../auth/tenant-sessions.service';
 import { domainOfEmail } from '../domains/domain-name';
-import { OidcCallbackQuery } from './dto/sso-auth.dto';
+import { OidcCallbackQuery, SamlAcsDto } from './dto/sso-auth.dto';
 import { OidcRelyingParty } from './oidc-relying-party';
+import { SamlConnectionSettings, SamlResponseRefused, SamlServiceProvider } from './saml-service-provider';
 import { SsoConnectionsRepository } from './sso-connections.repository';
 import { clientSecretName } from './sso-connections.service';
 import { SsoDirectoryRepository } from './sso-directory.repository';
@@ -34,6 +35,7 @@ export class SsoSignInService {
     private readonly secrets: TenantSecrets,
     private readonly effectiveConfig: EffectiveConfigService,
     private readonly relyingParty: OidcRelyingParty,
+    private readonly serviceProvider: SamlServiceProvider,
     private readonly store: SsoLoginStore,
     private readonly urls: SsoUrls,
     private readonly provisioning: SsoProvisioningService,
@@ -56,7 +58,13 @@ export class SsoSignInService {
     if (!tenantId) throw new NotFoundException('SSO connection not found');
     const { connection, clientSecret } = await this.load(tenantId, connectionId);
     const redirect = this.urls.allowedRedirect(requestedRedirect, connection.redirectUrls);
-    if (connection.type !== 'oidc') throw new BadRequestException('This connection does not sign in through OIDC');
+    if (connection.type === 'saml') {
+      // The RelayState names the pending sign-in; the AuthnRequest id is what InResponseTo must be.
+      const relayState = randomBytes(32).toString('base64url');
+      const { url, requestId } = await this.serviceProvider.authorizationUrl(this.samlSettings(connection), relayState);
+      await this.store.saveState(relayState, { tenantId, connectionId, redirect, requestId });
+      return url;
+    }
     // Generated here, saved with the PKCE verifier and nonce before the browser leaves for the IdP.
     const state = randomBytes(32).toString('base64url');
     const { url, codeVerifier, nonce } = await this.relyingParty.authorizationUrl(this.settings(connection, clientSecret), state);
@@ -91,6 +99,48 @@ export class SsoSignInService {
     return withCode(pending.redirect, code);
   }
 
+  /**
+   * The IdP's POST to the ACS: the RelayState names the sign-in this answers (taken once), the
+   * assertion must be signed by the connection's IdP for this request, and its id is accepted
+   * once (the replay cache keeps it until the assertion expires).
+   */
+  async samlAcs(body: SamlAcsDto): Promise<string> {
+    const pending = body.RelayState ? await this.store.takeState(body.RelayState) : undefined;
+    if (!pending || !pending.requestId) throw new BadRequestException('Unknown or already used sign-in state');
+    const { connection } = await this.load(pending.tenantId, pending.connectionId);
+    if (connection.type !== 'saml') throw new BadRequestException('Unknown or already used sign-in state');
+    let identity;
+    try {
+      identity = await this.serviceProvider.validate(this.samlSettings(connection), body.SAMLResponse, pending.requestId);
+      const ttlSeconds = Math.ceil((identity.notOnOrAfter.getTime() - Date.now()) / 1000) + 120;
+      if (!(await this.store.markUsedOnce('saml-assertion', `${connection.id}:${identity.assertionId}`, ttlSeconds))) {
+        throw new SamlResponseRefused('this assertion was used before');
+      }
+    } catch (error) {
+      if (!(error instanceof SamlResponseRefused)) throw error;
+      await this.tenantTransaction.run({ tenantId: pending.tenantId }, () =>
+        this.audit.write({ action: 'auth.sso_failed', resourceType: 'sso_connection', resourceId: connection.id, changes: { after: { reason: error.message } }, actor: { type: 'system', id: null } }),
+      );
+      throw new UnauthorizedException(`The identity provider's answer was refused: ${error.message}`);
+    }
+    // The IdP is the tenant's own directory: the address it asserts is the one it vouches for.
+    // Linking to an existing account still needs the tenant to have verified the domain.
+    const user = await this.tenantTransaction.run({ tenantId: pending.tenantId }, () =>
+      this.provisioning.signIn(connection, { subject: identity.subject, email: identity.email, emailVerified: identity.email !== undefined }),
+    );
+    const code = await this.store.issueCode({ tenantId: pending.tenantId, userId: user.id, connectionId: connection.id });
+    return withCode(pending.redirect, code);
+  }
+
+  /** Our SAML metadata for one enabled connection. */
+  async samlMetadata(connectionId: string): Promise<string> {
+    const tenantId = await this.directory.tenantOfConnection(connectionId);
+    if (!tenantId) throw new NotFoundException('SSO connection not found');
+    const { connection } = await this.load(tenantId, connectionId);
+    if (connection.type !== 'saml') throw new NotFoundException('SSO connection not found');
+    return this.serviceProvider.metadata(this.samlSettings(connection));
+  }
+
   /** The one-time code for the usual token pair; a used, expired or unknown code is a 401. */
   async exchange(code: string): Promise<TokenPair> {
     const signedIn = await this.store.takeCode(code);
@@ -99,7 +149,8 @@ export class SsoSignInService {
       const tenant = await this.tenants.current();
       if (tenant?.status !== 'active') throw new ForbiddenException('The tenant is not active');
       const user = await this.users.findUser(signedIn.userId);
-      if (!user) throw new UnauthorizedException('The code is unknown, used or expired');
+      // Deactivated in the 60 s since the IdP answered: no tokens.
+      if (!user || user.status !== 'active') throw new UnauthorizedException('The code is unknown, used or expired');
       return this.sessions.start(user);
     });
   }
@@ -114,6 +165,16 @@ export class SsoSignInService {
       if (clientSecret === undefined) throw new NotFoundException('SSO connection not found');
       return { connection, clientSecret };
     });
+  }
+
+  private samlSettings(connection: SsoConnection): SamlConnectionSettings {
+    return {
+      spEntityId: this.urls.samlMetadataUrl(connection.id),
+      acsUrl: this.urls.samlAcsUrl,
+      idpEntityId: connection.idpEntityId!,
+      idpSsoUrl: connection.idpSsoUrl!,
+      idpCertificates: (connection.idpCertificate ?? '').split('\n').filter(Boolean),
+    };
   }
 
   private settings(connection: SsoConnection, clientSecret: string) {

@@ -10,6 +10,16 @@ export class SsoUrls {
     return `${this.base}/v1/auth/sso/oidc/callback`;
   }
 
+  /** SAML: where every connection's IdP posts its answer. */
+  get samlAcsUrl(): string {
+    return `${this.base}/v1/auth/sso/saml/acs`;
+  }
+
+  /** SAML: our metadata for one connection; its URL is also our entity id (the audience) there. */
+  samlMetadataUrl(connectionId: string): string {
+    return `${this.base}/v1/auth/sso/saml/${connectionId}/metadata`;
+  }
+
   startUrl(connectionId: string): string {
     return `${this.base}/v1/auth/sso/${connectionId}/start`;
   }

@@ -40,9 +40,10 @@ export class SsoUsersRepository {
     return row;
   }
 
+  /** Seats: active users (a deactivated one holds none). */
   async countUsers(): Promise<number> {
     const { tx, tenantId } = this.tenantTransaction;
-    const [row] = await tx.select({ value: count() }).from(users).where(eq(users.tenantId, tenantId));
+    const [row] = await tx.select({ value: count() }).from(users).where(and(eq(users.tenantId, tenantId), eq(users.status, 'active')));
     return row!.value;
   }
 

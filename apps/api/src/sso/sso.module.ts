@@ -3,6 +3,7 @@ import { SecretsModule } from '@tenantry/secrets';
 import { AuthApiModule } from '../auth/auth-api.module';
 import { DomainsModule } from '../domains/domains.module';
 import { OidcRelyingParty } from './oidc-relying-party';
+import { SamlServiceProvider } from './saml-service-provider';
 import { SsoAuthController } from './sso-auth.controller';
 import { SsoConnectionsController } from './sso-connections.controller';
 import { SsoConnectionsRepository } from './sso-connections.repository';
@@ -20,6 +21,7 @@ import { SsoUsersRepository } from './sso-users.repository';
   controllers: [SsoConnectionsController, SsoAuthController],
   providers: [
     OidcRelyingParty,
+    SamlServiceProvider,
     SsoConnectionsRepository,
     SsoConnectionsService,
     SsoDirectoryRepository,

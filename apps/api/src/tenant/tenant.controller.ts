@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiProduces } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiOkResponse, ApiProduces } from '@nestjs/swagger';
 import { AppConfig } from '@tenantry/config';
 import { Audit } from '@tenantry/audit';
 import { CurrentTenantPrincipal, Roles } from '@tenantry/auth';
@@ -24,9 +24,11 @@ export class TenantController {
 
   @Roles('admin')
   @Audit('tenant.settings_updated')
+  @ApiOkResponse({ type: TenantProfileResponse })
+  @ApiConflictResponse({ description: '`security.requireMfa: true` while the caller has no MFA itself' })
   @Patch('settings')
-  patchSettings(@Body() body: TenantSettingsPatchDto): Promise<TenantProfileResponse> {
-    return this.tenant.patchSettings(body.toPatch());
+  patchSettings(@CurrentTenantPrincipal() actor: TenantPrincipal, @Body() body: TenantSettingsPatchDto): Promise<TenantProfileResponse> {
+    return this.tenant.patchSettings(actor, body.toPatch());
   }
 
   @Roles('owner')

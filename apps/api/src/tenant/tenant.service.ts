@@ -1,8 +1,10 @@
-import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { AuditTrail } from '@tenantry/audit';
 import { deepMerge, EffectiveConfigService, settingsProblems, TenantConfigEvents } from '@tenantry/plans';
 import { LifecycleQueues, LifecycleJob } from '@tenantry/queues';
 import { TenantDirectoryRepository, TenantPrincipal, TenantTransaction } from '@tenantry/tenancy';
+import { isMfaRequired } from '../auth/mfa/mfa-requirement';
+import { UserMfaService } from '../auth/mfa/user-mfa.service';
 import { TenantRepository } from './tenant.repository';
 
 @Injectable()
@@ -15,6 +17,7 @@ export class TenantService {
     private readonly trail: AuditTrail,
     private readonly tenantTransaction: TenantTransaction,
     private readonly configEvents: TenantConfigEvents,
+    private readonly mfa: UserMfaService,
   ) {}
 
   /** The tenant's profile with its effective features, limits and settings. */
@@ -24,9 +27,13 @@ export class TenantService {
     return { ...tenant, features: config.features, limits: config.limits, settings: config.settings };
   }
 
-  async patchSettings(patch: Record<string, unknown>) {
+  async patchSettings(actor: TenantPrincipal, patch: Record<string, unknown>) {
     const problems = settingsProblems(patch, 'settings', true);
     if (problems.length > 0) throw new BadRequestException(problems);
+    // Nobody requires of every member what they have not set up themselves.
+    if (isMfaRequired(patch) && actor.actorType === 'user' && !(await this.mfa.isEnabled(actor.subjectId))) {
+      throw new ConflictException('Enrol MFA yourself (POST /v1/me/mfa/totp) before requiring it of every member');
+    }
     const current = await this.repository.settingsForUpdate();
     this.trail.recordBefore(current);
     await this.repository.saveSettings(deepMerge(current, patch));

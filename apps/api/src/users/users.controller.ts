@@ -35,6 +35,23 @@ export class UsersController {
     return this.users.update(actor, id, body);
   }
 
+  @Audit('user.deactivated')
+  @ApiOkResponse({ type: UserResponse, description: 'Deactivated: cannot sign in, sessions revoked, seat freed' })
+  @ApiConflictResponse({ description: 'The last owner cannot be deactivated' })
+  @Post(':id/deactivate')
+  @HttpCode(200)
+  deactivate(@CurrentTenantPrincipal() actor: TenantPrincipal, @Param('id', ParseUUIDPipe) id: string): Promise<UserResponse> {
+    return this.users.deactivate(actor, id);
+  }
+
+  @Audit('user.restored')
+  @ApiOkResponse({ type: UserResponse, description: 'Active again; takes a seat' })
+  @Post(':id/restore')
+  @HttpCode(200)
+  restore(@CurrentTenantPrincipal() actor: TenantPrincipal, @Param('id', ParseUUIDPipe) id: string): Promise<UserResponse> {
+    return this.users.restore(actor, id);
+  }
+
   @Audit('user.removed')
   @ApiConflictResponse({ description: 'The last owner cannot be removed' })
   @Delete(':id')

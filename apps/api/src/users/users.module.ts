@@ -5,10 +5,11 @@ import { UsersController } from './users.controller';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
-/** Members of a tenant: create (counts a seat), change role, remove. */
+/** Members of a tenant: create (counts a seat), change role, deactivate and restore, remove. */
 @Module({
   imports: [AuthApiModule, InvitationsModule],
   controllers: [UsersController],
   providers: [UsersRepository, UsersService],
+  exports: [UsersRepository, UsersService],
 })
 export class UsersModule {}

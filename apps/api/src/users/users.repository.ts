@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { and, count, desc, eq } from 'drizzle-orm';
-import { TenantRole, User, users } from '@tenantry/db';
+import { TenantRole, User, users, UserStatus } from '@tenantry/db';
 import { TenantTransaction } from '@tenantry/tenancy';
 import { afterPosition, KeysetPosition } from '../pagination/cursor';
 
@@ -29,19 +29,20 @@ export class UsersRepository {
     return rows[0];
   }
 
+  /** Seats: active users (a deactivated one holds none). */
   async count(): Promise<number> {
     const { tx, tenantId } = this.tenantTransaction;
-    const [row] = await tx.select({ value: count() }).from(users).where(eq(users.tenantId, tenantId));
+    const [row] = await tx.select({ value: count() }).from(users).where(and(eq(users.tenantId, tenantId), eq(users.status, 'active')));
     return row!.value;
   }
 
-  /** Locks every owner row: two concurrent demotions cannot both see "another owner remains". */
+  /** Locks every active owner row: two concurrent demotions cannot both see "another owner remains". */
   async lockOwners(): Promise<string[]> {
     const { tx, tenantId } = this.tenantTransaction;
     const rows = await tx
       .select({ id: users.id })
       .from(users)
-      .where(and(eq(users.tenantId, tenantId), eq(users.role, 'owner')))
+      .where(and(eq(users.tenantId, tenantId), eq(users.role, 'owner'), eq(users.status, 'active')))
       .for('update');
     return rows.map((row) => row.id);
   }
@@ -60,6 +61,28 @@ export class UsersRepository {
       .where(and(eq(users.tenantId, tenantId), eq(users.id, id)))
       .returning();
     return row;
+  }
+
+  async setStatus(id: string, status: UserStatus): Promise<User | undefined> {
+    const { tx, tenantId } = this.tenantTransaction;
+    const [row] = await tx
+      .update(users)
+      .set({ status, deactivatedAt: status === 'deactivated' ? new Date() : null, updatedAt: new Date() })
+      .where(and(eq(users.tenantId, tenantId), eq(users.id, id)))
+      .returning();
+    return row;
+  }
+
+  async updateEmail(id: string, email: string): Promise<User | undefined> {
+    const { tx, tenantId } = this.tenantTransaction;
+    const [row] = await tx.update(users).set({ email, updatedAt: new Date() }).where(and(eq(users.tenantId, tenantId), eq(users.id, id))).returning();
+    return row;
+  }
+
+  async findByEmail(email: string): Promise<User | undefined> {
+    const { tx, tenantId } = this.tenantTransaction;
+    const rows = await tx.select().from(users).where(and(eq(users.tenantId, tenantId), eq(users.email, email)));
+    return rows[0];
   }
 
   async remove(id: string): Promise<void> {

@@ -5,6 +5,7 @@ import type { TenantRole, User } from '@tenantry/db';
 import { EventLog } from '@tenantry/events';
 import { CountedLimits, LIMIT } from '@tenantry/plans';
 import type { TenantPrincipal } from '@tenantry/tenancy';
+import { UserMfaService } from '../auth/mfa/user-mfa.service';
 import { RefreshTokensRepository } from '../auth/refresh-tokens.repository';
 import { InvitationsService } from '../invitations/invitations.service';
 import { decodeCursor, Page, PageQuery, toPage } from '../pagination/cursor';
@@ -24,6 +25,7 @@ export class UsersService {
     private readonly countedLimits: CountedLimits,
     private readonly trail: AuditTrail,
     private readonly events: EventLog,
+    private readonly mfa: UserMfaService,
     private readonly invitations: InvitationsService,
   ) {}
 
@@ -59,6 +61,37 @@ export class UsersService {
     return updated;
   }
 
+  /**
+   * The user stays (its history, identities and role) but cannot sign in: its refresh tokens are
+   * revoked now and its access tokens fail their next request (the per-request check finds no
+   * active user); it holds no seat. The last active owner cannot be deactivated.
+   */
+  async deactivate(actor: TenantPrincipal, id: string): Promise<UserResponse> {
+    const target = await this.require(id);
+    const previous = toUserResponse(target);
+    this.trail.recordBefore(previous);
+    this.assertMayManage(actor, target);
+    if (target.status === 'deactivated') return previous;
+    if (target.role === 'owner') await this.assertAnotherOwnerRemains(target.id);
+    const updated = toUserResponse((await this.repository.setStatus(id, 'deactivated'))!);
+    await this.refreshTokens.revokeAllOfUser(id);
+    await this.events.record('user.deactivated', { object: { ...updated } });
+    return updated;
+  }
+
+  /** Active again: it takes a seat (403 when none is free) and may sign in. */
+  async restore(actor: TenantPrincipal, id: string): Promise<UserResponse> {
+    const target = await this.require(id);
+    const previous = toUserResponse(target);
+    this.trail.recordBefore(previous);
+    this.assertMayManage(actor, target);
+    if (target.status === 'active') return previous;
+    await this.countedLimits.assertAvailable(LIMIT.SEATS, () => this.repository.count());
+    const updated = toUserResponse((await this.repository.setStatus(id, 'active'))!);
+    await this.events.record('user.restored', { object: { ...updated } });
+    return updated;
+  }
+
   /** Its refresh tokens go with it; API keys it created belong to the tenant and stay. */
   async remove(actor: TenantPrincipal, id: string): Promise<void> {
     const target = await this.require(id);
@@ -67,6 +100,8 @@ export class UsersService {
     this.assertMayManage(actor, target);
     if (target.role === 'owner') await this.assertAnotherOwnerRemains(target.id);
     await this.refreshTokens.revokeAllOfUser(id);
+    // Its MFA secrets are tenant secrets, which no foreign key takes along.
+    await this.mfa.forget(id);
     await this.repository.remove(id);
     await this.events.record('user.removed', { object: { ...user } });
   }

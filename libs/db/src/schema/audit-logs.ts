@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { check, index, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { idColumn, tenantIdColumn } from './columns';
 
-export const ACTOR_TYPES = ['user', 'api_key', 'system_admin', 'system'] as const;
+export const ACTOR_TYPES = ['user', 'api_key', 'scim_token', 'system_admin', 'system'] as const;
 export type ActorType = (typeof ACTOR_TYPES)[number];
 
 /** Before/after values of the fields a change touched; secrets never appear here. */
@@ -41,7 +41,7 @@ export const auditLogs = pgTable(
     index('audit_logs_tenant_action_at_idx').on(t.tenantId, t.action, t.at),
     index('audit_logs_tenant_actor_at_idx').on(t.tenantId, t.actorId, t.at),
     index('audit_logs_tenant_resource_at_idx').on(t.tenantId, t.resourceType, t.resourceId, t.at),
-    check('audit_logs_actor_type_valid', sql`${t.actorType} in ('user', 'api_key', 'system_admin', 'system')`),
+    check('audit_logs_actor_type_valid', sql`${t.actorType} in ('user', 'api_key', 'scim_token', 'system_admin', 'system')`),
   ],
 );
 

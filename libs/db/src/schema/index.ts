@@ -16,3 +16,7 @@ export * from './sso';
 export * from './mail-outbox';
 export * from './invitations';
 export * from './account-tokens';
+export * from './scim-tokens';
+export * from './user-sessions';
+export * from './mfa';
+export * from './webhooks';

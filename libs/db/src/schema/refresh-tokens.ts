@@ -1,6 +1,7 @@
 import { foreignKey, index, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, idColumn, tenantIdColumn } from './columns';
 import { systemAdmins } from './system-admins';
+import { userSessions } from './user-sessions';
 import { users } from './users';
 
 const at = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: 'date' });
@@ -28,6 +29,9 @@ export const refreshTokens = pgTable(
     index('refresh_tokens_tenant_family_idx').on(t.tenantId, t.familyId),
     index('refresh_tokens_tenant_user_idx').on(t.tenantId, t.userId),
     foreignKey({ name: 'refresh_tokens_user_fk', columns: [t.tenantId, t.userId], foreignColumns: [users.tenantId, users.id] }).onDelete('cascade'),
+    foreignKey({ name: 'refresh_tokens_session_fk', columns: [t.tenantId, t.familyId], foreignColumns: [userSessions.tenantId, userSessions.id] }).onDelete(
+      'cascade',
+    ),
   ],
 );
 

@@ -7,6 +7,13 @@ import { tenants } from './tenants';
 export const TENANT_ROLES = ['owner', 'admin', 'member', 'viewer'] as const;
 export type TenantRole = (typeof TENANT_ROLES)[number];
 
+/**
+ * `deactivated` (by an admin or the tenant's directory over SCIM): the account and its history
+ * stay, but it cannot sign in, its sessions are revoked and it holds no seat; `active` restores it.
+ */
+export const USER_STATUSES = ['active', 'deactivated'] as const;
+export type UserStatus = (typeof USER_STATUSES)[number];
+
 export const users = pgTable(
   'users',
   {
@@ -15,6 +22,8 @@ export const users = pgTable(
     email: text('email').notNull(),
     passwordHash: text('password_hash'),
     role: text('role', { enum: TENANT_ROLES }).notNull(),
+    status: text('status', { enum: USER_STATUSES }).notNull().default('active'),
+    deactivatedAt: timestamp('deactivated_at', { withTimezone: true, precision: 3, mode: 'date' }),
     /**
      * When the address was shown to be the user's. Null only for a self-service signup's owner
      * until the verification link is followed (login refuses them meanwhile); everyone else is
@@ -28,6 +37,7 @@ export const users = pgTable(
     primaryKey({ columns: [t.tenantId, t.id] }),
     unique('users_tenant_email_unique').on(t.tenantId, t.email),
     check('users_role_valid', sql`${t.role} in ('owner', 'admin', 'member', 'viewer')`),
+    check('users_status_valid', sql`${t.status} in ('active', 'deactivated')`),
   ],
 );
 

@@ -80,3 +80,18 @@ export class ExchangeDto {
   @MaxLength(200)
   code: string;
 }
+
+/** The IdP's HTTP-POST to the Assertion Consumer Service (a form, as the SAML binding posts it). */
+export class SamlAcsDto {
+  /** The base64 SAML Response. @example "PHNhbWxwOlJlc3BvbnNlIHhtbG5zOnNhbWxwPSJ1cm46b2FzaXM6bmFtZXM6dGM6U0FNTDoyLjA6cHJvdG9jb2wiIC4uLg==" */
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200_000)
+  SAMLResponse: string;
+
+  /** The RelayState the start sent to the IdP. @example "3q2-7wEAAAAbNmDhcQ4kTg..." */
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  RelayState?: string;
+}

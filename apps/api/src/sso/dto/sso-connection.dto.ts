@@ -40,6 +40,31 @@ export class CreateSsoConnectionDto {
   @MaxLength(4000)
   clientSecret?: string;
 
+  /** SAML: the IdP's metadata (an EntityDescriptor); or give the three fields below. @example "<EntityDescriptor entityID=\"https://idp.acme.example\" ...>...</EntityDescriptor>" */
+  @IsOptional()
+  @IsString()
+  @MaxLength(100_000)
+  idpMetadataXml?: string;
+
+  /** SAML: the IdP's entity id (the Issuer of its assertions). @example "https://idp.acme.example/saml" */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
+  idpEntityId?: string;
+
+  /** SAML: the IdP's single sign-on URL (HTTP-Redirect binding). @example "https://idp.acme.example/saml/sso" */
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  idpSsoUrl?: string;
+
+  /** SAML: the IdP's signing certificate, PEM or its base64 body. @example "MIIC8DCCAdigAwIBAgIQ..." */
+  @IsOptional()
+  @IsString()
+  @MaxLength(20_000)
+  idpCertificate?: string;
+
   /** The role of a user's first sign-in (JIT provisioning). @example "member" */
   @IsOptional()
   @IsIn(PROVISIONED_ROLES)
@@ -94,6 +119,31 @@ export class UpdateSsoConnectionDto {
   @MaxLength(4000)
   clientSecret?: string;
 
+  /** SAML: the IdP's metadata (an EntityDescriptor); replaces the IdP settings. @example "<EntityDescriptor entityID=\"https://idp.acme.example\" ...>...</EntityDescriptor>" */
+  @IsOptional()
+  @IsString()
+  @MaxLength(100_000)
+  idpMetadataXml?: string;
+
+  /** SAML: the IdP's entity id (the Issuer of its assertions). @example "https://idp.acme.example/saml" */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
+  idpEntityId?: string;
+
+  /** SAML: the IdP's single sign-on URL (HTTP-Redirect binding). @example "https://idp.acme.example/saml/sso" */
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  idpSsoUrl?: string;
+
+  /** SAML: the IdP's signing certificate, PEM or its base64 body. @example "MIIC8DCCAdigAwIBAgIQ..." */
+  @IsOptional()
+  @IsString()
+  @MaxLength(20_000)
+  idpCertificate?: string;
+
   /** @example "viewer" */
   @IsOptional()
   @IsIn(PROVISIONED_ROLES)
@@ -145,6 +195,21 @@ export class SsoConnectionResponse {
 
   /** OIDC: the redirect URI to register at the IdP. @example "https://api.tenantry.example/v1/auth/sso/oidc/callback" */
   redirectUri?: string;
+
+  /** SAML: the IdP's entity id. @example "https://idp.acme.example/saml" */
+  idpEntityId?: string | null;
+
+  /** SAML: the IdP's sign-in URL. @example "https://idp.acme.example/saml/sso" */
+  idpSsoUrl?: string | null;
+
+  /** SAML: our entity id, the audience the IdP must put in its assertions. @example "https://api.tenantry.example/v1/auth/sso/saml/7f3e2d1c-0b9a-4876-8543-210fedcba987/metadata" */
+  spEntityId?: string;
+
+  /** SAML: our Assertion Consumer Service (HTTP-POST), to register at the IdP. @example "https://api.tenantry.example/v1/auth/sso/saml/acs" */
+  acsUrl?: string;
+
+  /** SAML: our service provider metadata, for IdPs that import it. @example "https://api.tenantry.example/v1/auth/sso/saml/7f3e2d1c-0b9a-4876-8543-210fedcba987/metadata" */
+  metadataUrl?: string;
 
   /** Where a sign-in starts: send the browser here. @example "https://api.tenantry.example/v1/auth/sso/7f3e2d1c-0b9a-4876-8543-210fedcba987/start" */
   startUrl: string;

@@ -22,7 +22,9 @@ export class TenantSettingsPatchDto {
 
   /**
    * `ssoRequired: true` refuses password sign-in (403) to everyone but owners, who keep it as a
-   * break-glass; API keys are unaffected. @example {"ssoRequired": true}
+   * break-glass; API keys are unaffected. `requireMfa: true` answers 403 to every member without
+   * MFA on every route but /v1/me, their own account and MFA enrolment (409 while the caller has no
+   * MFA itself). @example {"ssoRequired": true, "requireMfa": true}
    */
   @IsOptional()
   @IsObject()
@@ -48,6 +50,9 @@ export class TenantBranding {
 export class TenantSecuritySettings {
   /** @example false */
   ssoRequired?: boolean | null;
+
+  /** @example false */
+  requireMfa?: boolean | null;
 }
 
 /** The effective settings: defaults, then the admins' overrides, then the tenant's own. */

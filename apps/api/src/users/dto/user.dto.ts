@@ -1,6 +1,6 @@
 import { IsEmail, IsIn, IsOptional, MaxLength } from 'class-validator';
 import { IsAcceptablePassword } from '@tenantry/auth';
-import { TENANT_ROLES, TenantRole, type User } from '@tenantry/db';
+import { TENANT_ROLES, TenantRole, type User, type UserStatus } from '@tenantry/db';
 import { ToEmail } from '../../validation';
 
 export class CreateUserDto {
@@ -44,6 +44,9 @@ export class UserResponse {
   /** True until the user has a password: it holds a seat but cannot log in yet. @example false */
   isInvited: boolean;
 
+  /** `deactivated`: cannot sign in and holds no seat until restored. @example "active" */
+  status: UserStatus;
+
   createdAt: Date;
 
   updatedAt: Date;
@@ -64,6 +67,7 @@ export function toUserResponse(user: User): UserResponse {
     email: user.email,
     role: user.role,
     isInvited: user.passwordHash === null,
+    status: user.status,
     createdAt: user.createdAt,
     updatedAt: user.updatedAt,
   };

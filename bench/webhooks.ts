@@ -1,0 +1,264 @@
+/**
+ * `npm run bench:webhooks`: webhook delivery from commit to a 2xx at a local receiver with one
+ * worker process, and what the outbox costs the write path.
+ *
+ * 1. Backlog: BENCH_EVENTS events committed while no worker runs, then the worker (a child
+ *    process, as `npm run start:worker` runs it) starts: deliveries per second until the receiver
+ *    has every one, signed (each verified here would cost the receiver's CPU, so a sample is).
+ * 2. Latency: events committed one per transaction through the product's EventLog at
+ *    BENCH_RATE per second for BENCH_SECONDS while the worker runs: commit-to-2xx p50/p99.
+ * 3. Write path: POST /v1/projects on two API instances side by side in alternating rounds, one
+ *    as built (the event row in the transaction, the after-commit hint) and one whose EventLog
+ *    writes nothing (outbox off; only the bench can build it). No worker runs meanwhile.
+ *
+ * Runs on the local PostgreSQL (TEST_DATABASE_URL) and Redis, in a scratch database it drops.
+ */
+import 'reflect-metadata';
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import postgres from 'postgres';
+import { Webhook } from 'standardwebhooks';
+import { createScratchDatabase } from '../test/support/scratch-database';
+import { machineBusySeconds, median, processCpuSeconds, runLoad } from './harness';
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 20000);
+const TENANTS = Number(process.env.BENCH_TENANTS ?? 20);
+const RATE = Number(process.env.BENCH_RATE ?? 200);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+
+const readLoadAverage = () => loadavg().map((value) => Number(value.toFixed(2)));
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function startReceiver() {
+  const received = new Map<string, number>();
+  const samples: { body: string; headers: http.IncomingHttpHeaders; path: string }[] = [];
+  let duplicates = 0;
+  const server = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const id = String(request.headers['webhook-id']);
+      if (received.has(id)) duplicates += 1;
+      else received.set(id, Date.now());
+      if (samples.length < 50) samples.push({ body: Buffer.concat(chunks).toString('utf8'), headers: request.headers, path: request.url ?? '' });
+      response.writeHead(204).end();
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  return { server, received, samples, duplicates: () => duplicates };
+}
+
+function startWorkerProcess(env: NodeJS.ProcessEnv): { child: ChildProcess; ready: Promise<void> } {
+  // BENCH_WORKER_PROFILE=1: a V8 CPU profile of the worker into bench/profiles/ when it exits.
+  const profile = process.env.BENCH_WORKER_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=bench/profiles'] : [];
+  const child = spawn(process.execPath, [...profile, '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/worker/src/main.ts'], {
+    cwd: join(__dirname, '..'),
+    env: { ...env, NODE_ENV: 'development', LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const ready = new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('webhook-deliveries')) resolve();
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`worker exited (${code}):\n${output.slice(-2000)}`)));
+  });
+  return { child, ready };
+}
+
+async function waitUntil(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(5);
+  }
+}
+
+async function main(): Promise<void> {
+  const db = await createScratchDatabase('tenantry_bench');
+  Object.assign(process.env, {
+    NODE_ENV: 'test',
+    DATABASE_URL: db.appUrl,
+    SYSTEM_DATABASE_URL: db.systemUrl,
+    MIGRATION_DATABASE_URL: db.ownerUrl,
+    REDIS_KEY_PREFIX: `tenantry-bench-${randomBytes(4).toString('hex')}`,
+    DB_POOL_SIZE: '8',
+  });
+  const owner = postgres(db.ownerUrl, { max: 4, onnotice: () => undefined });
+  const receiver = startReceiver();
+  await new Promise<void>((resolve) => receiver.server.listen(0, '127.0.0.1', resolve));
+  const receiverUrl = `http://127.0.0.1:${(receiver.server.address() as AddressInfo).port}`;
+  let worker: ChildProcess | undefined;
+  try {
+    const { Test } = await import('@nestjs/testing');
+    const { AppModule } = await import('../apps/api/src/app.module');
+    const { configureApp } = await import('../apps/api/src/configure-app');
+    const { TokenService } = await import('@tenantry/auth');
+    const { EventLog } = await import('@tenantry/events');
+    const { TenantTransaction } = await import('@tenantry/tenancy');
+    const build = async (outbox: boolean) => {
+      let builder = Test.createTestingModule({ imports: [AppModule] });
+      if (!outbox) builder = builder.overrideProvider(EventLog).useValue({ record: async () => randomUUID(), recordFor: async () => randomUUID() });
+      const app = configureApp((await builder.compile()).createNestApplication({ logger: ['error'] }));
+      await app.listen(0, '127.0.0.1');
+      return { app, origin: `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}` };
+    };
+    const on = await build(true);
+
+    await owner`insert into plans (key, name, features, limits) values ('bench_open', 'Open', '[]', '{}')`;
+    const tenantOn = async () => {
+      const [tenant] = await owner<{ id: string }[]>`insert into tenants (slug, name, plan) values (${`b-${randomBytes(4).toString('hex')}`}, 'Bench', 'bench_open') returning id`;
+      const [user] = await owner<{ id: string }[]>`insert into users (tenant_id, email, role) values (${tenant!.id}, 'b@b.test', 'owner') returning id`;
+      const { accessToken } = await on.app.get(TokenService).issueTenantAccess({ id: user!.id, tenantId: tenant!.id, role: 'owner' });
+      return { id: tenant!.id, auth: `Bearer ${accessToken}` };
+    };
+    const tenants = await Promise.all(Array.from({ length: TENANTS }, tenantOn));
+    const secrets = new Map<string, string>();
+    for (const [index, tenant] of tenants.entries()) {
+      const response = await fetch(`${on.origin}/v1/webhooks`, {
+        method: 'POST',
+        headers: { authorization: tenant.auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ url: `${receiverUrl}/t${index}`, events: ['project.created'] }),
+      });
+      if (response.status !== 201) throw new Error(`POST /v1/webhooks: ${response.status} ${await response.text()}`);
+      secrets.set(`/t${index}`, ((await response.json()) as { secret: string }).secret);
+    }
+
+    // 1. Backlog: committed while no worker runs.
+    await owner`
+      insert into events (tenant_id, type, data)
+      select (${tenants.map((tenant) => tenant.id)}::uuid[])[1 + (i % ${TENANTS})], 'project.created',
+             jsonb_build_object('object', jsonb_build_object('id', gen_random_uuid(), 'name', 'p' || i))
+      from generate_series(1, ${EVENTS}) i`;
+    const started = Date.now();
+    const spawned = startWorkerProcess(process.env);
+    worker = spawned.child;
+    await spawned.ready;
+    const ready = Date.now();
+    const workerCpuBefore = processCpuSeconds(worker.pid!);
+    const machineBefore = machineBusySeconds();
+    await waitUntil(() => receiver.received.size >= EVENTS, 600_000, `${EVENTS} deliveries`);
+    const workerCpu = (processCpuSeconds(worker.pid!) ?? NaN) - (workerCpuBefore ?? NaN);
+    const machineCpu = (machineBusySeconds() ?? NaN) - (machineBefore ?? NaN);
+    const times = [...receiver.received.values()];
+    const last = Math.max(...times);
+    const first = Math.min(...times);
+    const backlog = {
+      events: EVENTS,
+      tenants: TENANTS,
+      workerStartSeconds: (ready - started) / 1000,
+      deliveriesPerSecondFromWorkerReady: Math.round(EVENTS / ((last - ready) / 1000)),
+      deliveriesPerSecondFirstToLast: Math.round(EVENTS / ((last - first) / 1000)),
+      duplicates: receiver.duplicates(),
+      // CPU per delivery holds better than deliveries/s on a machine shared with other work.
+      workerCpuMicrosPerDelivery: Math.round((workerCpu / EVENTS) * 1e6),
+      machineCpuMicrosPerDelivery: Math.round((machineCpu / EVENTS) * 1e6),
+      loadAverage: readLoadAverage(),
+    };
+    for (const sample of receiver.samples) new Webhook(secrets.get(sample.path)!).verify(sample.body, sample.headers as Record<string, string>);
+    console.log('backlog', backlog);
+
+    // 2. Steady rate through the product's EventLog: commit-to-2xx latency.
+    receiver.received.clear();
+    const committedAt = new Map<string, number>();
+    const transactions = on.app.get(TenantTransaction);
+    const eventLog = on.app.get(EventLog);
+    const total = RATE * SECONDS;
+    const steadyStart = Date.now();
+    const pending: Promise<void>[] = [];
+    for (let index = 0; index < total; index++) {
+      const due = steadyStart + (index * 1000) / RATE;
+      if (due > Date.now()) await sleep(due - Date.now());
+      const tenant = tenants[index % TENANTS]!;
+      pending.push(
+        transactions.run({ tenantId: tenant.id }, () => eventLog.record('project.created', { object: { id: randomUUID(), name: `s${index}` } })).then((id) => {
+          committedAt.set(id, Date.now());
+        }),
+      );
+    }
+    await Promise.all(pending);
+    await waitUntil(() => [...committedAt.keys()].every((id) => receiver.received.has(id)), 120_000, 'the steady deliveries');
+    const latencies = [...committedAt.entries()].map(([id, at]) => receiver.received.get(id)! - at).sort((a, b) => a - b);
+    const steady = { ratePerSecond: RATE, seconds: SECONDS, events: total, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), maxMs: latencies[latencies.length - 1] };
+    console.log('steady', steady);
+
+    worker.kill('SIGTERM');
+    await new Promise((resolve) => worker!.once('exit', resolve));
+    worker = undefined;
+
+    // 3. The write path, outbox on and off, side by side.
+    const off = await build(false);
+    const [onTenant, offTenant] = [tenants[0]!, tenants[1]!];
+    const post = (origin: string, tenant: { auth: string }) =>
+      runLoad({
+        origin,
+        targets: [{ method: 'POST', path: '/v1/projects', headers: { authorization: tenant.auth, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'p' }) }],
+        connections: CONNECTIONS,
+        seconds: SECONDS,
+        expectStatus: 201,
+      });
+    const writes: Record<'on' | 'off', number[]> = { on: [], off: [] };
+    const writeP99: Record<'on' | 'off', number[]> = { on: [], off: [] };
+    for (let round = 0; round < ROUNDS; round++) {
+      const order: ['on' | 'off', () => ReturnType<typeof post>][] = [
+        ['on', () => post(on.origin, onTenant)],
+        ['off', () => post(off.origin, offTenant)],
+      ];
+      if (round % 2 === 1) order.reverse();
+      for (const [name, run] of order) {
+        const result = await run();
+        if (result.errors > 0) throw new Error(`${name}: ${result.errors} unexpected statuses`);
+        writes[name].push(result.perSecond);
+        writeP99[name].push(result.p99);
+        console.log(`round ${round + 1} outbox ${name}: ${result.perSecond} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms`);
+      }
+    }
+    const [eventsWritten] = await owner`select count(*)::int as n from events where tenant_id = ${onTenant.id} and type = 'project.created' and data -> 'object' ->> 'name' = 'p'`;
+    const [eventsNotWritten] = await owner`select count(*)::int as n from events where tenant_id = ${offTenant.id} and data -> 'object' ->> 'name' = 'p'`;
+    await on.app.close();
+    await off.app.close();
+    console.log(
+      JSON.stringify(
+        {
+          machine: 'shared 2-core machine; API, load generator and receiver in this process, the worker in its own',
+          backlog,
+          steady,
+          writePath: {
+            connections: CONNECTIONS,
+            secondsPerRun: SECONDS,
+            rounds: ROUNDS,
+            outboxOn: { reqPerSecond: median(writes.on), p99Ms: median(writeP99.on), eventsWritten: eventsWritten!.n },
+            outboxOff: { reqPerSecond: median(writes.off), p99Ms: median(writeP99.off), eventsWritten: eventsNotWritten!.n },
+            onOverOff: Number((median(writes.on) / median(writes.off)).toFixed(3)),
+          },
+        },
+        null,
+        2,
+      ),
+    );
+  } finally {
+    worker?.kill('SIGKILL');
+    receiver.server.closeAllConnections();
+    receiver.server.close();
+    await owner.end();
+    await db.drop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
