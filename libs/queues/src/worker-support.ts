@@ -20,6 +20,9 @@ export async function upsertJobScheduler(
   template: { name: string; opts?: JobSchedulerTemplateOptions },
 ): Promise<void> {
   const queue = new Queue(queueName, { connection: bullConnection(config, 'producer'), prefix: bullPrefix(config) });
+  // A queue without an 'error' listener throws from its connection's ready check when Redis goes away;
+  // a failed upsert still rejects below.
+  queue.on('error', () => undefined);
   try {
     await queue.upsertJobScheduler(schedulerId, repeat, template);
   } finally {
