@@ -10,6 +10,7 @@
  *     then a tenant's month of hours read as the app role under RLS, timed, with its EXPLAIN.
  * Runs on the local PostgreSQL (TEST_DATABASE_URL) and Redis, in a scratch database it drops.
  */
+
 import 'reflect-metadata';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -71,12 +72,11 @@ async function main(): Promise<void> {
 /** Phases 1 and 2, in this process: the recorder fills the (paused) queue, then the worker drains it. */
 async function recorderAndRollup(tenantIds: string[], owner: postgres.Sql) {
   const { NestFactory } = await import('@nestjs/core');
-  const { Queue } = await import('bullmq');
   const { WorkerModule } = await import('../apps/worker/src/worker.module');
   const { UsageRecorder } = await import('@tenantry/metering');
-  const { USAGE_EVENTS_QUEUE } = await import('@tenantry/queues');
+  const { SafeQueue, USAGE_EVENTS_QUEUE } = await import('@tenantry/queues');
   const context = await NestFactory.createApplicationContext(WorkerModule, { logger: ['error'] });
-  const queue = new Queue(USAGE_EVENTS_QUEUE, { connection: { host: '127.0.0.1', port: 6379 }, prefix: `{${process.env.REDIS_KEY_PREFIX}}` });
+  const queue = new SafeQueue(USAGE_EVENTS_QUEUE, { connection: { host: '127.0.0.1', port: 6379 }, prefix: `{${process.env.REDIS_KEY_PREFIX}}` });
   try {
     await queue.pause();
     const recorder = context.get(UsageRecorder);

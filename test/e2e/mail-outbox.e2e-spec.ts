@@ -2,9 +2,8 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { TestingModule } from '@nestjs/testing';
-import { Queue } from 'bullmq';
 import { invitationMail, MailOutbox } from '@tenantry/mail';
-import { MAIL_QUEUE, mailJobId } from '@tenantry/queues';
+import { MAIL_QUEUE, mailJobId, SafeQueue } from '@tenantry/queues';
 import { TenantTransaction } from '@tenantry/tenancy';
 import { createTenant } from '../factories';
 import { SmtpSink } from '../support/smtp-sink';
@@ -215,7 +214,7 @@ describe('mail survives kill -9 of the worker in the middle of a send', () => {
     // The child workers consume a queue of their own, holding exactly these jobs (ids as the outbox makes them).
     const prefix = `${process.env.REDIS_KEY_PREFIX}-mail-kill-${randomBytes(3).toString('hex')}`;
     const redisUrl = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-    const queue = new Queue(MAIL_QUEUE, { connection: { host: redisUrl.hostname, port: Number(redisUrl.port || 6379) }, prefix: `{${prefix}}` });
+    const queue = new SafeQueue(MAIL_QUEUE, { connection: { host: redisUrl.hostname, port: Number(redisUrl.port || 6379) }, prefix: `{${prefix}}` });
     try {
       await queue.addBulk(ids.map((mailId) => ({ name: 'send', data: { mailId, tenantId: tenant.id }, opts: { jobId: mailJobId(mailId), attempts: 8, backoff: { type: 'exponential', delay: 500 } } })));
       const env = { SMTP_URL: sink.url, SMTP_TIMEOUT_MS: '2000', MAIL_RETRY_DELAY_MS: '500', MAIL_DISABLED: 'false', REDIS_KEY_PREFIX: prefix };

@@ -1,7 +1,6 @@
-import { Queue } from 'bullmq';
 import { UsageRecorder } from '@tenantry/metering';
 import { meteringDroppedEvents } from '@tenantry/metrics';
-import { USAGE_EVENTS_QUEUE, UsageBatchJobData } from '@tenantry/queues';
+import { SafeQueue, USAGE_EVENTS_QUEUE, UsageBatchJobData } from '@tenantry/queues';
 import { createTenant } from '../factories';
 import { waitFor } from '../support/metering';
 import { freePort, OwnRedis } from '../support/own-redis';
@@ -23,7 +22,7 @@ describe('usage recording while Redis is down', () => {
   });
 
   async function queuedEvents(tenantId: string): Promise<string[]> {
-    const queue = new Queue(USAGE_EVENTS_QUEUE, { connection: { host: '127.0.0.1', port: redis.port }, prefix: `{${process.env.REDIS_KEY_PREFIX}}` });
+    const queue = new SafeQueue(USAGE_EVENTS_QUEUE, { connection: { host: '127.0.0.1', port: redis.port }, prefix: `{${process.env.REDIS_KEY_PREFIX}}` });
     try {
       const jobs = await queue.getJobs(['waiting', 'active', 'delayed', 'completed']);
       return jobs.flatMap((job) => (job.data as UsageBatchJobData).events).filter((event) => event.tenantId === tenantId).map((event) => event.eventId);

@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import type postgres from 'postgres';
 import type { Clock } from '@tenantry/metering';
-import { USAGE_EVENTS_QUEUE } from '@tenantry/queues';
+import { SafeQueue, USAGE_EVENTS_QUEUE } from '@tenantry/queues';
 
 /** A clock the test moves by hand, shared by the API and the worker of one test file. */
 export class TestClock implements Clock {
@@ -15,7 +15,7 @@ export class TestClock implements Clock {
 /** The usage-events queue of this test run (same Redis prefix as the app). */
 export function usageEventsQueue(): Queue {
   const url = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  return new Queue(USAGE_EVENTS_QUEUE, {
+  return new SafeQueue(USAGE_EVENTS_QUEUE, {
     connection: { host: url.hostname, port: Number(url.port || 6379) },
     prefix: `{${process.env.REDIS_KEY_PREFIX}}`,
   });

@@ -2,7 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import Redis, { RedisOptions } from 'ioredis';
 import { AppConfig } from '@tenantry/config';
-import { bullConnection, bullPrefix, MAIL_QUEUE, MailJobData, mailJobId, QUEUE_CALL_TIMEOUT_MS } from '@tenantry/queues';
+import { bullConnection, bullPrefix, MAIL_QUEUE, MailJobData, mailJobId, QUEUE_CALL_TIMEOUT_MS, SafeQueue } from '@tenantry/queues';
 import { withTimeout } from '@tenantry/redis';
 
 /**
@@ -17,7 +17,7 @@ export class MailQueue implements OnApplicationShutdown {
   constructor(@Inject(AppConfig) private readonly config: AppConfig) {
     this.client = new Redis(bullConnection(config, 'producer') as RedisOptions);
     this.client.on('error', () => undefined);
-    this.queue = new Queue<MailJobData>(MAIL_QUEUE, { connection: this.client, prefix: bullPrefix(config) });
+    this.queue = new SafeQueue<MailJobData>(MAIL_QUEUE, { connection: this.client, prefix: bullPrefix(config) });
     this.queue.on('error', () => undefined);
   }
 

@@ -4,7 +4,7 @@ import Redis, { RedisOptions } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '@tenantry/config';
 import { meteringBufferedEvents, meteringDroppedEvents, meteringFlushLag, meteringFlushSize } from '@tenantry/metrics';
-import { bullConnection, bullPrefix, USAGE_EVENTS_QUEUE, UsageBatchJobData, UsageEvent } from '@tenantry/queues';
+import { bullConnection, bullPrefix, SafeQueue, USAGE_EVENTS_QUEUE, UsageBatchJobData, UsageEvent } from '@tenantry/queues';
 import { withTimeout } from '@tenantry/redis';
 import { TenantTransaction } from '@tenantry/tenancy';
 import { Clock, CLOCK } from './clock';
@@ -201,7 +201,7 @@ export class UsageRecorder implements OnModuleInit, BeforeApplicationShutdown {
     if (!this.queue) {
       this.client = new Redis(bullConnection(this.config, 'producer') as RedisOptions);
       this.client.on('error', () => undefined);
-      this.queue = new Queue<UsageBatchJobData>(USAGE_EVENTS_QUEUE, { connection: this.client, prefix: bullPrefix(this.config) });
+      this.queue = new SafeQueue<UsageBatchJobData>(USAGE_EVENTS_QUEUE, { connection: this.client, prefix: bullPrefix(this.config) });
       this.queue.on('error', () => undefined);
     }
     return this.queue;

@@ -8,3 +8,4 @@ export * from './observed-queues';
 export * from './queue-names';
 export * from './queues.module';
 export * from './worker-support';
+export * from './bull-classes';

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { AppConfig } from '@tenantry/config';
 import { DependencyUnavailableError, withTimeout } from '@tenantry/redis';
+import { SafeQueue } from './bull-classes';
 import { bullConnection, bullPrefix } from './bull-connection';
 
 /**
@@ -61,8 +62,8 @@ export class LifecycleQueues implements OnApplicationShutdown {
     this.client = new Redis(bullConnection(config, 'producer') as RedisOptions);
     this.client.on('error', () => undefined);
     const options = { connection: this.client, prefix: bullPrefix(config) };
-    this.purge = new Queue<PurgeJobData>(PURGE_QUEUE, options);
-    this.export = new Queue<ExportJobData>(EXPORT_QUEUE, options);
+    this.purge = new SafeQueue<PurgeJobData>(PURGE_QUEUE, options);
+    this.export = new SafeQueue<ExportJobData>(EXPORT_QUEUE, options);
     // Connection trouble surfaces where a job is added (as an error there); the Redis client logs outages.
     for (const queue of [this.purge, this.export]) queue.on('error', () => undefined);
   }

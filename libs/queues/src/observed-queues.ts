@@ -3,6 +3,7 @@ import { Queue } from 'bullmq';
 import Redis, { RedisOptions } from 'ioredis';
 import { AppConfig } from '@tenantry/config';
 import { watchQueues } from '@tenantry/metrics';
+import { SafeQueue } from './bull-classes';
 import { bullConnection, bullPrefix } from './bull-connection';
 import { ALL_QUEUE_NAMES } from './queue-names';
 
@@ -23,7 +24,7 @@ export class ObservedQueues implements OnApplicationShutdown {
   constructor(@Inject(AppConfig) config: AppConfig) {
     this.client = new Redis(bullConnection(config, 'producer') as RedisOptions);
     this.client.on('error', () => undefined);
-    this.queues = ALL_QUEUE_NAMES.map((name) => new Queue(name, { connection: this.client, prefix: bullPrefix(config) }));
+    this.queues = ALL_QUEUE_NAMES.map((name) => new SafeQueue(name, { connection: this.client, prefix: bullPrefix(config) }));
     for (const queue of this.queues) queue.on('error', () => undefined);
     this.unwatch = watchQueues(() => this.jobCounts());
   }

@@ -1,6 +1,7 @@
 import type { Logger } from '@nestjs/common';
-import { JobSchedulerTemplateOptions, Queue, RepeatOptions, Worker } from 'bullmq';
+import { JobSchedulerTemplateOptions, RepeatOptions, Worker } from 'bullmq';
 import { AppConfig } from '@tenantry/config';
+import { SafeQueue } from './bull-classes';
 import { bullConnection, bullPrefix } from './bull-connection';
 
 /** One log line per failed attempt and per worker error, naming the queue and the job. */
@@ -19,7 +20,7 @@ export async function upsertJobScheduler(
   repeat: Omit<RepeatOptions, 'key'>,
   template: { name: string; opts?: JobSchedulerTemplateOptions },
 ): Promise<void> {
-  const queue = new Queue(queueName, { connection: bullConnection(config, 'producer'), prefix: bullPrefix(config) });
+  const queue = new SafeQueue(queueName, { connection: bullConnection(config, 'producer'), prefix: bullPrefix(config) });
   // A queue without an 'error' listener throws from its connection's ready check when Redis goes away;
   // a failed upsert still rejects below.
   queue.on('error', () => undefined);

@@ -11,6 +11,7 @@ import {
   logWorkerFailures,
   PURGE_QUEUE,
   PurgeJobData,
+  SafeWorker,
   upsertJobScheduler,
 } from '@tenantry/queues';
 import { UUID_PATTERN } from '@tenantry/tenancy';
@@ -49,7 +50,7 @@ export class LifecycleProcessors implements OnModuleInit, OnApplicationShutdown 
   async onModuleInit(): Promise<void> {
     const options = { connection: bullConnection(this.config, 'worker'), prefix: bullPrefix(this.config), concurrency: 1 };
     this.workers.push(
-      new Worker<PurgeJobData>(
+      new SafeWorker<PurgeJobData>(
         PURGE_QUEUE,
         async (job) => {
           if (job.name === PURGE_SWEEP_JOB) return this.purgeSweep.sweep();
@@ -62,7 +63,7 @@ export class LifecycleProcessors implements OnModuleInit, OnApplicationShutdown 
         },
         options,
       ),
-      new Worker<ExportJobData>(
+      new SafeWorker<ExportJobData>(
         EXPORT_QUEUE,
         async (job) => {
           const tenantId = requireTenantId(job);
@@ -72,7 +73,7 @@ export class LifecycleProcessors implements OnModuleInit, OnApplicationShutdown 
         },
         options,
       ),
-      new Worker(AUDIT_RETENTION_QUEUE, () => this.retention.sweep(), options),
+      new SafeWorker(AUDIT_RETENTION_QUEUE, () => this.retention.sweep(), options),
     );
     // Daily at 03:00 UTC.
     await upsertJobScheduler(this.config, AUDIT_RETENTION_QUEUE, 'audit-retention-daily', { pattern: '0 3 * * *', tz: 'UTC' }, { name: 'sweep' });

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import { AppConfig } from '@tenantry/config';
-import { bullConnection, bullPrefix, MAIL_QUEUE, MailJobData, logWorkerFailures, upsertJobScheduler } from '@tenantry/queues';
+import { bullConnection, bullPrefix, logWorkerFailures, MAIL_QUEUE, MailJobData, SafeWorker, upsertJobScheduler } from '@tenantry/queues';
 import { FinalDeliveryError, MailDeliveryService } from './mail-delivery.service';
 
 /** The mail queue: one `send` job per outbox row, and a `sweep` every 30 s for rows never queued. */
@@ -16,7 +16,7 @@ export class MailProcessors implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    const worker = new Worker<MailJobData & { accepted?: string }>(MAIL_QUEUE, (job) => this.process(job), {
+    const worker = new SafeWorker<MailJobData & { accepted?: string }>(MAIL_QUEUE, (job) => this.process(job), {
       connection: bullConnection(this.config, 'worker'),
       prefix: bullPrefix(this.config),
       concurrency: 4,

@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Worker } from 'bullmq';
 import { AppConfig } from '@tenantry/config';
-import { bullConnection, bullPrefix, logWorkerFailures, upsertJobScheduler, USAGE_EVENTS_QUEUE, USAGE_QUOTA_QUEUE, UsageBatchJobData } from '@tenantry/queues';
+import { bullConnection, bullPrefix, logWorkerFailures, SafeWorker, upsertJobScheduler, USAGE_EVENTS_QUEUE, USAGE_QUOTA_QUEUE, UsageBatchJobData } from '@tenantry/queues';
 import { MonthlyQuotaEvaluator } from './monthly-quota.evaluator';
 import { UsageRollupService } from './usage-rollup.service';
 
@@ -23,14 +23,14 @@ export class MeteringProcessors implements OnModuleInit, BeforeApplicationShutdo
   async onModuleInit(): Promise<void> {
     const base = { connection: bullConnection(this.config, 'worker'), prefix: bullPrefix(this.config) };
     this.workers.push(
-      new Worker<UsageBatchJobData>(USAGE_EVENTS_QUEUE, (job) => this.rollups.applyBatch(job.data), {
+      new SafeWorker<UsageBatchJobData>(USAGE_EVENTS_QUEUE, (job) => this.rollups.applyBatch(job.data), {
         ...base,
         concurrency: this.config.get('METERING_WORKER_CONCURRENCY'),
         lockDuration: 10_000,
         stalledInterval: 5_000,
         maxStalledCount: 10,
       }),
-      new Worker(
+      new SafeWorker(
         USAGE_QUOTA_QUEUE,
         async () => ({ ...(await this.evaluator.evaluate()), prunedLedgerRows: await this.evaluator.pruneLedger() }),
         { ...base, concurrency: 1 },

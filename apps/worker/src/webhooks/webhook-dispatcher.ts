@@ -4,7 +4,7 @@ import type Redis from 'ioredis';
 import { AppConfig } from '@tenantry/config';
 import { eventsCommittedChannel } from '@tenantry/events';
 import { Clock, CLOCK } from '@tenantry/metering';
-import { bullConnection, bullPrefix, WEBHOOK_DELIVERY_QUEUE, WebhookDeliveryJobData, webhookDeliveryJobId } from '@tenantry/queues';
+import { bullConnection, bullPrefix, SafeQueue, WEBHOOK_DELIVERY_QUEUE, WebhookDeliveryJobData, webhookDeliveryJobId } from '@tenantry/queues';
 import { REDIS } from '@tenantry/redis';
 import { LeasedDelivery, WebhookDispatchRepository } from './webhook-dispatch.repository';
 
@@ -36,7 +36,7 @@ export class WebhookDispatcher implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   onModuleInit(): void {
-    this.queue = new Queue<WebhookDeliveryJobData>(WEBHOOK_DELIVERY_QUEUE, { connection: bullConnection(this.config, 'producer'), prefix: bullPrefix(this.config) });
+    this.queue = new SafeQueue<WebhookDeliveryJobData>(WEBHOOK_DELIVERY_QUEUE, { connection: bullConnection(this.config, 'producer'), prefix: bullPrefix(this.config) });
     this.queue.on('error', () => undefined);
     const channel = eventsCommittedChannel(this.config);
     this.subscriber = this.redis.duplicate();

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { DelayedError, Job, Worker } from 'bullmq';
 import { AppConfig } from '@tenantry/config';
-import { bullConnection, bullPrefix, logWorkerFailures, WEBHOOK_DELIVERY_QUEUE, WebhookDeliveryJobData } from '@tenantry/queues';
+import { bullConnection, bullPrefix, logWorkerFailures, SafeWorker, WEBHOOK_DELIVERY_QUEUE, WebhookDeliveryJobData } from '@tenantry/queues';
 import { WebhookDeliverer } from './webhook-deliverer';
 
 /**
@@ -21,7 +21,7 @@ export class WebhookProcessors implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   onModuleInit(): void {
-    this.worker = new Worker<WebhookDeliveryJobData>(WEBHOOK_DELIVERY_QUEUE, (job, token) => this.process(job, token), {
+    this.worker = new SafeWorker<WebhookDeliveryJobData>(WEBHOOK_DELIVERY_QUEUE, (job, token) => this.process(job, token), {
       connection: bullConnection(this.config, 'worker'),
       prefix: bullPrefix(this.config),
       concurrency: this.config.get('WEBHOOK_WORKER_CONCURRENCY'),
