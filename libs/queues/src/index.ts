@@ -1,6 +1,7 @@
 /** BullMQ queues shared by the API (producer) and the worker: names, job data, connections. */
 export * from './bull-connection';
 export * from './event-queues';
+export * from './job-schedules';
 export * from './lifecycle-queues';
 export * from './mail-queues';
 export * from './metering-queues';
