@@ -5,6 +5,7 @@ import type { Server } from 'node:http';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { validateEnvironment } from '@tenantry/config';
 import { describeMailDestination } from '@tenantry/mail';
+import { claimRedisKeyPrefix } from '@tenantry/queues';
 import { configureApp } from './configure-app';
 import { ShutdownState } from './health/shutdown-state';
 import { drainHttpServer } from './shutdown/graceful-shutdown';
@@ -34,6 +35,8 @@ export interface ServingApi {
 
 /** The API on PORT, as `npm run start:prod` and the development all-in-one (apps/dev) run it. */
 export async function serveApi(): Promise<ServingApi> {
+  // Before the app exists: its queues write BullMQ keys under the prefix as they are created.
+  await claimRedisKeyPrefix(validateEnvironment(process.env));
   // Imported only now: the config module validates process.env when the module graph loads.
   const { AppModule } = await import('./app.module');
   const app = configureApp(await NestFactory.create(AppModule, { bufferLogs: true }));

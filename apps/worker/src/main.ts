@@ -1,12 +1,15 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { InvalidEnvironmentError, loadDotEnv, onShutdownSignal } from '@tenantry/config';
+import { InvalidEnvironmentError, loadDotEnv, onShutdownSignal, validateEnvironment } from '@tenantry/config';
+import { claimRedisKeyPrefix, DeploymentConflictError } from '@tenantry/queues';
 import { WorkerModule } from './worker.module';
 
 /** `npm run start:worker`: the worker as its own process (production runs it apart from the API). */
 async function bootstrap(): Promise<void> {
   loadDotEnv();
+  // Before any worker or queue exists: they write BullMQ keys under the prefix as they are created.
+  await claimRedisKeyPrefix(validateEnvironment(process.env));
   const worker = await NestFactory.createApplicationContext(WorkerModule);
   // SIGTERM: stop taking jobs, let the current ones finish (BullMQ's close waits), close pools, exit 0.
   onShutdownSignal(async (signal) => {
@@ -17,7 +20,7 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  if (error instanceof InvalidEnvironmentError) console.error(error.message);
+  if (error instanceof InvalidEnvironmentError || error instanceof DeploymentConflictError) console.error(error.message);
   else console.error(error);
   process.exit(1);
 });
