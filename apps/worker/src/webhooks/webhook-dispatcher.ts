@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import { AppConfig } from '@tenantry/config';
@@ -19,7 +19,7 @@ export const DELIVERY_LEASE_MS = 120_000;
  * worker was down is dispatched once they are back: the database, not the queue, holds the truth.
  */
 @Injectable()
-export class WebhookDispatcher implements OnModuleInit, OnApplicationShutdown {
+export class WebhookDispatcher implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(WebhookDispatcher.name);
   private queue: Queue<WebhookDeliveryJobData>;
   private subscriber?: Redis;
@@ -113,7 +113,7 @@ export class WebhookDispatcher implements OnModuleInit, OnApplicationShutdown {
     return new Date(this.clock.now() + DELIVERY_LEASE_MS);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     this.isStopped = true;
     clearInterval(this.timer);
     await this.running?.catch(() => undefined);

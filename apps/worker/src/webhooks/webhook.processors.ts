@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DelayedError, Job, Worker } from 'bullmq';
 import { AppConfig } from '@tenantry/config';
 import { bullConnection, bullPrefix, logWorkerFailures, SafeWorker, WEBHOOK_DELIVERY_QUEUE, WebhookDeliveryJobData } from '@tenantry/queues';
@@ -10,7 +10,7 @@ import { WebhookDeliverer } from './webhook-deliverer';
  * so a hanging endpoint holds only its own few slots and every other endpoint's jobs go ahead.
  */
 @Injectable()
-export class WebhookProcessors implements OnModuleInit, OnApplicationShutdown {
+export class WebhookProcessors implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(WebhookProcessors.name);
   private worker?: Worker<WebhookDeliveryJobData>;
   private readonly inFlight = new Map<string, number>();
@@ -50,7 +50,7 @@ export class WebhookProcessors implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     await this.worker?.close();
   }
 }
