@@ -49,7 +49,8 @@ describe('the worker process', () => {
     for (const series of [
       'tenantry_queue_counts_available 1',
       'tenantry_queue_jobs{queue="usage-events",state="waiting"}',
-      'tenantry_queue_jobs{queue="webhook-deliveries",state="failed"}',
+      'tenantry_queue_jobs{queue="mail",state="failed"}',
+      '# TYPE tenantry_webhook_deliveries_in_flight gauge',
       '# TYPE tenantry_metering_rolled_up_events_total counter',
       '# TYPE tenantry_webhook_delivery_attempts_total counter',
       'tenantry_db_pool_max_connections{pool="system"}',
