@@ -1,5 +1,6 @@
 /** BullMQ queues shared by the API (producer) and the worker: names, job data, connections. */
 export * from './bull-connection';
+export * from './deployment-lock';
 export * from './event-queues';
 export * from './job-schedules';
 export * from './lifecycle-queues';
