@@ -141,6 +141,30 @@ describe('account journeys (browser)', () => {
     await page.getByRole('alert').filter({ hasText: /exists|already/i }).waitFor();
   });
 
+  it('lets the owner export the organisation and download it when ready; an admin is not offered it', async () => {
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await heading(page, 'Settings').waitFor();
+    await page.getByRole('button', { name: 'Export organisation data' }).click();
+    const link = page.getByRole('link', { name: 'Download export' });
+    await link.waitFor({ timeout: 30_000 });
+    await page.getByRole('status').filter({ hasText: /The export is ready: \d+ rows/ }).waitFor();
+    expect(await checkPage(page, 'portal-settings-export')).toEqual([]);
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    expect(download.suggestedFilename()).toBe(`${acme.slug}-export.ndjson`);
+    const { readFile } = await import('node:fs/promises');
+    const lines = (await readFile((await download.path())!, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { table: string; row: Record<string, unknown> });
+    expect(lines.find((line) => line.table === 'users' && line.row.email === acme.owner.email)).toBeDefined();
+    expect(lines.every((line) => !('tenant_id' in line.row) || line.row.tenant_id === acme.id || line.row.tenantId === acme.id)).toBe(true);
+
+    const { page: adminPage, context } = await console_.open();
+    await signIn(adminPage, acme.admin.email);
+    await adminPage.getByRole('link', { name: 'Settings' }).click();
+    await heading(adminPage, 'Settings').waitFor();
+    expect(await adminPage.getByRole('button', { name: 'Export organisation data' }).count()).toBe(0);
+    await context.close();
+    await t.as(acme.admin).post('/v1/tenant/export').expect(403);
+  }, 45_000);
+
   it('verifies an email from the signup mail, and says plainly when the link is used again', async () => {
     const { page: visitor, context } = await console_.open();
     const slug = `verify-${randomBytes(4).toString('hex')}`;

@@ -7,6 +7,8 @@ const root = join(__dirname, '..', '..');
 export const ENTRY_POINTS = {
   api: 'apps/api/src/main.ts',
   worker: 'apps/worker/src/main.ts',
+  /** `npm start`: the all-in-one of development (API, worker, the console through Vite). */
+  dev: 'apps/dev/src/main.ts',
 } as const;
 
 /** A product process started by a test: its output so far, its exit, and a way to stop it. */
@@ -45,7 +47,7 @@ export class SpawnedProcess {
   }
 }
 
-/** Starts `npm run start:worker` or the API's main with the test's environment and `env` on top. */
+/** Starts `npm run start:worker`, `npm start` or the API's main with the test's environment and `env` on top. */
 export function spawnEntryPoint(entry: keyof typeof ENTRY_POINTS, env: Record<string, string | undefined>): SpawnedProcess {
   return new SpawnedProcess(
     spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', ENTRY_POINTS[entry]], {

@@ -8,6 +8,7 @@ import { runMigrations } from '@tenantry/db';
 import { DeploymentConflictError } from '@tenantry/queues';
 import { ensureConsoleBuilt } from '../../api/src/console/console-build';
 import { serveApi } from '../../api/src/serve';
+import { mountConsoleDevServer } from './console-dev-server';
 import { seedDevData } from './dev-seed';
 import { startEmbeddedDatabase } from './embedded-database';
 
@@ -70,10 +71,13 @@ async function bootstrap(): Promise<void> {
   loadDotEnv();
   process.env.REDIS_KEY_PREFIX ||= developmentKeyPrefix(validateEnvironment(process.env).EMBEDDED_PG_DIR);
   const stopDatabase = await prepareDevelopmentDatabase();
-  // The console is built here when missing or older than its sources (`npm run build` in production).
-  if (ensureConsoleBuilt()) logger.log('console built');
-  const api = await serveApi();
   const env = validateEnvironment(process.env);
+  // In development the console comes from its sources through Vite (an edit shows at once);
+  // otherwise it is built here when missing or older than its sources (`npm run build` in production).
+  const isDevelopment = env.NODE_ENV === 'development';
+  if (!isDevelopment && ensureConsoleBuilt()) logger.log('console built');
+  const api = await serveApi(isDevelopment ? { mountConsole: mountConsoleDevServer } : {});
+  if (isDevelopment) logger.log('console served from its sources by Vite (live reload)');
   // Imported only now, like the API's module: the worker's config is read when its graph loads.
   const worker =
     env.NODE_ENV === 'development'

@@ -38,6 +38,13 @@ export class Environment {
   @Max(65535)
   PORT = 3000;
 
+  /** HTTP port of the worker's /health/live, /health/ready and /metrics; 0 serves none. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  WORKER_PORT = 3001;
+
   /** The unprivileged application role (NOSUPERUSER NOBYPASSRLS, owns nothing). */
   @IsOptional()
   @Matches(POSTGRES_URL, { message: 'DATABASE_URL must be a postgres:// URL' })
@@ -328,6 +335,16 @@ export class Environment {
   @Min(1)
   @Max(600000)
   DB_STATEMENT_TIMEOUT_MS = 10000;
+
+  /**
+   * How long a transaction waits for a pooled connection and for its BEGIN to be answered before
+   * it fails with 503 (a busy pool, or a database or PgBouncer queue that does not answer).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600000)
+  DB_ACQUIRE_TIMEOUT_MS = 5000;
 
   /**
    * Prepared statements on the database connections. false for PgBouncer before 1.21 in
