@@ -1,6 +1,6 @@
 import postgres from 'postgres';
 import { sql } from 'drizzle-orm';
-import { ConnectionLostError, createDatabase, DatabaseHandle } from '@tenantry/db';
+import { ConnectionAcquireTimeoutError, ConnectionLostError, createDatabase, DatabaseHandle, isDatabaseUnavailable } from '@tenantry/db';
 import { createTenantWithUsers, TestTenantWithUsers } from '../factories';
 import { useTestApp } from '../support/test-app';
 
@@ -65,6 +65,29 @@ describe('database connections', () => {
     expect(await preparedCount(open(appUrl(), { prepare: false }))).toBe(0);
     // The URL wins over the option.
     expect(await preparedCount(open(withPrepare.toString(), { prepare: true }))).toBe(0);
+  });
+
+  it('fails a transaction that gets no connection within DB_ACQUIRE_TIMEOUT_MS, and the pool serves the next one', async () => {
+    const database = open(appUrl(), { poolSize: 1, acquireTimeoutMs: 300 });
+    let finish!: () => void;
+    const held = database.db.transaction(async (tx) => {
+      await tx.execute(sql`select 1`);
+      await new Promise<void>((resolve) => (finish = resolve));
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const startedAt = Date.now();
+    const waiting = await database.db.transaction((tx) => tx.execute(sql`select 2`)).then(
+      () => 'committed',
+      (error: unknown) => error,
+    );
+    const waitedMs = Date.now() - startedAt;
+    expect(waiting).toBeInstanceOf(ConnectionAcquireTimeoutError);
+    // Answered as an unavailable database (503 with Retry-After), not as a server error.
+    expect(isDatabaseUnavailable(waiting)).toBe(true);
+    expect(waitedMs).toBeLessThan(5000);
+    finish();
+    await held;
+    expect(await database.pipelinedTransaction(() => [], (tx) => tx.execute(sql`select 3`)).then(() => 'ok')).toBe('ok');
   });
 
   describe.each([
