@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { InvalidEnvironmentError, loadDotEnv, onShutdownSignal, validateEnvironment } from '@tenantry/config';
+import { assertPortFree, InvalidEnvironmentError, loadDotEnv, onShutdownSignal, PortInUseError, validateEnvironment } from '@tenantry/config';
 import { runMigrations } from '@tenantry/db';
 import { ensureConsoleBuilt } from '../../api/src/console/console-build';
 import { serveApi } from '../../api/src/serve';
@@ -18,6 +18,7 @@ async function prepareDevelopmentDatabase(): Promise<(() => Promise<void>) | und
   const env = validateEnvironment(process.env);
   if (env.DATABASE_URL || env.NODE_ENV === 'production') return undefined;
 
+  await assertPortFree(env.EMBEDDED_PG_PORT, 'EMBEDDED_PG_PORT', 'the embedded development PostgreSQL', '127.0.0.1');
   const database = await startEmbeddedDatabase(env.EMBEDDED_PG_DIR, env.EMBEDDED_PG_PORT);
   await runMigrations(database.ownerUrl);
   const credentials = await seedDevData(database.ownerUrl, env.EMBEDDED_PG_DIR, {
@@ -56,6 +57,8 @@ async function prepareDevelopmentDatabase(): Promise<(() => Promise<void>) | und
  */
 async function bootstrap(): Promise<void> {
   loadDotEnv();
+  // Before the database and its banner: a port another process holds is one line naming PORT.
+  await assertPortFree(validateEnvironment(process.env).PORT, 'PORT', 'the HTTP port of the API');
   const stopDatabase = await prepareDevelopmentDatabase();
   // The console is built here when missing or older than its sources (`npm run build` in production).
   if (ensureConsoleBuilt()) logger.log('console built');
@@ -77,7 +80,7 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  if (error instanceof InvalidEnvironmentError) console.error(error.message);
+  if (error instanceof InvalidEnvironmentError || error instanceof PortInUseError) console.error(error.message);
   else logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
   process.exit(1);
 });

@@ -1,12 +1,16 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { InvalidEnvironmentError, loadDotEnv, onShutdownSignal } from '@tenantry/config';
-import { WorkerModule } from './worker.module';
+import { InvalidEnvironmentError, onShutdownSignal, startEntryPoint } from '@tenantry/config';
 
-/** `npm run start:worker`: the worker as its own process (production runs it apart from the API). */
+/**
+ * `npm run start:worker`: the worker as its own process (production runs it apart from the API,
+ * `npm run start:worker:prod`, i.e. `node dist/apps/worker/src/main.js`, always as production).
+ */
 async function bootstrap(): Promise<void> {
-  loadDotEnv();
+  startEntryPoint(__filename);
+  // Imported only now: the config module validates process.env when the module graph loads.
+  const { WorkerModule } = await import('./worker.module');
   const worker = await NestFactory.createApplicationContext(WorkerModule);
   // SIGTERM: stop taking jobs, let the current ones finish (BullMQ's close waits), close pools, exit 0.
   onShutdownSignal(async (signal) => {
