@@ -4,21 +4,26 @@
  *
  * 1. Backlog: BENCH_EVENTS events committed while no worker runs, then the worker (a child
  *    process, as `npm run start:worker` runs it) starts: deliveries per second until the receiver
- *    has every one, signed (each verified here would cost the receiver's CPU, so a sample is).
+ *    has every one, signed (each verified here would cost the receiver's CPU, so a sample is), and
+ *    the worker's CPU per delivery. With BENCH_BASELINE=<git ref> the worker of that revision
+ *    (exported with `git archive`, this checkout's node_modules linked) runs the same backlog in
+ *    alternating rounds (BENCH_BACKLOG_ROUNDS each), side by side in one run.
  * 2. Latency: events committed one per transaction through the product's EventLog at
  *    BENCH_RATE per second for BENCH_SECONDS while the worker runs: commit-to-2xx p50/p99.
- * 3. Write path: POST /v1/projects on two API instances side by side in alternating rounds, one
- *    as built (the event row in the transaction, the after-commit hint) and one whose EventLog
- *    writes nothing (outbox off; only the bench can build it). No worker runs meanwhile.
+ * 3. Write path: POST /v1/projects on two API processes side by side in alternating rounds, one
+ *    as built, for a tenant with an endpoint subscribed to project.created (the event row in the
+ *    transaction, the after-commit hint) and one whose EventLog writes nothing (webhooks off; only
+ *    the bench can build it): server CPU per request and req/s. No worker runs meanwhile.
  *
  * Runs on the local PostgreSQL (TEST_DATABASE_URL) and Redis, in a scratch database it drops.
  */
 import 'reflect-metadata';
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execSync, fork, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadavg } from 'node:os';
+import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { Webhook } from 'standardwebhooks';
@@ -31,6 +36,21 @@ const RATE = Number(process.env.BENCH_RATE ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const BASELINE = process.env.BENCH_BASELINE;
+const BACKLOG_ROUNDS = Number(process.env.BENCH_BACKLOG_ROUNDS ?? (BASELINE ? 2 : 1));
+const ROOT = join(__dirname, '..');
+
+/** The checkout of `ref` to run beside this one: `git archive` into the temporary directory, node_modules linked. */
+function exportBaseline(ref: string): string {
+  const commit = execSync(`git rev-parse ${ref}`, { cwd: ROOT }).toString().trim();
+  const dir = join(tmpdir(), `tenantry-bench-baseline-${commit.slice(0, 12)}`);
+  if (!existsSync(join(dir, 'package.json'))) {
+    mkdirSync(dir, { recursive: true });
+    execSync(`git archive ${commit} | tar -x -C ${dir}`, { cwd: ROOT });
+  }
+  if (!existsSync(join(dir, 'node_modules'))) symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  return dir;
+}
 
 const readLoadAverage = () => loadavg().map((value) => Number(value.toFixed(2)));
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -55,11 +75,11 @@ function startReceiver() {
   return { server, received, samples, duplicates: () => duplicates };
 }
 
-function startWorkerProcess(env: NodeJS.ProcessEnv): { child: ChildProcess; ready: Promise<void> } {
+function startWorkerProcess(env: NodeJS.ProcessEnv, root = ROOT): { child: ChildProcess; ready: Promise<void> } {
   // BENCH_WORKER_PROFILE=1: a V8 CPU profile of the worker into bench/profiles/ when it exits.
   const profile = process.env.BENCH_WORKER_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=bench/profiles'] : [];
   const child = spawn(process.execPath, [...profile, '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/worker/src/main.ts'], {
-    cwd: join(__dirname, '..'),
+    cwd: root,
     env: { ...env, NODE_ENV: 'development', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -134,39 +154,69 @@ async function main(): Promise<void> {
       secrets.set(`/t${index}`, ((await response.json()) as { secret: string }).secret);
     }
 
-    // 1. Backlog: committed while no worker runs.
-    await owner`
-      insert into events (tenant_id, type, data)
-      select (${tenants.map((tenant) => tenant.id)}::uuid[])[1 + (i % ${TENANTS})], 'project.created',
-             jsonb_build_object('object', jsonb_build_object('id', gen_random_uuid(), 'name', 'p' || i))
-      from generate_series(1, ${EVENTS}) i`;
-    const started = Date.now();
+    // 1. Backlog: committed while no worker runs; then one worker, of this checkout or the baseline's.
+    const runBacklog = async (root: string) => {
+      receiver.received.clear();
+      receiver.samples.length = 0;
+      const duplicatesBefore = receiver.duplicates();
+      await owner`
+        insert into events (tenant_id, type, data)
+        select (${tenants.map((tenant) => tenant.id)}::uuid[])[1 + (i % ${TENANTS})], 'project.created',
+               jsonb_build_object('object', jsonb_build_object('id', gen_random_uuid(), 'name', 'p' || i))
+        from generate_series(1, ${EVENTS}) i`;
+      const started = Date.now();
+      const spawned = startWorkerProcess(process.env, root);
+      worker = spawned.child;
+      await spawned.ready;
+      const ready = Date.now();
+      const workerCpuBefore = processCpuSeconds(worker.pid!);
+      const machineBefore = machineBusySeconds();
+      await waitUntil(() => receiver.received.size >= EVENTS, 900_000, `${EVENTS} deliveries`);
+      const workerCpu = (processCpuSeconds(worker.pid!) ?? NaN) - (workerCpuBefore ?? NaN);
+      const machineCpu = (machineBusySeconds() ?? NaN) - (machineBefore ?? NaN);
+      const times = [...receiver.received.values()];
+      const last = Math.max(...times);
+      const first = Math.min(...times);
+      for (const sample of receiver.samples) new Webhook(secrets.get(sample.path)!).verify(sample.body, sample.headers as Record<string, string>);
+      worker.kill('SIGTERM');
+      await new Promise((resolve) => worker!.once('exit', resolve));
+      worker = undefined;
+      return {
+        events: EVENTS,
+        tenants: TENANTS,
+        workerStartSeconds: (ready - started) / 1000,
+        deliveriesPerSecondFromWorkerReady: Math.round(EVENTS / ((last - ready) / 1000)),
+        deliveriesPerSecondFirstToLast: Math.round(EVENTS / ((last - first) / 1000)),
+        duplicates: receiver.duplicates() - duplicatesBefore,
+        // CPU per delivery holds better than deliveries/s on a machine shared with other work.
+        workerCpuMicrosPerDelivery: Math.round((workerCpu / EVENTS) * 1e6),
+        machineCpuMicrosPerDelivery: Math.round((machineCpu / EVENTS) * 1e6),
+        loadAverage: readLoadAverage(),
+      };
+    };
+    const variants: [string, string][] = [['current', ROOT]];
+    if (BASELINE) variants.push([`baseline ${BASELINE}`, exportBaseline(BASELINE)]);
+    const backlogRuns: Record<string, Awaited<ReturnType<typeof runBacklog>>[]> = Object.fromEntries(variants.map(([name]) => [name, []]));
+    for (let round = 0; round < BACKLOG_ROUNDS; round++) {
+      for (const [name, root] of round % 2 === 0 ? [...variants].reverse() : variants) {
+        const result = await runBacklog(root);
+        backlogRuns[name]!.push(result);
+        console.log(`backlog round ${round + 1} ${name}`, result);
+      }
+    }
+    const summarise = (runs: Awaited<ReturnType<typeof runBacklog>>[]) => ({
+      rounds: runs.length,
+      workerCpuMicrosPerDelivery: median(runs.map((run) => run.workerCpuMicrosPerDelivery)),
+      machineCpuMicrosPerDelivery: median(runs.map((run) => run.machineCpuMicrosPerDelivery)),
+      deliveriesPerSecondFromWorkerReady: median(runs.map((run) => run.deliveriesPerSecondFromWorkerReady)),
+      deliveriesPerSecondFirstToLast: median(runs.map((run) => run.deliveriesPerSecondFirstToLast)),
+      duplicates: runs.reduce((sum, run) => sum + run.duplicates, 0),
+    });
+    const backlog = Object.fromEntries(Object.entries(backlogRuns).map(([name, runs]) => [name, summarise(runs)]));
+    console.log('backlog', backlog);
     const spawned = startWorkerProcess(process.env);
     worker = spawned.child;
     await spawned.ready;
-    const ready = Date.now();
-    const workerCpuBefore = processCpuSeconds(worker.pid!);
-    const machineBefore = machineBusySeconds();
-    await waitUntil(() => receiver.received.size >= EVENTS, 600_000, `${EVENTS} deliveries`);
-    const workerCpu = (processCpuSeconds(worker.pid!) ?? NaN) - (workerCpuBefore ?? NaN);
-    const machineCpu = (machineBusySeconds() ?? NaN) - (machineBefore ?? NaN);
-    const times = [...receiver.received.values()];
-    const last = Math.max(...times);
-    const first = Math.min(...times);
-    const backlog = {
-      events: EVENTS,
-      tenants: TENANTS,
-      workerStartSeconds: (ready - started) / 1000,
-      deliveriesPerSecondFromWorkerReady: Math.round(EVENTS / ((last - ready) / 1000)),
-      deliveriesPerSecondFirstToLast: Math.round(EVENTS / ((last - first) / 1000)),
-      duplicates: receiver.duplicates(),
-      // CPU per delivery holds better than deliveries/s on a machine shared with other work.
-      workerCpuMicrosPerDelivery: Math.round((workerCpu / EVENTS) * 1e6),
-      machineCpuMicrosPerDelivery: Math.round((machineCpu / EVENTS) * 1e6),
-      loadAverage: readLoadAverage(),
-    };
-    for (const sample of receiver.samples) new Webhook(secrets.get(sample.path)!).verify(sample.body, sample.headers as Record<string, string>);
-    console.log('backlog', backlog);
 
     // 2. Steady rate through the product's EventLog: commit-to-2xx latency.
     receiver.received.clear();
@@ -196,37 +246,56 @@ async function main(): Promise<void> {
     await new Promise((resolve) => worker!.once('exit', resolve));
     worker = undefined;
 
-    // 3. The write path, outbox on and off, side by side.
-    const off = await build(false);
+    // 3. The write path, webhooks on and off, side by side: API processes, so their CPU is their own.
+    const startApi = (outbox: 'on' | 'off') =>
+      new Promise<{ child: ChildProcess; origin: string }>((resolve, reject) => {
+        const child = fork(join(__dirname, 'servers', 'webhook-api.ts'), [], {
+          cwd: ROOT,
+          env: { ...process.env, BENCH_OUTBOX: outbox },
+          execArgv: ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register'],
+          stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+        });
+        child.once('message', (message: { port: number }) => resolve({ child, origin: `http://127.0.0.1:${message.port}` }));
+        child.once('exit', (code) => reject(new Error(`the ${outbox} API exited (${code})`)));
+      });
+    const apis = { on: await startApi('on'), off: await startApi('off') };
     const [onTenant, offTenant] = [tenants[0]!, tenants[1]!];
-    const post = (origin: string, tenant: { auth: string }) =>
+    const post = (name: 'on' | 'off', tenant: { auth: string }) =>
       runLoad({
-        origin,
+        origin: apis[name].origin,
+        serverPid: apis[name].child.pid,
         targets: [{ method: 'POST', path: '/v1/projects', headers: { authorization: tenant.auth, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'p' }) }],
         connections: CONNECTIONS,
         seconds: SECONDS,
         expectStatus: 201,
       });
+    await post('on', onTenant);
+    await post('off', offTenant); // warm-up of both, not counted
     const writes: Record<'on' | 'off', number[]> = { on: [], off: [] };
+    const writeCpu: Record<'on' | 'off', number[]> = { on: [], off: [] };
     const writeP99: Record<'on' | 'off', number[]> = { on: [], off: [] };
     for (let round = 0; round < ROUNDS; round++) {
-      const order: ['on' | 'off', () => ReturnType<typeof post>][] = [
-        ['on', () => post(on.origin, onTenant)],
-        ['off', () => post(off.origin, offTenant)],
+      const order: ['on' | 'off', { auth: string }][] = [
+        ['on', onTenant],
+        ['off', offTenant],
       ];
       if (round % 2 === 1) order.reverse();
-      for (const [name, run] of order) {
-        const result = await run();
+      for (const [name, tenant] of order) {
+        const result = await post(name, tenant);
         if (result.errors > 0) throw new Error(`${name}: ${result.errors} unexpected statuses`);
         writes[name].push(result.perSecond);
+        writeCpu[name].push(result.cpuPerRequest.server ?? NaN);
         writeP99[name].push(result.p99);
-        console.log(`round ${round + 1} outbox ${name}: ${result.perSecond} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms`);
+        console.log(`round ${round + 1} webhooks ${name}: ${result.perSecond} req/s, server ${result.cpuPerRequest.server} µs CPU/request, p50 ${result.p50} ms, p99 ${result.p99} ms`);
       }
     }
     const [eventsWritten] = await owner`select count(*)::int as n from events where tenant_id = ${onTenant.id} and type = 'project.created' and data -> 'object' ->> 'name' = 'p'`;
     const [eventsNotWritten] = await owner`select count(*)::int as n from events where tenant_id = ${offTenant.id} and data -> 'object' ->> 'name' = 'p'`;
+    for (const api of Object.values(apis)) {
+      api.child.send('stop');
+      await new Promise((resolve) => api.child.once('exit', resolve));
+    }
     await on.app.close();
-    await off.app.close();
     console.log(
       JSON.stringify(
         {
@@ -237,9 +306,10 @@ async function main(): Promise<void> {
             connections: CONNECTIONS,
             secondsPerRun: SECONDS,
             rounds: ROUNDS,
-            outboxOn: { reqPerSecond: median(writes.on), p99Ms: median(writeP99.on), eventsWritten: eventsWritten!.n },
-            outboxOff: { reqPerSecond: median(writes.off), p99Ms: median(writeP99.off), eventsWritten: eventsNotWritten!.n },
-            onOverOff: Number((median(writes.on) / median(writes.off)).toFixed(3)),
+            webhooksOn: { serverCpuMicrosPerRequest: median(writeCpu.on), reqPerSecond: median(writes.on), p99Ms: median(writeP99.on), eventsWritten: eventsWritten!.n },
+            webhooksOff: { serverCpuMicrosPerRequest: median(writeCpu.off), reqPerSecond: median(writes.off), p99Ms: median(writeP99.off), eventsWritten: eventsNotWritten!.n },
+            cpuPerRequestOnOverOff: Number((median(writeCpu.on) / median(writeCpu.off)).toFixed(3)),
+            reqPerSecondOnOverOff: Number((median(writes.on) / median(writes.off)).toFixed(3)),
           },
         },
         null,

@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { createSystemAdmin, randomSlug, TEST_PASSWORD } from '../factories';
+import { createSystemAdmin, createUser, randomSlug, TEST_PASSWORD } from '../factories';
 import { checkPage, eventually, fieldError, hasHorizontalOverflow, startConsoleBrowser, type ConsoleBrowser } from '../support/browser';
 import { useTestApp } from '../support/test-app';
 import { createTestWorker } from '../support/test-worker';
@@ -137,6 +137,33 @@ describe('system-admin console (browser)', () => {
     expect(page.url()).toBe(tenantUrl);
     const audit = page.getByRole('table', { name: 'Audit log' });
     await audit.getByText('tenant.impersonated').first().waitFor();
+  });
+
+  it('picks a user of the tenant to impersonate by searching their email', async () => {
+    const tenantUrl = page.url();
+    const tenantId = tenantUrl.split('/').pop()!;
+    const [tenant] = await t.owner<{ slug: string }[]>`select slug from tenants where id = ${tenantId}`;
+    const support = await createUser(t, { id: tenantId, slug: tenant!.slug }, 'viewer', `support-${randomSlug('u')}@example.com`);
+    await createUser(t, { id: tenantId, slug: tenant!.slug }, 'member', `bystander-${randomSlug('u')}@example.com`);
+    await page.reload();
+    await page.getByLabel('Find a user by email').fill('support-');
+    await page.getByRole('button', { name: 'Find users' }).click();
+    const picker = page.getByLabel('User to impersonate');
+    await page.waitForFunction(() => document.querySelectorAll('select option').length > 0 && [...document.querySelectorAll('option')].some((option) => option.textContent?.startsWith('support-')));
+    const options = await picker.locator('option').allInnerTexts();
+    expect(options).toEqual(['The first owner', `${support.email} (viewer)`]);
+    await picker.selectOption({ label: `${support.email} (viewer)` });
+    expect(await checkPage(page, 'admin-tenant-impersonation-picker')).toEqual([]);
+    await page.getByLabel('Reason for impersonating').fill('Support ticket 43: what does a viewer see');
+    await page.getByRole('button', { name: `Impersonate ${support.email}` }).click();
+    const banner = page.getByRole('region', { name: 'Impersonation notice' });
+    expect(await banner.innerText()).toContain(`You are impersonating ${support.email}`);
+    await page.getByText(`${support.email} (viewer)`).waitFor();
+    expect(await page.getByRole('navigation', { name: 'Portal' }).getByRole('link').allInnerTexts()).toEqual(['Home', 'Projects', 'Settings']);
+    await banner.getByRole('button', { name: 'Return to admin console' }).click();
+    await page.getByRole('button', { name: 'Suspend tenant' }).waitFor();
+    const [entry] = await t.owner<{ resource_id: string }[]>`select resource_id from audit_logs where tenant_id = ${tenantId} and action = 'tenant.impersonated' order by at desc limit 1`;
+    expect(entry!.resource_id).toBe(support.id);
   });
 
   it('exports the tenant and offers the download', async () => {

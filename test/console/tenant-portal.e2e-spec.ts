@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { createProject, createTenantWithUsers, TEST_PASSWORD, type TestTenantWithUsers } from '../factories';
+import { createProject, createTenantWithUsers, createUser, TEST_PASSWORD, type TestTenantWithUsers } from '../factories';
 import { checkPage, eventually, fieldError, hasHorizontalOverflow, startConsoleBrowser, type ConsoleBrowser } from '../support/browser';
 import { useTestApp } from '../support/test-app';
 
@@ -33,7 +33,7 @@ describe('tenant portal (browser)', () => {
     await target.getByLabel('Organisation').fill(tenant.slug);
     await target.getByLabel('Email').fill(email);
     await target.getByLabel('Password').fill(TEST_PASSWORD);
-    await target.getByRole('button', { name: 'Sign in' }).click();
+    await target.getByRole('button', { name: 'Sign in', exact: true }).click();
     await target.getByRole('navigation', { name: 'Portal' }).waitFor();
   }
 
@@ -53,23 +53,26 @@ describe('tenant portal (browser)', () => {
     expect(await checkPage(page, 'portal-home')).toEqual([]);
   });
 
-  it('invites a member and changes a role', async () => {
+  it('invites by mail (a pending invitation) and changes a member\'s role', async () => {
     await page.getByRole('link', { name: 'Members' }).click();
     await heading(page, 'Members').waitFor();
     const email = `invitee-${Date.now()}@example.com`;
     await page.getByLabel('Email to invite').fill(email);
     await page.getByLabel('Role', { exact: true }).selectOption('viewer');
-    await page.getByRole('button', { name: 'Invite' }).click();
+    await page.getByRole('button', { name: 'Invite', exact: true }).click();
     await page.getByRole('status').filter({ hasText: `Invited ${email}` }).waitFor();
-    const row = page.getByRole('row').filter({ hasText: email });
-    await row.getByText('Invited').waitFor();
-    await row.getByLabel(`Role of ${email}`).selectOption('member');
+    const invitation = page.getByRole('table', { name: 'Pending invitations' }).getByRole('row').filter({ hasText: email });
+    await invitation.getByRole('cell', { name: 'viewer', exact: true }).waitFor();
+    const colleague = await createUser(t, acme, 'viewer', `colleague-${Date.now()}@example.com`);
+    await page.reload();
+    const row = page.getByRole('table', { name: 'Members' }).getByRole('row').filter({ hasText: colleague.email });
+    await row.getByLabel(`Role of ${colleague.email}`).selectOption('member');
     await row.getByRole('button', { name: 'Change role' }).click();
     await eventually(async () => {
-      const [user] = await t.owner<{ role: string }[]>`select role from users where tenant_id = ${acme.id} and email = ${email}`;
+      const [user] = await t.owner<{ role: string }[]>`select role from users where tenant_id = ${acme.id} and email = ${colleague.email}`;
       return user?.role === 'member';
     });
-    const [user] = await t.owner<{ role: string }[]>`select role from users where tenant_id = ${acme.id} and email = ${email}`;
+    const [user] = await t.owner<{ role: string }[]>`select role from users where tenant_id = ${acme.id} and email = ${colleague.email}`;
     expect(user!.role).toBe('member');
     expect(await checkPage(page, 'portal-members')).toEqual([]);
   });

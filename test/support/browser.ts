@@ -21,13 +21,14 @@ export interface ConsoleBrowser {
 }
 
 /**
- * One browser and the suite's real API listening on a loopback port: the console is built when
- * missing or stale, the app is the suite's own (real PostgreSQL and Redis).
+ * One browser and the suite's real API listening on a loopback port (`port`, when the app's
+ * PUBLIC_URL and APP_URL must name it; else a free one): the console is built when missing or
+ * stale, the app is the suite's own (real PostgreSQL and Redis).
  */
-export async function startConsoleBrowser(t: TestApp): Promise<ConsoleBrowser> {
+export async function startConsoleBrowser(t: TestApp, options: { port?: number } = {}): Promise<ConsoleBrowser> {
   if (!existsSync(CHROMIUM_PATH)) throw new Error(`No browser at ${CHROMIUM_PATH}: apt-get install -y chromium (as .ci/run does)`);
   ensureConsoleBuilt();
-  await t.app.listen(0, '127.0.0.1');
+  await t.app.listen(options.port ?? 0, '127.0.0.1');
   const { port } = t.app.getHttpServer().address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'] });
@@ -91,4 +92,17 @@ export async function eventually(probe: () => Promise<boolean>, timeoutMs = 10_0
     if (Date.now() > deadline) throw new Error('eventually: the condition never held');
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** A loopback port free right now (for an app whose URLs must name its port before it listens). */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }

@@ -8,8 +8,8 @@ export interface ReceivedWebhook {
   at: number;
 }
 
-/** ok: 200; fail: 500; hang: never answers; redirect: 307; slow: 200 after 4 s. */
-export type ReceiverBehaviour = 'ok' | 'fail' | 'hang' | 'redirect' | 'slow';
+/** ok: 200; fail: 500; hang: never answers; redirect: 307; slow: 200 after 4 s; brief: 200 after 250 ms. */
+export type ReceiverBehaviour = 'ok' | 'fail' | 'hang' | 'redirect' | 'slow' | 'brief';
 
 /** A real HTTP receiver in the test process: records every request, answers by path as told. */
 export interface WebhookReceiver {
@@ -17,6 +17,8 @@ export interface WebhookReceiver {
   received: ReceivedWebhook[];
   on(path: string): ReceivedWebhook[];
   behave(path: string, behaviour: ReceiverBehaviour): void;
+  /** The most requests to `path` the receiver held unanswered at one time. */
+  maxInFlight(path: string): number;
   /** Resolves once `path` has `count` requests (or throws after `timeoutMs`). */
   waitFor(path: string, count: number, timeoutMs?: number): Promise<ReceivedWebhook[]>;
   close(): Promise<void>;
@@ -26,7 +28,13 @@ export async function startWebhookReceiver(host = '127.0.0.1'): Promise<WebhookR
   const received: ReceivedWebhook[] = [];
   const behaviours = new Map<string, ReceiverBehaviour>();
   const hanging = new Set<http.ServerResponse>();
+  const inFlight = new Map<string, number>();
+  const maxInFlight = new Map<string, number>();
   const server = http.createServer((request, response) => {
+    const held = request.url ?? '/';
+    inFlight.set(held, (inFlight.get(held) ?? 0) + 1);
+    maxInFlight.set(held, Math.max(maxInFlight.get(held) ?? 0, inFlight.get(held)!));
+    response.on('close', () => inFlight.set(held, inFlight.get(held)! - 1));
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
@@ -39,6 +47,10 @@ export async function startWebhookReceiver(host = '127.0.0.1'): Promise<WebhookR
       }
       if (behaviour === 'slow') {
         setTimeout(() => response.writeHead(200).end('ok'), 4000).unref();
+        return;
+      }
+      if (behaviour === 'brief') {
+        setTimeout(() => response.writeHead(200).end('ok'), 250).unref();
         return;
       }
       if (behaviour === 'redirect') {
@@ -60,6 +72,7 @@ export async function startWebhookReceiver(host = '127.0.0.1'): Promise<WebhookR
     received,
     on,
     behave: (path, behaviour) => behaviours.set(path, behaviour),
+    maxInFlight: (path) => maxInFlight.get(path) ?? 0,
     waitFor: async (path, count, timeoutMs = 20000) => {
       const deadline = Date.now() + timeoutMs;
       while (on(path).length < count) {

@@ -21,7 +21,7 @@ function trustProxy(value: string): boolean | number | string {
 }
 
 /** Everything main.ts and the e2e tests must set up identically on the Nest application. */
-export function configureApp(app: INestApplication): INestApplication {
+export function configureApp(app: INestApplication, options: { serveBuiltConsole?: boolean } = {}): INestApplication {
   const express = app as NestExpressApplication;
   const config = app.get(AppConfig);
   express.disable('x-powered-by');
@@ -61,6 +61,7 @@ export function configureApp(app: INestApplication): INestApplication {
   app.useGlobalFilters(new AppExceptionFilter(app.get(HttpAdapterHost).httpAdapter));
   SwaggerModule.setup('docs', app, () => openApiDocument(app), { jsonDocumentUrl: 'docs-json' });
   mountQueueDashboard(app);
-  mountConsole(app);
+  // apps/dev serves the console through Vite's dev server instead.
+  if (options.serveBuiltConsole !== false) mountConsole(app);
   return app;
 }

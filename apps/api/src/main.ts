@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { InvalidEnvironmentError, onShutdownSignal, PortInUseError, startEntryPoint } from '@tenantry/config';
+import { DeploymentConflictError } from '@tenantry/queues';
 import { serveApi } from './serve';
 
 const logger = new Logger('Bootstrap');
@@ -20,7 +21,7 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  if (error instanceof InvalidEnvironmentError || error instanceof PortInUseError) console.error(error.message);
+  if (error instanceof InvalidEnvironmentError || error instanceof PortInUseError || error instanceof DeploymentConflictError) console.error(error.message);
   else logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
   process.exit(1);
 });

@@ -5,6 +5,7 @@ import type { Server } from 'node:http';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { PortInUseError, validateEnvironment } from '@tenantry/config';
 import { describeMailDestination } from '@tenantry/mail';
+import { claimRedisKeyPrefix } from '@tenantry/queues';
 import { configureApp } from './configure-app';
 import { ShutdownState } from './health/shutdown-state';
 import { drainHttpServer } from './shutdown/graceful-shutdown';
@@ -24,12 +25,23 @@ export interface ServingApi {
   drainAndClose(): Promise<void>;
 }
 
+export interface ServeOptions {
+  /**
+   * Serves the console in place of its built files (apps/dev: Vite's dev server, with live reload),
+   * mounted before the app listens; what it answers is closed after the app.
+   */
+  mountConsole?: (app: INestApplication) => Promise<{ close(): Promise<void> }>;
+}
+
 /** The API on PORT, as `npm run start:prod` and the development all-in-one (apps/dev) run it. */
-export async function serveApi(): Promise<ServingApi> {
+export async function serveApi(options: ServeOptions = {}): Promise<ServingApi> {
+  // Before the app exists: its queues write BullMQ keys under the prefix as they are created.
+  await claimRedisKeyPrefix(validateEnvironment(process.env));
   // Imported only now: the config module validates process.env when the module graph loads.
   const { AppModule } = await import('./app.module');
-  const app = configureApp(await NestFactory.create(AppModule, { bufferLogs: true }));
+  const app = configureApp(await NestFactory.create(AppModule, { bufferLogs: true }), { serveBuiltConsole: !options.mountConsole });
   app.useLogger(app.get(PinoLogger));
+  const consoleServer = await options.mountConsole?.(app);
   const env = validateEnvironment(process.env);
   const drain = new HttpDrain(app.getHttpServer() as Server);
   try {
@@ -37,6 +49,7 @@ export async function serveApi(): Promise<ServingApi> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       await app.close().catch(() => undefined);
+      await consoleServer?.close().catch(() => undefined);
       throw httpPortInUse(env.PORT);
     }
     throw error;
@@ -50,6 +63,7 @@ export async function serveApi(): Promise<ServingApi> {
       app.get(ShutdownState).isDraining = true;
       await drainHttpServer(drain, { graceMs: env.SHUTDOWN_GRACE_MS, timeoutMs: env.SHUTDOWN_TIMEOUT_MS }, logger);
       await app.close();
+      await consoleServer?.close();
     },
   };
 }

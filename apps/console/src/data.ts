@@ -51,3 +51,18 @@ export function useAction<A extends unknown[], R>(action: (...args: A) => Promis
 
 export const messagesOf = (error: Error | undefined): string[] =>
   !error ? [] : error instanceof ApiError ? error.messages : [error.message || 'Something went wrong'];
+
+const onceByKey = new Map<string, Promise<unknown>>();
+
+/**
+ * Runs `action` once per key for the page's lifetime: for a one-time token (a verification link,
+ * an SSO code) that a second request would find used, e.g. when development runs effects twice.
+ */
+export function once<T>(key: string, action: () => Promise<T>): Promise<T> {
+  let pending = onceByKey.get(key) as Promise<T> | undefined;
+  if (!pending) {
+    pending = action();
+    onceByKey.set(key, pending);
+  }
+  return pending;
+}

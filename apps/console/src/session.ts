@@ -2,6 +2,23 @@ import { useSyncExternalStore } from 'react';
 import { ApiError, createTenantryClient, unwrap, type Schemas } from '@tenantry/client';
 
 type ConsoleSession = Schemas['ConsoleSessionResponse'];
+type SignInAnswer = ConsoleSession | Schemas['MfaChallengeResponse'];
+
+/** The password was right and the account has a second factor: the token for the code step. */
+export interface MfaChallenge {
+  mfaToken: string;
+}
+
+/** A second factor: the authenticator's code or one of the recovery codes. */
+export type MfaProof = { code: string } | { recoveryCode: string };
+
+/** The routes of the console's session API (tenant or admin). */
+interface SessionRoutes {
+  login: string;
+  mfa: string;
+  refresh: string;
+  logout: string;
+}
 
 export interface Impersonation {
   tenantId: string;
@@ -30,7 +47,7 @@ class Session {
   /** The API, with this session's access token. */
   readonly api = createTenantryClient({ accessToken: () => this.state.accessToken });
 
-  constructor(private readonly routes: { login: string; refresh: string; logout: string }) {}
+  constructor(private readonly routes: SessionRoutes) {}
 
   get current(): SessionState {
     return this.state;
@@ -53,11 +70,25 @@ class Session {
     this.set({ isRestored: true, accessToken: session.accessToken });
   }
 
-  async signIn(body: Record<string, string>): Promise<void> {
-    const session = await unwrap<ConsoleSession>(
+  /** The password step: signed in, or (for an account with MFA) the challenge for `completeMfa`. */
+  async signIn(body: Record<string, string>): Promise<MfaChallenge | undefined> {
+    const answer = await unwrap<SignInAnswer>(
       this.api.POST(this.routes.login as '/v1/console/auth/login', { body: body as Schemas['LoginDto'] }) as never,
     );
-    this.started(session);
+    if ('mfaRequired' in answer) return { mfaToken: answer.mfaToken };
+    this.started(answer);
+    return undefined;
+  }
+
+  /** The second step: the challenge's token and a code or a recovery code; the cookie is set then. */
+  async completeMfa(challenge: MfaChallenge, proof: MfaProof): Promise<void> {
+    const body = { mfaToken: challenge.mfaToken, ...proof };
+    this.started(await unwrap<ConsoleSession>(this.api.POST(this.routes.mfa as '/v1/console/auth/mfa', { body }) as never));
+  }
+
+  /** A session begun another way (an accepted invitation, a single sign-on): the API's answer to it. */
+  async startedBy(pending: Promise<{ data?: ConsoleSession; error?: unknown; response: Response }>): Promise<void> {
+    this.started(await unwrap(pending));
   }
 
   /** Silent sign-in from the cookie; answers whether a session exists. */
@@ -68,11 +99,13 @@ class Session {
 
   private async refresh(): Promise<void> {
     if (this.state.impersonation) return;
+    const tokenBefore = this.state.accessToken;
     try {
       this.started(await unwrap<ConsoleSession>(this.api.POST(this.routes.refresh as '/v1/console/auth/refresh') as never));
     } catch (error) {
       if (!(error instanceof ApiError) || error.status !== 401) console.warn('session refresh failed', error);
-      if (!this.state.impersonation) this.set({ isRestored: true });
+      // A session that began meanwhile (a sign-in racing the silent refresh of the page load) stays.
+      if (!this.state.impersonation && this.state.accessToken === tokenBefore) this.set({ isRestored: true });
     }
   }
 
@@ -88,9 +121,15 @@ class Session {
   }
 }
 
-export const tenantSession = new Session({ login: '/v1/console/auth/login', refresh: '/v1/console/auth/refresh', logout: '/v1/console/auth/logout' });
+export const tenantSession = new Session({
+  login: '/v1/console/auth/login',
+  mfa: '/v1/console/auth/mfa',
+  refresh: '/v1/console/auth/refresh',
+  logout: '/v1/console/auth/logout',
+});
 export const adminSession = new Session({
   login: '/v1/console/admin/auth/login',
+  mfa: '/v1/console/admin/auth/mfa',
   refresh: '/v1/console/admin/auth/refresh',
   logout: '/v1/console/admin/auth/logout',
 });

@@ -1,10 +1,14 @@
 import 'reflect-metadata';
+import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { assertPortFree, InvalidEnvironmentError, loadDotEnv, onShutdownSignal, PortInUseError, validateEnvironment } from '@tenantry/config';
 import { runMigrations } from '@tenantry/db';
+import { DeploymentConflictError } from '@tenantry/queues';
 import { ensureConsoleBuilt } from '../../api/src/console/console-build';
 import { serveApi } from '../../api/src/serve';
+import { mountConsoleDevServer } from './console-dev-server';
 import { seedDevData } from './dev-seed';
 import { startEmbeddedDatabase } from './embedded-database';
 
@@ -51,6 +55,15 @@ async function prepareDevelopmentDatabase(): Promise<(() => Promise<void>) | und
 }
 
 /**
+ * Two clones on one machine share the local Redis: with the one default prefix, each one's worker
+ * would take the other's jobs (and the second would be refused at boot, see claimRedisKeyPrefix).
+ * Unless REDIS_KEY_PREFIX is set, `npm start` names its keys after its own database directory.
+ */
+function developmentKeyPrefix(embeddedDatabaseDir: string): string {
+  return `tenantry-dev-${createHash('sha256').update(resolve(embeddedDatabaseDir)).digest('hex').slice(0, 10)}`;
+}
+
+/**
  * `npm start`: the whole product in one process for development: the embedded database (unless
  * DATABASE_URL is set), the API and, under NODE_ENV=development, the worker. The one place that
  * composes both applications; neither imports the other.
@@ -59,11 +72,15 @@ async function bootstrap(): Promise<void> {
   loadDotEnv();
   // Before the database and its banner: a port another process holds is one line naming PORT.
   await assertPortFree(validateEnvironment(process.env).PORT, 'PORT', 'the HTTP port of the API');
+  process.env.REDIS_KEY_PREFIX ||= developmentKeyPrefix(validateEnvironment(process.env).EMBEDDED_PG_DIR);
   const stopDatabase = await prepareDevelopmentDatabase();
-  // The console is built here when missing or older than its sources (`npm run build` in production).
-  if (ensureConsoleBuilt()) logger.log('console built');
-  const api = await serveApi();
   const env = validateEnvironment(process.env);
+  // In development the console comes from its sources through Vite (an edit shows at once);
+  // otherwise it is built here when missing or older than its sources (`npm run build` in production).
+  const isDevelopment = env.NODE_ENV === 'development';
+  if (!isDevelopment && ensureConsoleBuilt()) logger.log('console built');
+  const api = await serveApi(isDevelopment ? { mountConsole: mountConsoleDevServer } : {});
+  if (isDevelopment) logger.log('console served from its sources by Vite (live reload)');
   // Imported only now, like the API's module: the worker's config is read when its graph loads.
   const worker =
     env.NODE_ENV === 'development'
@@ -80,7 +97,7 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  if (error instanceof InvalidEnvironmentError || error instanceof PortInUseError) console.error(error.message);
+  if (error instanceof InvalidEnvironmentError || error instanceof PortInUseError || error instanceof DeploymentConflictError) console.error(error.message);
   else logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
   process.exit(1);
 });

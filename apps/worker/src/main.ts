@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { InvalidEnvironmentError, onShutdownSignal, startEntryPoint } from '@tenantry/config';
+import { InvalidEnvironmentError, onShutdownSignal, startEntryPoint, validateEnvironment } from '@tenantry/config';
+import { claimRedisKeyPrefix, DeploymentConflictError } from '@tenantry/queues';
 
 /**
  * `npm run start:worker`: the worker as its own process (production runs it apart from the API,
@@ -9,6 +10,8 @@ import { InvalidEnvironmentError, onShutdownSignal, startEntryPoint } from '@ten
  */
 async function bootstrap(): Promise<void> {
   startEntryPoint(__filename);
+  // Before any worker or queue exists: they write BullMQ keys under the prefix as they are created.
+  await claimRedisKeyPrefix(validateEnvironment(process.env));
   // Imported only now: the config module validates process.env when the module graph loads.
   const { WorkerModule } = await import('./worker.module');
   const worker = await NestFactory.createApplicationContext(WorkerModule);
@@ -21,7 +24,7 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  if (error instanceof InvalidEnvironmentError) console.error(error.message);
+  if (error instanceof InvalidEnvironmentError || error instanceof DeploymentConflictError) console.error(error.message);
   else console.error(error);
   process.exit(1);
 });

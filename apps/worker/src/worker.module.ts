@@ -6,6 +6,7 @@ import { DbModule } from '@tenantry/db';
 import { EventsModule } from '@tenantry/events';
 import { MailModule } from '@tenantry/mail';
 import { MeteringModule } from '@tenantry/metering';
+import { JobSchedulesModule } from '@tenantry/queues';
 import { RedisModule } from '@tenantry/redis';
 import { TenancyModule } from '@tenantry/tenancy';
 import { WorkerEventsModule } from './events/events.module';
@@ -21,6 +22,7 @@ import { WorkerWebhooksModule } from './webhooks/webhooks.module';
     ClsModule.forRoot({ global: true }),
     DbModule,
     RedisModule,
+    JobSchedulesModule,
     TenancyModule,
     AuditModule,
     MeteringModule,

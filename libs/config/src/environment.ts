@@ -411,7 +411,7 @@ export class Environment {
   @Max(1000)
   WEBHOOK_WORKER_CONCURRENCY = 64;
 
-  /** Deliveries one worker process makes at a time to one endpoint (the rest wait, so others go first). */
+  /** Deliveries in flight to one endpoint at a time, across every worker process (the rest wait, so others go first). */
   @Transform(toInt)
   @IsInt()
   @Min(1)

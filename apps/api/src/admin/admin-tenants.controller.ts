@@ -5,6 +5,8 @@ import { CurrentSystemAdmin, SystemAdminOnly } from '@tenantry/auth';
 import type { SystemAdminPrincipal } from '@tenantry/tenancy';
 import { AdminTenantsService } from './admin-tenants.service';
 import { AdminTenantKeysService } from './admin-tenant-keys.service';
+import { AdminTenantUsersService } from './admin-tenant-users.service';
+import { ListTenantUsersQuery, TenantUserPage } from './dto/admin-tenant-users.dto';
 import { ExportRequestedResponse } from '../jobs/dto/job.dto';
 import {
   DataKeyRotatedResponse,
@@ -26,6 +28,7 @@ export class AdminTenantsController {
   constructor(
     private readonly tenants: AdminTenantsService,
     private readonly keys: AdminTenantKeysService,
+    private readonly users: AdminTenantUsersService,
   ) {}
 
   @AuditedInService('tenant.created')
@@ -95,6 +98,12 @@ export class AdminTenantsController {
   @HttpCode(202)
   export(@Param('id', ParseUUIDPipe) id: string, @CurrentSystemAdmin() admin: SystemAdminPrincipal): Promise<ExportRequestedResponse> {
     return this.tenants.exportTenant(id, admin.adminId);
+  }
+
+  /** The tenant's users (newest first, `q` matching the email): whom an operator may impersonate. */
+  @Get(':id/users')
+  listUsers(@Param('id', ParseUUIDPipe) id: string, @Query() query: ListTenantUsersQuery): Promise<TenantUserPage> {
+    return this.users.list(id, query);
   }
 
   @AuditedInService('tenant.impersonated')

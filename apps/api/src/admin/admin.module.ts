@@ -13,6 +13,7 @@ import { AdminPasswordResetService } from './admin-password-reset.service';
 import { AdminSessionsRepository } from './admin-sessions.repository';
 import { AdminSessionsService } from './admin-sessions.service';
 import { AdminRepository } from './admin.repository';
+import { AdminTenantUsersService } from './admin-tenant-users.service';
 import { AdminTenantKeysService } from './admin-tenant-keys.service';
 import { AdminAuditLogsController } from './admin-audit-logs.controller';
 import { AdminAuditLogsRepository } from './admin-audit-logs.repository';
@@ -29,7 +30,7 @@ import { SystemAdminPresenceGuard } from './system-admin-presence.guard';
 @Module({
   imports: [SystemDbModule, AuthApiModule, SecretsModule],
   controllers: [AdminAuthController, AdminAccountController, AdminPasswordResetController, AdminTenantsController, AdminPlansController, AdminJobsController, AdminAuditLogsController, AdminUsageController],
-  providers: [AdminAccountService, AdminMfaRepository, AdminMfaService, AdminPasswordResetRepository, AdminPasswordResetService, AdminTenantKeysService, AdminRepository, AdminUsageRepository, AdminAuditLogsRepository, AdminTenantsService, AdminPlansService, AdminSessionsRepository, AdminSessionsService, SystemAdminPresenceGuard],
+  providers: [AdminAccountService, AdminMfaRepository, AdminMfaService, AdminPasswordResetRepository, AdminPasswordResetService, AdminTenantKeysService, AdminTenantUsersService, AdminRepository, AdminUsageRepository, AdminAuditLogsRepository, AdminTenantsService, AdminPlansService, AdminSessionsRepository, AdminSessionsService, SystemAdminPresenceGuard],
   exports: [SystemAdminPresenceGuard, AdminSessionsService],
 })
 export class AdminModule {}

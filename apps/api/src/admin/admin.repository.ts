@@ -121,6 +121,16 @@ export class AdminRepository {
     return rows[0];
   }
 
+  /** A tenant's users, newest first, optionally those whose email contains `q`. */
+  async listTenantUsers(tenantId: string, filter: { q?: string; limit: number; after?: KeysetPosition }) {
+    return this.system.tx
+      .select({ id: users.id, email: users.email, role: users.role, status: users.status, createdAt: users.createdAt })
+      .from(users)
+      .where(and(eq(users.tenantId, tenantId), filter.q ? ilike(users.email, `%${escapeLike(filter.q)}%`) : undefined, afterPosition(users.createdAt, users.id, filter.after)))
+      .orderBy(desc(users.createdAt), desc(users.id))
+      .limit(filter.limit + 1);
+  }
+
   async listPlans(): Promise<Plan[]> {
     return this.system.tx.select().from(plans).orderBy(asc(plans.createdAt), asc(plans.key));
   }

@@ -15,6 +15,6 @@ import { UsersAuthRepository } from './users-auth.repository';
   imports: [MfaModule],
   controllers: [AuthController, MfaSignInController],
   providers: [AuthService, ImpersonationGuard, MfaSignInService, RefreshTokensRepository, TenantSessionsService, UserSessionsRepository, UsersAuthRepository],
-  exports: [AuthService, MfaModule, ImpersonationGuard, RefreshTokensRepository, TenantSessionsService, UserSessionsRepository, UsersAuthRepository],
+  exports: [AuthService, MfaModule, MfaSignInService, ImpersonationGuard, RefreshTokensRepository, TenantSessionsService, UserSessionsRepository, UsersAuthRepository],
 })
 export class AuthApiModule {}

@@ -31,5 +31,6 @@ import { SsoUsersRepository } from './sso-users.repository';
     SsoUrls,
     SsoUsersRepository,
   ],
+  exports: [SsoSignInService],
 })
 export class SsoModule {}

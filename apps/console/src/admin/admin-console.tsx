@@ -2,7 +2,8 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { unwrap } from '@tenantry/client';
 import { useAction } from '../data';
 import { Link, matchPath, navigate, useLocation } from '../router';
-import { adminApi, adminSession, useSession } from '../session';
+import { MfaStep } from '../mfa-step';
+import { adminApi, adminSession, useSession, type MfaChallenge } from '../session';
 import { Button, ErrorMessage, Field, Loading } from '../ui';
 import { ResetPasswordPage } from '../portal/account-pages';
 import { FailedJobsPage } from './failed-jobs-page';
@@ -15,11 +16,13 @@ export const adminPath = (rest = '') => `/console/admin/${rest}`;
 function AdminSignIn() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const signIn = useAction(() => adminSession.signIn({ email, password }));
+  const [challenge, setChallenge] = useState<MfaChallenge>();
+  const signIn = useAction(async () => setChallenge(await adminSession.signIn({ email, password })));
   const submit = (event: FormEvent) => {
     event.preventDefault();
     void signIn.run();
   };
+  if (challenge) return <MfaStep session={adminSession} challenge={challenge} onCancel={() => { setPassword(''); setChallenge(undefined); }} />;
   return (
     <main className="sign-in">
       <h1>System admin sign in</h1>

@@ -141,19 +141,46 @@ function Export({ tenant }: { tenant: TenantDetail }) {
   );
 }
 
+/** Impersonation: find a user of the tenant by email (the owner by default), give a reason, act as them. */
 function Impersonate({ tenant }: { tenant: TenantDetail }) {
+  const [search, setSearch] = useState('');
+  const [query, setQuery] = useState('');
+  const [userId, setUserId] = useState('');
   const [reason, setReason] = useState('');
+  const users = useResource(
+    () => unwrap(adminApi.GET('/v1/admin/tenants/{id}/users', { params: { path: { id: tenant.id }, query: { limit: 50, ...(query ? { q: query } : {}) } } })),
+    [tenant.id, query],
+  );
+  const found = users.data?.data ?? [];
+  const chosen = found.find((user) => user.id === userId);
   const impersonate = useAction(async () => {
-    const answer = await unwrap(adminApi.POST('/v1/admin/tenants/{id}/impersonate', { params: { path: { id: tenant.id } }, body: { reason } }));
+    const body = chosen ? { reason, userId: chosen.id } : { reason };
+    const answer = await unwrap(adminApi.POST('/v1/admin/tenants/{id}/impersonate', { params: { path: { id: tenant.id } }, body }));
     tenantSession.impersonate(answer.accessToken, { tenantId: tenant.id, tenantName: tenant.name, userEmail: answer.user.email });
     navigate('/console/');
   });
   return (
-    <form className="stack" onSubmit={(event) => { event.preventDefault(); void impersonate.run(); }}>
-      <Field label="Reason for impersonating" value={reason} onChange={setReason} required hint="Recorded in the tenant's audit log" />
-      <ErrorMessage error={impersonate.error} />
-      <div><button type="submit" className="button secondary" disabled={impersonate.isPending || tenant.status !== 'active'}>Impersonate owner</button></div>
-    </form>
+    <div className="stack">
+      <form className="row" role="search" aria-label="Find a user" onSubmit={(event) => { event.preventDefault(); setUserId(''); setQuery(search.trim()); }}>
+        <Field label="Find a user by email" type="search" value={search} onChange={setSearch} />
+        <button type="submit" className="button secondary">Find users</button>
+      </form>
+      <ErrorMessage error={users.error} />
+      <form className="stack" onSubmit={(event) => { event.preventDefault(); void impersonate.run(); }}>
+        {users.isLoading && !users.data ? <Loading label="Loading users…" /> : (
+          <Select
+            label="User to impersonate"
+            value={chosen ? chosen.id : ''}
+            onChange={setUserId}
+            options={[['', 'The first owner'], ...found.map((user): [string, string] => [user.id, `${user.email} (${user.role}${user.status === 'active' ? '' : `, ${user.status}`})`])]}
+          />
+        )}
+        {users.data && query && found.length === 0 && <p role="status" className="muted">No user matches {query}.</p>}
+        <Field label="Reason for impersonating" value={reason} onChange={setReason} required hint="Recorded in the tenant's audit log" />
+        <ErrorMessage error={impersonate.error} />
+        <div><button type="submit" className="button secondary" disabled={impersonate.isPending || tenant.status !== 'active'}>{chosen ? `Impersonate ${chosen.email}` : 'Impersonate owner'}</button></div>
+      </form>
+    </div>
   );
 }
 

@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { unwrap } from '@tenantry/client';
-import { messagesOf, useAction, useResource } from '../data';
+import { messagesOf, once, useAction, useResource } from '../data';
 import { formatDateTime } from '../lib/dates';
 import { navigate, useLocation } from '../router';
 import { tenantApi, tenantSession } from '../session';
@@ -53,7 +53,7 @@ export function SignupPage() {
 export function VerifyEmailPage() {
   const { query } = useLocation();
   const token = query.get('token') ?? '';
-  const verified = useResource(() => unwrap(tenantApi.POST('/v1/auth/verify-email', { body: { token } })), [token]);
+  const verified = useResource(() => once(`verify:${token}`, () => unwrap(tenantApi.POST('/v1/auth/verify-email', { body: { token } }))), [token]);
   return (
     <AccountPage title="Verify your email">
       {verified.isLoading ? <Loading label="Verifying…" /> : verified.data ? (
@@ -70,9 +70,8 @@ export function AcceptInvitationPage() {
   const preview = useResource(() => unwrap(tenantApi.GET('/v1/auth/invitations/{token}', { params: { path: { token } } })), [token]);
   const [password, setPassword] = useState('');
   const accept = useAction(async () => {
-    await unwrap(tenantApi.POST('/v1/auth/invitations/accept', { body: { token, password } }));
-    // The acceptance answers a token pair in the body; the console signs in for its cookie session instead.
-    await tenantSession.signIn({ tenant: preview.data!.tenant.slug, email: preview.data!.email, password });
+    // The console's own acceptance: the same invitation, answered with the cookie session.
+    await tenantSession.startedBy(tenantApi.POST('/v1/console/auth/invitations/accept', { body: { token, password } }));
     navigate('/console/', { replace: true });
   });
   const messages = messagesOf(accept.error);

@@ -8,6 +8,9 @@ import { isAtLeast, usePortal, type Role } from './portal-context';
 
 const ROLES: Array<[Role, string]> = [['viewer', 'Viewer'], ['member', 'Member'], ['admin', 'Admin'], ['owner', 'Owner']];
 
+/** The roles `role` may hand out: at most its own (what the API also checks). */
+const rolesUpTo = (role: Role) => ROLES.filter(([value]) => isAtLeast(role, value));
+
 function MemberRow({ user, onChanged }: { user: Schemas['UserResponse']; onChanged: () => void }) {
   const portal = usePortal();
   const [role, setRole] = useState(user.role);
@@ -38,35 +41,76 @@ function MemberRow({ user, onChanged }: { user: Schemas['UserResponse']; onChang
   );
 }
 
-/** Members and invitations: invite, change role, remove. */
+function InvitationRow({ invitation, onChanged, onResent }: { invitation: Schemas['InvitationResponse']; onChanged: () => void; onResent: (email: string) => void }) {
+  const portal = usePortal();
+  const resend = useAction(async () => {
+    await unwrap(tenantApi.POST('/v1/invitations/{id}/resend', { params: { path: { id: invitation.id } } }));
+    onResent(invitation.email);
+    onChanged();
+  });
+  const revoke = useAction(async () => {
+    await unwrap(tenantApi.DELETE('/v1/invitations/{id}', { params: { path: { id: invitation.id } } }));
+    onChanged();
+  });
+  return (
+    <tr>
+      <td>{invitation.email}</td>
+      <td>{invitation.role}</td>
+      <td>{formatDateTime(invitation.createdAt, portal.timeZone, portal.locale)}</td>
+      <td>{formatDateTime(invitation.expiresAt, portal.timeZone, portal.locale)}</td>
+      <td>
+        <div className="row">
+          <Button variant="secondary" onClick={() => void resend.run()} disabled={resend.isPending} aria-label={`Resend the invitation to ${invitation.email}`}>Resend</Button>
+          <Button variant="danger" onClick={() => void revoke.run()} disabled={revoke.isPending} aria-label={`Revoke the invitation to ${invitation.email}`}>Revoke</Button>
+        </div>
+        <ErrorMessage error={resend.error ?? revoke.error} />
+      </td>
+    </tr>
+  );
+}
+
+/** Members and invitations: invite (a mailed link), resend, revoke; change role, remove. */
 export function MembersPage() {
+  const portal = usePortal();
   const users = useResource(() => unwrap(tenantApi.GET('/v1/users', { params: { query: { limit: 100 } } })), []);
+  const invitations = useResource(() => unwrap(tenantApi.GET('/v1/invitations', { params: { query: { status: 'pending', limit: 100 } } })), []);
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>('member');
-  const [invited, setInvited] = useState<string>();
+  const [notice, setNotice] = useState<string>();
   const invite = useAction(async () => {
-    const user = await unwrap(tenantApi.POST('/v1/users', { body: { email, role } }));
-    setInvited(user.email);
+    const invitation = await unwrap(tenantApi.POST('/v1/invitations', { body: { email, role } }));
+    setNotice(`Invited ${invitation.email}: the invitation mail is on its way.`);
     setEmail('');
-    users.reload();
+    invitations.reload();
   });
   const messages = messagesOf(invite.error);
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    setInvited(undefined);
+    setNotice(undefined);
     void invite.run();
   };
+  const pending = invitations.data?.data ?? [];
   return (
     <>
       <h1>Members</h1>
       <Section title="Invite a member">
         <form className="filters" onSubmit={submit}>
           <Field label="Email to invite" type="email" value={email} onChange={setEmail} required errors={messages.filter((message) => message.startsWith('email'))} />
-          <Select label="Role" value={role} onChange={(value) => setRole(value as Role)} options={ROLES.filter(([value]) => value !== 'owner')} />
+          <Select label="Role" value={role} onChange={(value) => setRole(value as Role)} options={rolesUpTo(portal.role)} errors={messages.filter((message) => message.startsWith('role'))} />
           <button type="submit" className="button primary" disabled={invite.isPending}>Invite</button>
         </form>
-        <ErrorMessage messages={messages.filter((message) => !message.startsWith('email'))} />
-        {invited && <p role="status" className="success">Invited {invited}.</p>}
+        <ErrorMessage messages={messages.filter((message) => !message.startsWith('email') && !message.startsWith('role'))} />
+        {notice && <p role="status" className="success">{notice}</p>}
+      </Section>
+      <Section title="Pending invitations">
+        <ErrorMessage error={invitations.error} />
+        {invitations.isLoading && !invitations.data ? <Loading /> : pending.length === 0 ? <Empty>No pending invitations.</Empty> : (
+          <Table caption="Pending invitations" head={['Email', 'Role', 'Invited', 'Expires', '']}>
+            {pending.map((invitation) => (
+              <InvitationRow key={`${invitation.id}-${invitation.expiresAt}`} invitation={invitation} onChanged={invitations.reload} onResent={(to) => setNotice(`A new invitation mail is on its way to ${to}; the old link no longer works.`)} />
+            ))}
+          </Table>
+        )}
       </Section>
       <Section title="People">
         <ErrorMessage error={users.error} />

@@ -3,6 +3,7 @@ import { unwrap } from '@tenantry/client';
 import { messagesOf, useAction } from '../data';
 import { tenantApi } from '../session';
 import { ErrorMessage, Field, Section } from '../ui';
+import { ExportSection } from './export-section';
 import { isAtLeast, usePortal } from './portal-context';
 
 /** Branding, locale and time zone; saved branding is applied to the portal at once. */
@@ -75,6 +76,7 @@ export function SettingsPage() {
         {isSaved && <p role="status" className="success">Settings saved.</p>}
         <div><button type="submit" className="button primary" disabled={save.isPending}>Save settings</button></div>
       </form>
+      {isAtLeast(portal.role, 'owner') && <ExportSection />}
     </>
   );
 }

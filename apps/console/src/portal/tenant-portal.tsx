@@ -4,7 +4,10 @@ import { useAction, useResource } from '../data';
 import { Link, matchPath, navigate, useLocation } from '../router';
 import { tenantApi, tenantSession, useSession } from '../session';
 import { Button, ErrorMessage, Field, Loading } from '../ui';
+import { MfaStep } from '../mfa-step';
+import type { MfaChallenge } from '../session';
 import { AcceptInvitationPage, ResetPasswordPage, SignupPage, VerifyEmailPage } from './account-pages';
+import { SSO_CALLBACK_PATH, SSO_SIGN_IN_PATH, SsoCallbackPage, SsoSignIn } from './sso-sign-in';
 import { ApiKeysPage } from './api-keys-page';
 import { AuditPage } from './audit-page';
 import { HomePage } from './home-page';
@@ -20,11 +23,13 @@ function PortalSignIn() {
   const [tenant, setTenant] = useState(query.get('tenant') ?? '');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const signIn = useAction(() => tenantSession.signIn({ tenant, email, password }));
+  const [challenge, setChallenge] = useState<MfaChallenge>();
+  const signIn = useAction(async () => setChallenge(await tenantSession.signIn({ tenant, email, password })));
   const submit = (event: FormEvent) => {
     event.preventDefault();
     void signIn.run();
   };
+  if (challenge) return <MfaStep session={tenantSession} challenge={challenge} onCancel={() => { setPassword(''); setChallenge(undefined); }} />;
   return (
     <main className="sign-in">
       <h1>Sign in to your organisation</h1>
@@ -35,6 +40,7 @@ function PortalSignIn() {
         <ErrorMessage error={signIn.error} />
         <button type="submit" className="button primary" disabled={signIn.isPending}>{signIn.isPending ? 'Signing in…' : 'Sign in'}</button>
       </form>
+      <p><Link to={SSO_SIGN_IN_PATH} className="button secondary">Sign in with SSO</Link></p>
       <p><a href="/console/reset-password">Forgot your password?</a> · <a href="/console/signup">Create an organisation</a> · <a href="/console/admin/">System admin sign in</a></p>
     </main>
   );
@@ -139,6 +145,8 @@ export function TenantPortal() {
   if (path === '/console/verify-email') return <VerifyEmailPage />;
   if (path === '/console/accept-invitation') return <AcceptInvitationPage />;
   if (path === '/console/reset-password') return <ResetPasswordPage />;
+  if (path === SSO_SIGN_IN_PATH && !session.accessToken) return <SsoSignIn />;
+  if (path === SSO_CALLBACK_PATH) return <SsoCallbackPage />;
   if (!session.isRestored) return <main><Loading label="Signing in…" /></main>;
   if (!session.accessToken) return <PortalSignIn />;
   return <SignedInPortal />;

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Worker } from 'bullmq';
 import { AppConfig } from '@tenantry/config';
-import { bullConnection, bullPrefix, EVENT_RETENTION_QUEUE, logWorkerFailures, SafeWorker, upsertJobScheduler } from '@tenantry/queues';
+import { bullConnection, bullPrefix, EVENT_RETENTION_QUEUE, JobSchedules, logWorkerFailures, SafeWorker } from '@tenantry/queues';
 import { EventRetention } from './event-retention';
 
 /** The event log's maintenance: daily retention. */
@@ -13,13 +13,19 @@ export class EventsProcessors implements OnModuleInit, OnApplicationShutdown {
   constructor(
     private readonly config: AppConfig,
     private readonly retention: EventRetention,
+    private readonly schedules: JobSchedules,
   ) {}
 
   async onModuleInit(): Promise<void> {
     const options = { connection: bullConnection(this.config, 'worker'), prefix: bullPrefix(this.config), concurrency: 1 };
     this.workers.push(new SafeWorker(EVENT_RETENTION_QUEUE, () => this.retention.sweep(), options));
     // Daily at 03:30 UTC, after the audit retention.
-    await upsertJobScheduler(this.config, EVENT_RETENTION_QUEUE, 'event-retention-daily', { pattern: '30 3 * * *', tz: 'UTC' }, { name: 'sweep' });
+    await this.schedules.register({
+      queueName: EVENT_RETENTION_QUEUE,
+      schedulerId: 'event-retention-daily',
+      repeat: { pattern: '30 3 * * *', tz: 'UTC' },
+      template: { name: 'sweep' },
+    });
     logWorkerFailures(this.workers, this.logger);
   }
 

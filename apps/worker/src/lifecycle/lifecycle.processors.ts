@@ -8,11 +8,11 @@ import {
   EXPORT_QUEUE,
   ExportJobData,
   exportFilePath,
+  JobSchedules,
   logWorkerFailures,
   PURGE_QUEUE,
   PurgeJobData,
   SafeWorker,
-  upsertJobScheduler,
 } from '@tenantry/queues';
 import { UUID_PATTERN } from '@tenantry/tenancy';
 import { AuditRetention } from './audit-retention';
@@ -45,6 +45,7 @@ export class LifecycleProcessors implements OnModuleInit, OnApplicationShutdown 
     private readonly exporter: TenantExporter,
     private readonly retention: AuditRetention,
     private readonly purgeSweep: PurgeSweep,
+    private readonly schedules: JobSchedules,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -76,8 +77,18 @@ export class LifecycleProcessors implements OnModuleInit, OnApplicationShutdown 
       new SafeWorker(AUDIT_RETENTION_QUEUE, () => this.retention.sweep(), options),
     );
     // Daily at 03:00 UTC.
-    await upsertJobScheduler(this.config, AUDIT_RETENTION_QUEUE, 'audit-retention-daily', { pattern: '0 3 * * *', tz: 'UTC' }, { name: 'sweep' });
-    await upsertJobScheduler(this.config, PURGE_QUEUE, 'purge-sweep', { every: PURGE_SWEEP_EVERY_MS }, { name: PURGE_SWEEP_JOB, opts: { removeOnComplete: 100, removeOnFail: 100 } });
+    await this.schedules.register({
+      queueName: AUDIT_RETENTION_QUEUE,
+      schedulerId: 'audit-retention-daily',
+      repeat: { pattern: '0 3 * * *', tz: 'UTC' },
+      template: { name: 'sweep' },
+    });
+    await this.schedules.register({
+      queueName: PURGE_QUEUE,
+      schedulerId: 'purge-sweep',
+      repeat: { every: PURGE_SWEEP_EVERY_MS },
+      template: { name: PURGE_SWEEP_JOB, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+    });
     logWorkerFailures(this.workers, this.logger);
   }
 

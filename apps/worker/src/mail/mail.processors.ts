@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import { AppConfig } from '@tenantry/config';
-import { bullConnection, bullPrefix, logWorkerFailures, MAIL_QUEUE, MailJobData, SafeWorker, upsertJobScheduler } from '@tenantry/queues';
+import { bullConnection, bullPrefix, JobSchedules, logWorkerFailures, MAIL_QUEUE, MailJobData, SafeWorker } from '@tenantry/queues';
 import { FinalDeliveryError, MailDeliveryService } from './mail-delivery.service';
 
 /** The mail queue: one `send` job per outbox row, and a `sweep` every 30 s for rows never queued. */
@@ -13,6 +13,7 @@ export class MailProcessors implements OnModuleInit, OnApplicationShutdown {
   constructor(
     private readonly config: AppConfig,
     private readonly delivery: MailDeliveryService,
+    private readonly schedules: JobSchedules,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -26,7 +27,7 @@ export class MailProcessors implements OnModuleInit, OnApplicationShutdown {
       maxStalledCount: 10,
     });
     this.workers.push(worker);
-    await upsertJobScheduler(this.config, MAIL_QUEUE, 'mail-sweep', { every: 30_000 }, { name: 'sweep' });
+    await this.schedules.register({ queueName: MAIL_QUEUE, schedulerId: 'mail-sweep', repeat: { every: 30_000 }, template: { name: 'sweep' } });
     logWorkerFailures(this.workers, this.logger);
     this.logger.log(`mail is ${this.delivery.transport.description}`);
   }

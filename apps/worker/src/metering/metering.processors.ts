@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Worker } from 'bullmq';
 import { AppConfig } from '@tenantry/config';
-import { bullConnection, bullPrefix, logWorkerFailures, SafeWorker, upsertJobScheduler, USAGE_EVENTS_QUEUE, USAGE_QUOTA_QUEUE, UsageBatchJobData } from '@tenantry/queues';
+import { bullConnection, bullPrefix, JobSchedules, logWorkerFailures, SafeWorker, USAGE_EVENTS_QUEUE, USAGE_QUOTA_QUEUE, UsageBatchJobData } from '@tenantry/queues';
 import { MonthlyQuotaEvaluator } from './monthly-quota.evaluator';
 import { UsageRollupService } from './usage-rollup.service';
 
@@ -18,6 +18,7 @@ export class MeteringProcessors implements OnModuleInit, BeforeApplicationShutdo
     private readonly config: AppConfig,
     private readonly rollups: UsageRollupService,
     private readonly evaluator: MonthlyQuotaEvaluator,
+    private readonly schedules: JobSchedules,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -36,13 +37,12 @@ export class MeteringProcessors implements OnModuleInit, BeforeApplicationShutdo
         { ...base, concurrency: 1 },
       ),
     );
-    await upsertJobScheduler(
-      this.config,
-      USAGE_QUOTA_QUEUE,
-      'usage-quota-evaluation',
-      { every: this.config.get('QUOTA_EVALUATION_INTERVAL_MS') },
-      { name: 'evaluate', opts: { removeOnComplete: 100, removeOnFail: 100 } },
-    );
+    await this.schedules.register({
+      queueName: USAGE_QUOTA_QUEUE,
+      schedulerId: 'usage-quota-evaluation',
+      repeat: { every: this.config.get('QUOTA_EVALUATION_INTERVAL_MS') },
+      template: { name: 'evaluate', opts: { removeOnComplete: 100, removeOnFail: 100 } },
+    });
     logWorkerFailures(this.workers, this.logger);
   }
 

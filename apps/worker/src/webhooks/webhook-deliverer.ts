@@ -1,11 +1,9 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@tenantry/config';
-import type { WebhookEndpoint } from '@tenantry/db';
 import { EventLog, presentEvent } from '@tenantry/events';
 import { MailOutbox, webhookDisabledMail } from '@tenantry/mail';
 import { Clock, CLOCK } from '@tenantry/metering';
-import { webhookAttemptDuration, webhookDeliveryAttempts, webhookDeliveryLatency } from '@tenantry/metrics';
-import type { WebhookDeliveryJobData } from '@tenantry/queues';
+import { webhookAttemptDuration } from '@tenantry/metrics';
 import { TenantSecrets } from '@tenantry/secrets';
 import { TenantTransaction } from '@tenantry/tenancy';
 import {
@@ -19,23 +17,32 @@ import {
   WebhookSender,
 } from '@tenantry/webhooks';
 import { AttemptRecord, WebhookDeliveryRepository } from './webhook-delivery.repository';
+import type { ClaimedDelivery, SucceededAttempt } from './webhook-dispatch.repository';
 
 export type AttemptOutcome = 'succeeded' | 'retrying' | 'failed' | 'skipped' | 'stale';
 
+/** What one attempt came to: a success waits to be recorded with its batch; anything else is recorded already. */
+export type AttemptResult = { outcome: 'succeeded'; success: SucceededAttempt } | { outcome: Exclude<AttemptOutcome, 'succeeded'> };
+
 const SECRET_CACHE_SIZE = 10_000;
 
+interface CachedSecrets {
+  current?: string;
+  previous?: string;
+}
+
 /**
- * Makes one attempt of one delivery: reads the delivery, its endpoint, its event and the signing
- * secrets in a short tenant transaction, POSTs (outside any transaction), then records the
- * outcome in a second one: success, a retry on the schedule, or failed. An endpoint failing for
- * five days without a success is disabled, with a `webhook.disabled` event in the tenant's log.
+ * Makes one attempt of one claimed delivery: signs the documented event shape, POSTs (outside any
+ * transaction), and answers a success for the delivery loop to record with its batch. A failure
+ * is recorded here, in the tenant's transaction: a retry on the schedule, or failed; an endpoint
+ * failing for five days without a success is disabled, with a `webhook.disabled` event and a mail.
  */
 @Injectable()
-export class WebhookDeliverer implements OnApplicationShutdown {
+export class WebhookDeliverer {
   private readonly logger = new Logger(WebhookDeliverer.name);
   private readonly sender: WebhookSender;
   /** Decrypted secrets by tenant, endpoint and secret version: a rotation changes the key. */
-  private readonly secretCache = new Map<string, { current?: string; previous?: string }>();
+  private readonly secretCache = new Map<string, Promise<CachedSecrets>>();
 
   constructor(
     private readonly tenantTransaction: TenantTransaction,
@@ -52,44 +59,46 @@ export class WebhookDeliverer implements OnApplicationShutdown {
     this.sender = new WebhookSender(policy, config.get('WEBHOOK_TIMEOUT_MS'), config.get('WEBHOOK_WORKER_CONCURRENCY'));
   }
 
-  async attempt(job: WebhookDeliveryJobData): Promise<AttemptOutcome> {
-    const scope = { tenantId: job.tenantId };
-    const prepared = await this.tenantTransaction.run(scope, async () => {
-      const context = await this.repository.findAttempt(job.deliveryId, job.attemptsMade);
-      if (!context) return undefined;
-      // A disabled endpoint receives nothing but the test send that checks it.
-      if (!context.endpoint.enabled && context.event.type !== 'webhook.test') {
-        await this.record(job, { isSuccess: false, durationMs: 0, error: 'the endpoint is disabled' }, context.endpoint, true);
-        return 'skipped' as const;
-      }
-      return { ...context, signingSecrets: await this.signingSecrets(context.endpoint) };
-    });
-    if (prepared === undefined) return 'stale';
-    if (prepared === 'skipped') {
-      webhookDeliveryAttempts.inc({ outcome: 'skipped' });
-      return 'skipped';
+  async attempt(delivery: ClaimedDelivery): Promise<AttemptResult> {
+    // A disabled endpoint receives nothing but the test send that checks it.
+    if (!delivery.endpoint.enabled && delivery.event.type !== 'webhook.test') {
+      const outcome = await this.tenantTransaction.run({ tenantId: delivery.tenantId }, () =>
+        this.record(delivery, { isSuccess: false, durationMs: 0, error: 'the endpoint is disabled' }, true),
+      );
+      return { outcome: outcome === 'stale' ? 'stale' : 'skipped' };
     }
-    if (prepared.signingSecrets.length === 0) this.logger.warn(`endpoint ${prepared.endpoint.id} has no signing secret; its deliveries go unsigned`);
+    const signingSecrets = await this.signingSecrets(delivery);
+    if (signingSecrets.length === 0) this.logger.warn(`endpoint ${delivery.endpointId} has no signing secret; its deliveries go unsigned`);
 
     // The documented event shape, never the row.
-    const body = JSON.stringify(presentEvent(prepared.event));
-    const headers = webhookHeaders(prepared.signingSecrets, prepared.event.id, Math.floor(Date.now() / 1000), body);
-    const result = await this.sender.send({ url: prepared.endpoint.url, headers, body });
+    const body = JSON.stringify(presentEvent(delivery.event));
+    const headers = webhookHeaders(signingSecrets, delivery.event.id, Math.floor(Date.now() / 1000), body);
+    const result = await this.sender.send({ url: delivery.endpoint.url, headers, body });
     webhookAttemptDuration.observe(result.durationMs / 1000);
-
-    const outcome = await this.tenantTransaction.run(scope, () => this.record(job, result, prepared.endpoint, false));
-    webhookDeliveryAttempts.inc({ outcome });
-    if (outcome === 'succeeded') webhookDeliveryLatency.observe(Math.max(0, Date.now() - prepared.delivery.eventOccurredAt.getTime()) / 1000);
-    return outcome;
+    if (result.isSuccess) {
+      const success: SucceededAttempt = {
+        tenantId: delivery.tenantId,
+        deliveryId: delivery.deliveryId,
+        attemptsMade: delivery.attemptsMade,
+        at: new Date(this.clock.now()),
+        responseCode: result.statusCode!,
+        durationMs: result.durationMs,
+        responseBody: result.responseBody ?? null,
+      };
+      return { outcome: 'succeeded', success };
+    }
+    const outcome = await this.tenantTransaction.run({ tenantId: delivery.tenantId }, () => this.record(delivery, result, false));
+    return { outcome: outcome as Exclude<AttemptOutcome, 'succeeded'> };
   }
 
-  private async record(job: WebhookDeliveryJobData, result: WebhookAttemptResult, endpoint: WebhookEndpoint, isFinal: boolean): Promise<AttemptOutcome> {
+  /** A failed attempt's outcome (or a skipped one's: `isFinal`), in the tenant's transaction. */
+  private async record(delivery: ClaimedDelivery, result: WebhookAttemptResult, isFinal: boolean): Promise<AttemptOutcome> {
     const at = new Date(this.clock.now());
-    const attemptsMade = job.attemptsMade + 1;
-    const delay = result.isSuccess || isFinal ? undefined : retryDelayMs(attemptsMade);
-    const outcome: AttemptOutcome = result.isSuccess ? 'succeeded' : delay === undefined ? 'failed' : 'retrying';
+    const attemptsMade = delivery.attemptsMade + 1;
+    const delay = isFinal ? undefined : retryDelayMs(attemptsMade);
+    const outcome: AttemptOutcome = delay === undefined ? 'failed' : 'retrying';
     const record: AttemptRecord = {
-      status: outcome === 'succeeded' ? 'succeeded' : outcome === 'failed' ? 'failed' : 'pending',
+      status: outcome === 'failed' ? 'failed' : 'pending',
       attemptsMade,
       at,
       nextAttemptAt: delay === undefined ? null : new Date(at.getTime() + delay),
@@ -99,12 +108,8 @@ export class WebhookDeliverer implements OnApplicationShutdown {
       error: result.error ?? null,
     };
     // Another copy of this attempt recorded first: its outcome stands.
-    if (!(await this.repository.recordAttempt(job.deliveryId, job.attemptsMade, record))) return 'stale';
-    if (result.isSuccess) {
-      if (endpoint.failingSince) await this.repository.clearFailing(endpoint.id);
-    } else if (!isFinal) {
-      await this.failed(endpoint.id, at);
-    }
+    if (!(await this.repository.recordAttempt(delivery.deliveryId, delivery.attemptsMade, record))) return 'stale';
+    if (!isFinal) await this.failed(delivery.endpointId, at);
     return outcome;
   }
 
@@ -126,22 +131,27 @@ export class WebhookDeliverer implements OnApplicationShutdown {
   }
 
   /** The secrets that sign: the current one, and the replaced one while its overlap lasts. */
-  private async signingSecrets(endpoint: WebhookEndpoint): Promise<string[]> {
-    const key = `${endpoint.tenantId}:${endpoint.id}:${endpoint.secretVersion}`;
+  private async signingSecrets(delivery: ClaimedDelivery): Promise<string[]> {
+    const { endpoint, endpointId, tenantId } = delivery;
+    const key = `${tenantId}:${endpointId}:${endpoint.secretVersion}`;
     let cached = this.secretCache.get(key);
     if (!cached) {
-      cached = {
-        current: await this.secrets.get(webhookSecretName(endpoint.id, 'signing')),
-        previous: endpoint.previousSecretExpiresAt ? await this.secrets.get(webhookSecretName(endpoint.id, 'previous')) : undefined,
-      };
+      // Decrypted once per secret version, in the tenant's transaction (the tenant's data key).
+      cached = this.tenantTransaction.run({ tenantId }, async () => ({
+        current: await this.secrets.get(webhookSecretName(endpointId, 'signing')),
+        previous: endpoint.previousSecretExpiresAt ? await this.secrets.get(webhookSecretName(endpointId, 'previous')) : undefined,
+      }));
       if (this.secretCache.size >= SECRET_CACHE_SIZE) this.secretCache.delete(this.secretCache.keys().next().value!);
       this.secretCache.set(key, cached);
+      cached.catch(() => this.secretCache.delete(key));
     }
+    const { current, previous } = await cached;
     const isOverlapping = endpoint.previousSecretExpiresAt !== null && endpoint.previousSecretExpiresAt.getTime() > Date.now();
-    return [cached.current, isOverlapping ? cached.previous : undefined].filter((secret): secret is string => secret !== undefined);
+    return [current, isOverlapping ? previous : undefined].filter((secret): secret is string => secret !== undefined);
   }
 
-  onApplicationShutdown(): void {
+  /** Closes the keep-alive sockets; the delivery loop calls it once its attempts are over. */
+  close(): void {
     this.sender.close();
   }
 }

@@ -1,13 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { and, eq, isNotNull, sql } from 'drizzle-orm';
-import { EventRow, events, users, WebhookDelivery, webhookDeliveries, WebhookEndpoint, webhookEndpoints } from '@tenantry/db';
+import { and, eq, sql } from 'drizzle-orm';
+import { users, webhookDeliveries, WebhookEndpoint, webhookEndpoints } from '@tenantry/db';
 import { TenantTransaction } from '@tenantry/tenancy';
-
-export interface DeliveryAttemptContext {
-  delivery: WebhookDelivery;
-  endpoint: WebhookEndpoint;
-  event: EventRow;
-}
 
 export interface AttemptRecord {
   status: 'pending' | 'succeeded' | 'failed';
@@ -20,29 +14,10 @@ export interface AttemptRecord {
   error: string | null;
 }
 
-/** A delivery's queries in the tenant's own transaction (the app role, under RLS). */
+/** A failed attempt's queries in the tenant's own transaction (the app role, under RLS). */
 @Injectable()
 export class WebhookDeliveryRepository {
   constructor(private readonly tenantTransaction: TenantTransaction) {}
-
-  /** The delivery with its endpoint and event, when it still awaits the attempt after `attemptsMade`. */
-  async findAttempt(deliveryId: string, attemptsMade: number): Promise<DeliveryAttemptContext | undefined> {
-    const { tx, tenantId } = this.tenantTransaction;
-    const [row] = await tx
-      .select({ delivery: webhookDeliveries, endpoint: webhookEndpoints, event: events })
-      .from(webhookDeliveries)
-      .innerJoin(webhookEndpoints, and(eq(webhookEndpoints.tenantId, webhookDeliveries.tenantId), eq(webhookEndpoints.id, webhookDeliveries.endpointId)))
-      .innerJoin(events, and(eq(events.tenantId, webhookDeliveries.tenantId), eq(events.id, webhookDeliveries.eventId)))
-      .where(
-        and(
-          eq(webhookDeliveries.tenantId, tenantId),
-          eq(webhookDeliveries.id, deliveryId),
-          eq(webhookDeliveries.status, 'pending'),
-          eq(webhookDeliveries.attemptCount, attemptsMade),
-        ),
-      );
-    return row;
-  }
 
   /** The attempt's outcome, unless another copy of the same attempt recorded first (then false). */
   async recordAttempt(deliveryId: string, expectedAttemptsMade: number, record: AttemptRecord): Promise<boolean> {
@@ -65,15 +40,6 @@ export class WebhookDeliveryRepository {
       .where(and(eq(webhookDeliveries.tenantId, tenantId), eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.attemptCount, expectedAttemptsMade)))
       .returning({ id: webhookDeliveries.id });
     return rows.length === 1;
-  }
-
-  /** A success ends the endpoint's failing streak (a write only when there was one). */
-  async clearFailing(endpointId: string): Promise<void> {
-    const { tx, tenantId } = this.tenantTransaction;
-    await tx
-      .update(webhookEndpoints)
-      .set({ failingSince: null })
-      .where(and(eq(webhookEndpoints.tenantId, tenantId), eq(webhookEndpoints.id, endpointId), isNotNull(webhookEndpoints.failingSince)));
   }
 
   /** A failure starts the streak if none runs; the endpoint as it is now. */

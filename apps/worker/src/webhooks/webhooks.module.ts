@@ -3,15 +3,15 @@ import { SecretsModule } from '@tenantry/secrets';
 import { SystemDbModule } from '@tenantry/system-db';
 import { WebhooksModule } from '@tenantry/webhooks';
 import { WebhookDeliverer } from './webhook-deliverer';
+import { WebhookDeliveryLoop } from './webhook-delivery-loop';
 import { WebhookDeliveryRepository } from './webhook-delivery.repository';
 import { WebhookDispatchRepository } from './webhook-dispatch.repository';
 import { WebhookDispatcher } from './webhook-dispatcher';
-import { WebhookProcessors } from './webhook.processors';
 
-/** Webhooks in the worker: the dispatcher (events to queued deliveries, due retries) and the delivery consumer. */
+/** Webhooks in the worker: the dispatcher (events to due deliveries) and the delivery loop (claims, attempts, records). */
 @Module({
   imports: [SystemDbModule, SecretsModule, WebhooksModule],
-  providers: [WebhookDispatchRepository, WebhookDeliveryRepository, WebhookDeliverer, WebhookDispatcher, WebhookProcessors],
-  exports: [WebhookDispatcher, WebhookDeliverer],
+  providers: [WebhookDispatchRepository, WebhookDeliveryRepository, WebhookDeliverer, WebhookDeliveryLoop, WebhookDispatcher],
+  exports: [WebhookDispatcher, WebhookDeliverer, WebhookDeliveryLoop],
 })
 export class WorkerWebhooksModule {}

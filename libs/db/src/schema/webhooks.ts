@@ -40,8 +40,8 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 /**
  * One delivery per (event, endpoint): its state and its last attempt. The worker's dispatcher
  * writes it in the transaction that marks the event dispatched; a delivery that is `pending` with
- * `next_attempt_at` due and no live lease is queued by the due sweep, so neither a lost Redis job
- * nor a crashed worker loses it.
+ * `next_attempt_at` due and no live lease is taken by a worker's claim (which leases it), so a
+ * crashed worker loses nothing: its leases run out and another worker claims them.
  */
 export const webhookDeliveries = pgTable(
   'webhook_deliveries',
@@ -54,7 +54,7 @@ export const webhookDeliveries = pgTable(
     status: text('status', { enum: DELIVERY_STATUSES }).notNull().default('pending'),
     attemptCount: integer('attempt_count').notNull().default(0),
     nextAttemptAt: at('next_attempt_at'),
-    /** Set while a queued job owns the attempt; past it, the due sweep queues the attempt again. */
+    /** Set while a worker's attempt owns the delivery; past it, any worker's claim takes it again. */
     leaseUntil: at('lease_until'),
     lastAttemptAt: at('last_attempt_at'),
     responseCode: integer('response_code'),
@@ -78,6 +78,8 @@ export const webhookDeliveries = pgTable(
     index('webhook_deliveries_endpoint_created_idx').on(t.tenantId, t.endpointId, t.createdAt, t.id),
     index('webhook_deliveries_event_idx').on(t.tenantId, t.eventId),
     index('webhook_deliveries_due_idx').on(t.nextAttemptAt).where(sql`status = 'pending'`),
+    // The attempts under way (a live or a run-out lease): counted per endpoint by every claim.
+    index('webhook_deliveries_leased_idx').on(t.endpointId, t.leaseUntil).where(sql`status = 'pending' and lease_until is not null`),
     check('webhook_deliveries_status_valid', sql`${t.status} in ('pending', 'succeeded', 'failed')`),
   ],
 );

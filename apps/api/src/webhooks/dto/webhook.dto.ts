@@ -1,7 +1,7 @@
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsString, MaxLength, MinLength } from 'class-validator';
 import type { DeliveryStatus, WebhookDelivery, WebhookEndpoint } from '@tenantry/db';
 import { SUBSCRIBABLE_EVENT_TYPES } from '@tenantry/events';
-import { presentWebhookEndpoint } from '@tenantry/webhooks';
+import { type PresentedWebhookEndpoint, presentWebhookEndpoint } from '@tenantry/webhooks';
 import { Optional, Trim } from '../../validation';
 
 export class CreateWebhookDto {
@@ -59,8 +59,12 @@ export class UpdateWebhookDto {
   description?: string | null;
 }
 
-/** A webhook endpoint as the API answers it: never its secret. */
-export class WebhookResponse {
+/**
+ * A webhook endpoint as the API answers it: never its secret. The shape is
+ * PresentedWebhookEndpoint's (what the `webhook.disabled` event carries too); the fields are
+ * declared here only for the OpenAPI document, and the compiler keeps them in step.
+ */
+export class WebhookResponse implements PresentedWebhookEndpoint {
   /** @example "5f0c7a2e-1b3d-4c5e-8f9a-0b1c2d3e4f5a" */
   id: string;
 
