@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import { dockerignore, execForm, lastOf, readDockerfile, ROOT, Stage } from './dockerfile';
@@ -115,11 +115,23 @@ export function buildStage(): { dir: string; workdir: string } {
     }
   }
   try {
-    if (!existsSync(join(dir, '.built'))) buildInto(dir, build, files);
+    if (!existsSync(join(dir, '.built'))) {
+      pruneOldBuilds();
+      buildInto(dir, build, files);
+    }
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
   return { dir, workdir: build.workdir };
+}
+
+/** Builds of other sources left from earlier runs: removed after a day, so the temporary directory does not fill up. */
+function pruneOldBuilds(): void {
+  for (const name of readdirSync(tmpdir())) {
+    if (!name.startsWith('tenantry-image-build-')) continue;
+    const path = join(tmpdir(), name);
+    if (Date.now() - (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 24 * 3600_000) rmSync(path, { recursive: true, force: true });
+  }
 }
 
 function buildInto(dir: string, build: Stage, files: string[]): void {
