@@ -56,7 +56,7 @@ describe('console single sign-on (browser)', () => {
     await page.getByRole('link', { name: 'Sign in with SSO' }).click();
     await heading(page, 'Sign in with SSO').waitFor();
     expect(await checkPage(page, 'portal-sso-sign-in')).toEqual([]);
-    await page.getByLabel('Work email').fill(email);
+    await page.getByLabel('Work email or organisation').fill(email);
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByText(`${email} (member)`).waitFor();
     expect(new URL(page.url()).pathname).toBe('/console/');
@@ -70,14 +70,40 @@ describe('console single sign-on (browser)', () => {
     await context.close();
   });
 
+  it('finds the identity provider by the organisation\'s slug too', async () => {
+    const email = `grace@${domain}`;
+    await idp.nextLogin(`sub-${randomBytes(4).toString('hex')}`, { email, email_verified: true });
+    const opened = await console_.open();
+    problems = opened.problems;
+    const { page, context } = opened;
+    await page.goto('/console/sso');
+    await page.getByLabel('Work email or organisation').fill(acme.slug.toUpperCase());
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByText(`${email} (member)`).waitFor();
+    await context.close();
+    // The API's side: exactly one of the two, and an organisation without SSO is the same 404.
+    await t.http().post('/v1/auth/sso/discover').send({ email, tenant: acme.slug }).expect(400);
+    await t.http().post('/v1/auth/sso/discover').send({}).expect(400);
+    const other = await createTenantWithUsers(t);
+    const none = await t.http().post('/v1/auth/sso/discover').send({ tenant: other.slug }).expect(404);
+    expect(none.body).toMatchObject({ statusCode: 404, message: 'No single sign-on is set up for this organisation' });
+    expect((await t.http().post('/v1/auth/sso/discover').send({ tenant: acme.slug }).expect(200)).body).toEqual({ tenant: { slug: acme.slug }, connectionId: expect.any(String) });
+  });
+
   it('says plainly when no single sign-on is set up for the email, and when the code is not valid', async () => {
     const opened = await console_.open();
     problems = opened.problems;
     const { page, context } = opened;
     await page.goto('/console/sso');
-    await page.getByLabel('Work email').fill('someone@no-sso.example');
+    await page.getByLabel('Work email or organisation').fill('someone@no-sso.example');
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByRole('alert').filter({ hasText: 'No single sign-on is set up for this email domain' }).waitFor();
+    await page.getByLabel('Work email or organisation').fill('no-such-organisation');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('alert').filter({ hasText: 'No single sign-on is set up for this organisation' }).waitFor();
+    await page.getByLabel('Work email or organisation').fill('not an email@');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('alert').or(page.locator('.field-error')).filter({ hasText: /email/ }).first().waitFor();
     await page.goto('/console/sso-callback?code=not-a-code');
     await page.getByRole('alert').filter({ hasText: 'The code is unknown, used or expired' }).waitFor();
     expect(await checkPage(page, 'portal-sso-callback-error')).toEqual([]);

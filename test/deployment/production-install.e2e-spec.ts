@@ -130,16 +130,17 @@ describe('the production install the Dockerfile makes', () => {
     expect(consolePage.status).toBe(200);
 
     // The worker: the compose file's command; at start it registers its schedules in Redis.
+    const workerPort = await freePort();
     const worker = new Running(install.entrypoint[0]!, [...install.entrypoint.slice(1), ...commandOf(compose.services.worker!)], {
       cwd: install.dir,
-      env: { ...serving, PORT: String(await freePort()) },
+      env: { ...serving, PORT: String(await freePort()), WORKER_PORT: String(workerPort) },
     });
     running.push(worker);
     const redis = new Redis(redisUrl);
     try {
       await worker.until('its job schedules in Redis', async () => (await redis.keys(`{${prefix}}:audit-retention:*`)).length > 0, 90_000);
-      // Started (its stop handler in place) once it says what it processes.
-      await worker.until('its start line', async () => worker.output.includes('processing'), 30_000);
+      // Started (its stop handler in place) once its own readiness answers.
+      await worker.until('the worker /health/ready 200', async () => (await fetch(`http://127.0.0.1:${workerPort}/health/ready`)).status === 200, 30_000);
     } finally {
       redis.disconnect();
     }

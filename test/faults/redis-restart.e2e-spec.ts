@@ -76,12 +76,17 @@ describe('an empty Redis restart', () => {
   });
 
   it('brings every job scheduler back within seconds, and the worker keeps running', async () => {
+    const workerPort = await freePort();
+    const readiness = async () => {
+      const response = await fetch(`http://127.0.0.1:${workerPort}/health/ready`);
+      return { status: response.status, body: (await response.json()) as { error?: Record<string, unknown> } };
+    };
     worker = spawnEntryPoint('worker', {
       NODE_ENV: 'production',
       MAIL_DISABLED: 'true',
       REDIS_URL: redis.url,
       REDIS_KEY_PREFIX: prefix,
-      WORKER_PORT: '0',
+      WORKER_PORT: String(workerPort),
       // A scheduled job every second shows the consumers work on the new Redis too.
       QUOTA_EVALUATION_INTERVAL_MS: '1000',
     });
@@ -89,9 +94,14 @@ describe('an empty Redis restart', () => {
     expect(await schedulerIdsByQueue()).toEqual(SCHEDULERS);
     await waitUntil('a quota evaluation before the restart', async () => (await completedQuotaEvaluations()) > 0, 20_000, worker);
 
+    expect((await readiness()).status).toBe(200);
+
     await redis.stop();
-    // Down for a moment: the worker's connections fail and retry.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Down for a moment: the worker's connections fail and retry, and readiness says so.
+    await waitUntil('readiness 503 naming Redis', async () => {
+      const { status, body } = await readiness();
+      return status === 503 && body.error?.redis !== undefined;
+    }, 10_000, worker);
     await redis.start();
 
     const backAfterMs = await waitUntil(
@@ -102,6 +112,7 @@ describe('an empty Redis restart', () => {
     );
     console.log(`[redis-restart] ${Object.keys(SCHEDULERS).length} job schedulers back ${backAfterMs} ms after the empty Redis answered`);
     await waitUntil('a quota evaluation on the new Redis', async () => (await completedQuotaEvaluations()) > 0, 20_000, worker);
+    await waitUntil('readiness 200 again', async () => (await readiness()).status === 200, 10_000, worker);
     expect(worker.isRunning).toBe(true);
     expect(worker.output).not.toMatch(/Unhandled|uncaught/i);
 

@@ -11,6 +11,8 @@ export default async function globalSetup(): Promise<void> {
   const database = await createScratchDatabase();
   Object.assign(process.env, {
     NODE_ENV: 'test',
+    // Worker processes the suites start serve no port unless a suite asks (parallel runs would collide).
+    WORKER_PORT: '0',
     TEST_DATABASE_NAME: database.name,
     MIGRATION_DATABASE_URL: database.ownerUrl,
     DATABASE_URL: database.appUrl,

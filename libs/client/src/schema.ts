@@ -2323,7 +2323,12 @@ export interface components {
              * Format: email
              * @example ada@acme.example
              */
-            email: string;
+            email?: string;
+            /**
+             * @description The organisation's slug, instead of an email: its first enabled connection.
+             * @example acme
+             */
+            tenant?: string;
         };
         DiscoveredTenant: {
             /** @example acme */
@@ -9305,7 +9310,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description No verified domain with a connection for this email */
+            /** @description No verified domain with a connection for this email, or no enabled connection for this organisation */
             404: {
                 headers: {
                     [name: string]: unknown;

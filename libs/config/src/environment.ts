@@ -38,6 +38,13 @@ export class Environment {
   @Max(65535)
   PORT = 3000;
 
+  /** HTTP port of the worker's /health/live, /health/ready and /metrics; 0 serves none. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  WORKER_PORT = 3001;
+
   /** The unprivileged application role (NOSUPERUSER NOBYPASSRLS, owns nothing). */
   @IsOptional()
   @Matches(POSTGRES_URL, { message: 'DATABASE_URL must be a postgres:// URL' })

@@ -15,11 +15,11 @@ export class SsoAuthController {
 
   @NoAudit('a lookup; it changes nothing')
   @ApiOkResponse({ type: DiscoverResponse })
-  @ApiNotFoundResponse({ description: 'No verified domain with a connection for this email' })
+  @ApiNotFoundResponse({ description: 'No verified domain with a connection for this email, or no enabled connection for this organisation' })
   @Post('discover')
   @HttpCode(200)
   discover(@Body() body: DiscoverDto): Promise<DiscoverResponse> {
-    return this.signIn.discover(body.email);
+    return this.signIn.discover(body);
   }
 
   @ApiFoundResponse({ description: 'Redirect to the sign-in\'s redirect target with a one-time `code`' })

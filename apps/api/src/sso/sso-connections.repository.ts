@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { SsoConnection, ssoConnections } from '@tenantry/db';
 import { TenantTransaction } from '@tenantry/tenancy';
 import { afterPosition, KeysetPosition } from '../pagination/cursor';
@@ -19,6 +19,18 @@ export class SsoConnectionsRepository {
   async find(id: string): Promise<SsoConnection | undefined> {
     const { tx, tenantId } = this.tenantTransaction;
     const [row] = await tx.select().from(ssoConnections).where(and(eq(ssoConnections.tenantId, tenantId), eq(ssoConnections.id, id)));
+    return row;
+  }
+
+  /** The oldest enabled connection: where a sign-in by the organisation's slug goes. */
+  async firstEnabled(): Promise<SsoConnection | undefined> {
+    const { tx, tenantId } = this.tenantTransaction;
+    const [row] = await tx
+      .select()
+      .from(ssoConnections)
+      .where(and(eq(ssoConnections.tenantId, tenantId), eq(ssoConnections.isEnabled, true)))
+      .orderBy(asc(ssoConnections.createdAt), asc(ssoConnections.id))
+      .limit(1);
     return row;
   }
 

@@ -45,11 +45,33 @@ export class SsoSignInService {
     private readonly audit: AuditWriter,
   ) {}
 
-  async discover(email: string) {
+  /** Home-realm discovery: by the email's verified domain, or by the organisation's slug. */
+  async discover(input: { email?: string; tenant?: string }) {
+    if ((input.email === undefined) === (input.tenant === undefined)) throw new BadRequestException('give exactly one of email and tenant');
+    return input.email !== undefined ? this.discoverDomain(input.email) : this.discoverTenant(input.tenant!);
+  }
+
+  private async discoverDomain(email: string) {
     const domain = domainOfEmail(email);
     const found = domain && (await this.directory.discover(domain));
     if (!found) throw new NotFoundException('No single sign-on is set up for this email domain');
     return { tenant: { slug: found.tenantSlug }, connectionId: found.connectionId };
+  }
+
+  /**
+   * Discovery by the organisation's slug (a sign-in page that asks for it): the first enabled
+   * connection of an active tenant whose plan has `sso`; any other case is the same 404.
+   */
+  private async discoverTenant(slug: string) {
+    const notFound = new NotFoundException('No single sign-on is set up for this organisation');
+    const tenant = await this.tenants.findBySlug(slug);
+    if (tenant?.status !== 'active') throw notFound;
+    const connectionId = await this.tenantTransaction.run({ tenantId: tenant.id }, async () => {
+      if (!(await this.effectiveConfig.current()).features.includes('sso')) return undefined;
+      return (await this.connections.firstEnabled())?.id;
+    });
+    if (!connectionId) throw notFound;
+    return { tenant: { slug }, connectionId };
   }
 
   /** The IdP's authorization URL for a new sign-in at this connection. */

@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { unwrap } from '@tenantry/client';
-import { once, useAction, useResource } from '../data';
+import { messagesOf, once, useAction, useResource } from '../data';
 import { Link, navigate, useLocation } from '../router';
 import { tenantApi, tenantSession } from '../session';
 import { ErrorMessage, Field, Loading } from '../ui';
@@ -11,14 +11,17 @@ export const SSO_SIGN_IN_PATH = '/console/sso';
 export const SSO_CALLBACK_PATH = '/console/sso-callback';
 
 /**
- * Single sign-on from the sign-in page: the work email names the organisation's identity provider
- * (the API's discovery by verified domain); the browser then leaves for it and comes back to
- * SSO_CALLBACK_PATH.
+ * Single sign-on from the sign-in page: the work email (the API's discovery by verified domain) or
+ * the organisation's slug names the identity provider; the browser then leaves for it and comes
+ * back to SSO_CALLBACK_PATH.
  */
 export function SsoSignIn() {
-  const [email, setEmail] = useState('');
+  const { query } = useLocation();
+  const [who, setWho] = useState(query.get('tenant') ?? '');
   const start = useAction(async () => {
-    const found = await unwrap(tenantApi.POST('/v1/auth/sso/discover', { body: { email } }));
+    const value = who.trim();
+    const body = value.includes('@') ? { email: value } : { tenant: value.toLowerCase() };
+    const found = await unwrap(tenantApi.POST('/v1/auth/sso/discover', { body }));
     const redirect = `${window.location.origin}${SSO_CALLBACK_PATH}`;
     // A full navigation on purpose: the identity provider's pages are not ours.
     window.location.assign(`/v1/auth/sso/${encodeURIComponent(found.connectionId)}/start?redirect=${encodeURIComponent(redirect)}`);
@@ -32,8 +35,8 @@ export function SsoSignIn() {
     <main className="sign-in">
       <h1>Sign in with SSO</h1>
       <form onSubmit={submit} className="card stack" aria-label="Sign in with SSO">
-        <Field label="Work email" type="email" value={email} onChange={setEmail} required autoComplete="username" hint="Your organisation's identity provider is found from its domain" />
-        <ErrorMessage error={start.error} />
+        <Field label="Work email or organisation" value={who} onChange={setWho} required autoComplete="username" hint="Your work email (its domain names your organisation's identity provider), or your organisation's short name (slug)" errors={messagesOf(start.error).filter((message) => /^(email|tenant) /.test(message))} />
+        <ErrorMessage messages={messagesOf(start.error).filter((message) => !/^(email|tenant) /.test(message))} />
         <button type="submit" className="button primary" disabled={start.isPending}>{start.isPending ? 'Opening your identity provider…' : 'Continue'}</button>
       </form>
       <p><Link to="/console/">Sign in with a password instead</Link></p>

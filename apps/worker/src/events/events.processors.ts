@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Worker } from 'bullmq';
 import { AppConfig } from '@tenantry/config';
 import { bullConnection, bullPrefix, EVENT_RETENTION_QUEUE, JobSchedules, logWorkerFailures, SafeWorker } from '@tenantry/queues';
@@ -6,7 +6,7 @@ import { EventRetention } from './event-retention';
 
 /** The event log's maintenance: daily retention. */
 @Injectable()
-export class EventsProcessors implements OnModuleInit, OnApplicationShutdown {
+export class EventsProcessors implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(EventsProcessors.name);
   private readonly workers: Worker[] = [];
 
@@ -29,7 +29,7 @@ export class EventsProcessors implements OnModuleInit, OnApplicationShutdown {
     logWorkerFailures(this.workers, this.logger);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     await Promise.all(this.workers.map((worker) => worker.close()));
   }
 }

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import { AppConfig } from '@tenantry/config';
 import {
@@ -35,7 +35,7 @@ const PURGE_SWEEP_EVERY_MS = 5 * 60_000;
 
 /** Consumers of the purge, export and audit-retention queues. SIGTERM closes them: the current job finishes first. */
 @Injectable()
-export class LifecycleProcessors implements OnModuleInit, OnApplicationShutdown {
+export class LifecycleProcessors implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(LifecycleProcessors.name);
   private readonly workers: Worker[] = [];
 
@@ -92,7 +92,7 @@ export class LifecycleProcessors implements OnModuleInit, OnApplicationShutdown 
     logWorkerFailures(this.workers, this.logger);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     await Promise.all(this.workers.map((worker) => worker.close()));
   }
 }

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import { AppConfig } from '@tenantry/config';
 import { bullConnection, bullPrefix, JobSchedules, logWorkerFailures, MAIL_QUEUE, MailJobData, SafeWorker } from '@tenantry/queues';
@@ -6,7 +6,7 @@ import { FinalDeliveryError, MailDeliveryService } from './mail-delivery.service
 
 /** The mail queue: one `send` job per outbox row, and a `sweep` every 30 s for rows never queued. */
 @Injectable()
-export class MailProcessors implements OnModuleInit, OnApplicationShutdown {
+export class MailProcessors implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(MailProcessors.name);
   private readonly workers: Worker[] = [];
 
@@ -45,7 +45,7 @@ export class MailProcessors implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     await Promise.all(this.workers.map((worker) => worker.close()));
   }
 }

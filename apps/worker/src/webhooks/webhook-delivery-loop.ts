@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@tenantry/config';
 import { Clock, CLOCK } from '@tenantry/metering';
 import { webhookDeliveriesInFlight, webhookDeliveryAttempts, webhookDeliveryLatency } from '@tenantry/metrics';
@@ -19,7 +19,7 @@ const LEASE_MARGIN_MS = 15_000;
  * worker then claims them again, with the same `webhook-id`.
  */
 @Injectable()
-export class WebhookDeliveryLoop implements OnApplicationShutdown {
+export class WebhookDeliveryLoop implements BeforeApplicationShutdown {
   private readonly logger = new Logger(WebhookDeliveryLoop.name);
   private readonly concurrency: number;
   private readonly perEndpoint: number;
@@ -134,7 +134,7 @@ export class WebhookDeliveryLoop implements OnApplicationShutdown {
   }
 
   /** Claims nothing more, lets the attempts under way finish (each bounded by the timeout) and records them. */
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     this.isStopped = true;
     while (this.running || this.attempts.size > 0) {
       await this.running;

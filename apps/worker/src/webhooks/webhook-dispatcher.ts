@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { AppConfig } from '@tenantry/config';
 import { eventsCommittedChannel } from '@tenantry/events';
@@ -17,7 +17,7 @@ const BATCH_SIZE = 500;
  * was down is dispatched once they are back: the database holds the truth.
  */
 @Injectable()
-export class WebhookDispatcher implements OnModuleInit, OnApplicationShutdown {
+export class WebhookDispatcher implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(WebhookDispatcher.name);
   private subscriber?: Redis;
   private timer?: NodeJS.Timeout;
@@ -83,7 +83,7 @@ export class WebhookDispatcher implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     this.isStopped = true;
     clearInterval(this.timer);
     await this.running?.catch(() => undefined);

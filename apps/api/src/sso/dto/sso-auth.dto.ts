@@ -1,12 +1,21 @@
 import { Transform } from 'class-transformer';
-import { IsEmail, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsEmail, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 
+/** Where to sign in: by the email's verified domain, or by the organisation's slug (one of the two). */
 export class DiscoverDto {
   /** @example "ada@acme.example" */
+  @IsOptional()
   @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
   @IsEmail()
   @MaxLength(254)
-  email: string;
+  email?: string;
+
+  /** The organisation's slug, instead of an email: its first enabled connection. @example "acme" */
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @IsString()
+  @Matches(/^[a-z0-9-]{1,63}$/, { message: 'tenant must be an organisation slug' })
+  tenant?: string;
 }
 
 /** Home-realm discovery: where this email signs in. */
