@@ -113,6 +113,8 @@ async function main(): Promise<void> {
     MIGRATION_DATABASE_URL: db.ownerUrl,
     REDIS_KEY_PREFIX: `tenantry-bench-${randomBytes(4).toString('hex')}`,
     DB_POOL_SIZE: '8',
+    // One master key for the bench, its API processes and every worker (a baseline's runs in another directory, without .data/).
+    MASTER_KEYS: `v1:${randomBytes(32).toString('base64')}`,
   });
   const owner = postgres(db.ownerUrl, { max: 4, onnotice: () => undefined });
   const receiver = startReceiver();

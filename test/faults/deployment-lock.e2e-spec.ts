@@ -99,7 +99,7 @@ describe('the deployment lock on REDIS_KEY_PREFIX', () => {
     expect(await client.keys(`*${prefix}*`)).toEqual([deploymentKey(prefix)]);
   }, 2 * BOOT_TIMEOUT_MS);
 
-  it('claims the prefix again after Redis restarted empty', async () => {
+  it('claims the prefix again after Redis restarted empty: at the next boot, and when a running worker reconnects', async () => {
     const prefix = `tenantry-lock-${randomBytes(4).toString('hex')}`;
     await client.set(deploymentKey(prefix), JSON.stringify({ systemIdentifier: '1', database: 'elsewhere' }));
     await Promise.all(processes.map((started) => started.stop()));
@@ -108,5 +108,16 @@ describe('the deployment lock on REDIS_KEY_PREFIX', () => {
     const worker = start('worker', { REDIS_KEY_PREFIX: prefix });
     await worker.waitFor(WORKER_READY, BOOT_TIMEOUT_MS);
     expect(JSON.parse((await client.get(deploymentKey(prefix)))!)).toMatchObject({ database: process.env.TEST_DATABASE_NAME });
+
+    // Emptied again under a running worker: it claims the prefix again as it reconnects, no boot needed.
+    await redis.stop();
+    await redis.start();
+    const startedAt = Date.now();
+    while ((await client.get(deploymentKey(prefix)).catch(() => null)) === null) {
+      if (Date.now() - startedAt > 15_000) throw new Error(`the claim did not come back:\n${worker.output}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(JSON.parse((await client.get(deploymentKey(prefix)))!)).toMatchObject({ database: process.env.TEST_DATABASE_NAME });
+    expect(worker.isRunning).toBe(true);
   }, 2 * BOOT_TIMEOUT_MS);
 });

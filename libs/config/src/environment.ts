@@ -349,6 +349,16 @@ export class Environment {
   DB_STATEMENT_TIMEOUT_MS = 10000;
 
   /**
+   * How long a transaction waits for a pooled connection and for its BEGIN to be answered before
+   * it fails with 503 (a busy pool, or a database or PgBouncer queue that does not answer).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600000)
+  DB_ACQUIRE_TIMEOUT_MS = 5000;
+
+  /**
    * Prepared statements on the database connections. false for PgBouncer before 1.21 in
    * transaction mode; `?prepare=false` on a URL also turns them off for that URL.
    */

@@ -38,6 +38,18 @@ describe('SessionEndFilter', () => {
     for (const size of [1, 4, 9, 1000]) expect(passInChunks(stream, size)).toEqual(stream);
   });
 
+  it('drops any FATAL once the session is established: PgBouncer ends a client with its own', () => {
+    const crashed = errorResponse('FATAL', '08P01', 'server conn crashed?');
+    for (const size of [1, 6, 1000]) {
+      expect(passInChunks(Buffer.concat([readyForQuery, rows, crashed]), size)).toEqual(Buffer.concat([readyForQuery, rows]));
+      // Before the first ReadyForQuery it is a refused connection, and says so.
+      expect(passInChunks(Buffer.concat([crashed, readyForQuery]), size)).toEqual(Buffer.concat([crashed, readyForQuery]));
+    }
+    // A statement's ERROR in an established session is the statement's, never dropped.
+    const duplicate = errorResponse('ERROR', '23505', 'duplicate key');
+    expect(passInChunks(Buffer.concat([readyForQuery, duplicate, readyForQuery]), 4)).toEqual(Buffer.concat([readyForQuery, duplicate, readyForQuery]));
+  });
+
   it('also drops a crash shutdown (57P02) and a PANIC', () => {
     expect(passInChunks(Buffer.concat([errorResponse('FATAL', '57P02', 'crash'), rows]), 3)).toEqual(rows);
     expect(passInChunks(Buffer.concat([errorResponse('PANIC', '57P01', 'panic'), rows]), 3)).toEqual(rows);

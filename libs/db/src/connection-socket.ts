@@ -3,20 +3,26 @@ import { connect, Socket } from 'node:net';
 /** SQLSTATEs of the FATAL that ends a session from the server's side just before it closes it. */
 const SESSION_ENDING_CODES = new Set(['57P01', '57P02']);
 const ERROR_RESPONSE = 0x45; // 'E'
+const READY_FOR_QUERY = 0x5a; // 'Z'
 
 /**
  * The socket of one pool connection, without the server's "terminating connection" error.
  *
  * When PostgreSQL ends a session (pg_terminate_backend, a fast shutdown or restart, a crashed
- * backend) it sends a FATAL 57P01/57P02 and closes. If a statement was running, postgres.js keeps
+ * backend) it sends a FATAL 57P01/57P02 and closes; PgBouncer does the same with its own FATALs
+ * (08P01 "server conn crashed?" when the server connection under a client's transaction died,
+ * `query_wait_timeout`, an idle-transaction timeout). If a statement was running, postgres.js keeps
  * that error past the close and hands it to the first user of the reconnected connection: that
  * user fails for nothing, and when it was a reservation (every transaction) the pool then hands
  * the connection to that failed reservation, so it is lost to the pool for good; a restart under
- * load lost the whole pool this way. Without the message postgres.js sees what it handles well:
- * the connection closed, every statement on it fails with CONNECTION_CLOSED (a 503), and the
- * connection reconnects clean. Only these two codes are dropped; every other error (a failed
- * login, a statement's error, "the database system is starting up") reaches postgres.js as sent.
- * TLS connections are left to postgres.js (the bytes here would be encrypted).
+ * load lost the whole pool this way, and the requests queued behind it were never answered.
+ * Without the message postgres.js sees what it handles well: the connection closed, every
+ * statement on it fails with CONNECTION_CLOSED (a 503), and the connection reconnects clean.
+ * Dropped: 57P01/57P02 at any time, and any FATAL or PANIC once the session is established (after
+ * its first ReadyForQuery), since the server closes the session after it. Every other error (a
+ * failed login, a statement's error, "the database system is starting up" while connecting)
+ * reaches postgres.js as sent. TLS connections are left to postgres.js (the bytes here would be
+ * encrypted).
  */
 export function connectionSocket(options: { host: string[]; port: number[]; path?: string | false }): Socket {
   const socket = options.path ? connect(options.path) : connect(options.port[0]!, options.host[0]!);
@@ -40,6 +46,8 @@ export class SessionEndFilter {
   private remaining = 0;
   /** An incomplete header or ErrorResponse carried over to the next chunk. */
   private held: Buffer | undefined;
+  /** A ReadyForQuery has passed: the session is established (startup and login are over). */
+  private isEstablished = false;
 
   pass(chunk: Buffer): Buffer {
     const data = this.held ? Buffer.concat([this.held, chunk]) : chunk;
@@ -58,6 +66,7 @@ export class SessionEndFilter {
       }
       const length = data.readUInt32BE(at + 1);
       if (data[at] !== ERROR_RESPONSE) {
+        if (data[at] === READY_FOR_QUERY) this.isEstablished = true;
         const end = at + 1 + length;
         if (end > data.length) this.remaining = end - data.length;
         at = Math.min(end, data.length);
@@ -68,7 +77,7 @@ export class SessionEndFilter {
         break;
       }
       const message = data.subarray(at, at + 1 + length);
-      if (isSessionEnding(message)) {
+      if (isSessionEnding(message, this.isEstablished)) {
         kept.push(data.subarray(start, at));
         start = at + 1 + length;
       }
@@ -82,7 +91,7 @@ export class SessionEndFilter {
 }
 
 /** An ErrorResponse's fields: a code byte and a NUL-terminated string each, then a NUL. */
-function isSessionEnding(message: Buffer): boolean {
+function isSessionEnding(message: Buffer, isEstablished: boolean): boolean {
   let severity: string | undefined;
   let code: string | undefined;
   let at = 5;
@@ -95,5 +104,6 @@ function isSessionEnding(message: Buffer): boolean {
     if (field === 0x43 /* C */) code = value;
     at = end + 1;
   }
-  return (severity === 'FATAL' || severity === 'PANIC') && code !== undefined && SESSION_ENDING_CODES.has(code);
+  if (severity !== 'FATAL' && severity !== 'PANIC') return false;
+  return isEstablished || (code !== undefined && SESSION_ENDING_CODES.has(code));
 }

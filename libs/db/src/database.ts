@@ -3,6 +3,7 @@ import postgres from 'postgres';
 import { watchPool } from '@tenantry/metrics';
 import { connectionSocket } from './connection-socket';
 import { trackPoolUsage } from './pool-usage';
+import { guardArrayTypeFetch } from './type-fetch-guard';
 import { beginStatement, runReservedTransaction, TransactionPrelude, withGuardedTransactions } from './reserved-transaction';
 import * as schema from './schema';
 
@@ -45,6 +46,12 @@ export interface DatabaseOptions {
    * transaction mode, which cannot follow them. A `?prepare=` on the URL wins.
    */
   prepare?: boolean;
+  /**
+   * How long a transaction may wait for a connection of the pool and for its BEGIN to be answered
+   * (DB_ACQUIRE_TIMEOUT_MS); beyond, it fails with ConnectionAcquireTimeoutError (a 503) and a
+   * connection whose BEGIN went unanswered is closed. Unset: as long as it takes.
+   */
+  acquireTimeoutMs?: number;
   /** The `pool` label of the pool metrics (`app`, `system`); unset: not reported. */
   metricsPool?: string;
 }
@@ -69,6 +76,8 @@ export function createDatabase(url: string, options: DatabaseOptions): DatabaseH
   const parsedUrl = new URL(url);
   const isPrepareInUrl = parsedUrl.searchParams.has('prepare');
   const isTls = ['ssl', 'sslmode'].some((key) => !['', 'disable', 'false'].includes(parsedUrl.searchParams.get(key) ?? ''));
+  // A session lost while postgres.js reads its array types must not end the process (see there).
+  guardArrayTypeFetch();
   const client = postgres(url, {
     max: options.poolSize,
     // A lost session must not poison its connection's next use (see connectionSocket).
@@ -81,7 +90,7 @@ export function createDatabase(url: string, options: DatabaseOptions): DatabaseH
   });
   const settings = options.statementTimeoutMs ? [`set local statement_timeout = ${Math.floor(options.statementTimeoutMs)}`] : [];
   const usage = { max: options.poolSize, inFlight: 0 };
-  const tracked = trackPoolUsage(withGuardedTransactions(client, settings), usage);
+  const tracked = trackPoolUsage(withGuardedTransactions(client, settings, options.acquireTimeoutMs), usage);
   const unwatch = options.metricsPool ? watchPool(options.metricsPool, usage) : () => undefined;
   const db = drizzle(tracked, { schema });
   // What drizzle's own transaction() builds a transaction from, reused for a reserved connection.
@@ -99,6 +108,7 @@ export function createDatabase(url: string, options: DatabaseOptions): DatabaseH
         prelude,
         // A drizzle transaction on the guarded reserved connection.
         (sql) => work(new PostgresJsTransaction(dialect, new PostgresJsSession(sql as never, dialect, relations, sessionOptions) as never, relations) as unknown as Transaction),
+        options.acquireTimeoutMs,
       );
     } finally {
       usage.inFlight -= 1;

@@ -26,6 +26,7 @@ class AppDatabaseLifecycle implements OnApplicationShutdown {
           metricsPool: 'app',
           statementTimeoutMs: config.get('DB_STATEMENT_TIMEOUT_MS'),
           prepare: config.get('DB_PREPARE'),
+          acquireTimeoutMs: config.get('DB_ACQUIRE_TIMEOUT_MS'),
         }),
     },
     AppDatabaseLifecycle,

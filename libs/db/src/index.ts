@@ -8,6 +8,6 @@ export * from './db.module';
 export * from './migrations';
 export * from './pg-errors';
 export * from './prepared-query';
-export { ConnectionLostError, TransactionRolledBackError, type TransactionPrelude } from './reserved-transaction';
+export { ConnectionAcquireTimeoutError, ConnectionLostError, TransactionRolledBackError, type TransactionPrelude } from './reserved-transaction';
 export * from './schema';
 export * from './tokens';

@@ -46,6 +46,7 @@ export function asPgError(error: unknown): PgError | undefined {
 /** Driver and socket codes of a database that cannot be reached or whose connection broke. */
 const UNAVAILABLE_CODES = new Set([
   'CONNECTION_LOST',
+  'CONNECTION_ACQUIRE_TIMEOUT',
   'CONNECTION_CLOSED',
   'CONNECTION_DESTROYED',
   'CONNECTION_ENDED',

@@ -15,6 +15,20 @@ export class ConnectionLostError extends Error {
   }
 }
 
+/**
+ * No connection was reserved, or the server did not take the transaction's BEGIN, within
+ * DB_ACQUIRE_TIMEOUT_MS: every connection of the pool is busy, or the database (or PgBouncer's
+ * queue in front of it) is not answering. The error filter answers 503 with Retry-After.
+ */
+export class ConnectionAcquireTimeoutError extends Error {
+  readonly code = 'CONNECTION_ACQUIRE_TIMEOUT';
+
+  constructor(readonly timeoutMs: number) {
+    super(`the database took no transaction within ${timeoutMs} ms`);
+    this.name = 'ConnectionAcquireTimeoutError';
+  }
+}
+
 /** COMMIT found the transaction aborted by an earlier failed statement, and rolled it back. */
 export class TransactionRolledBackError extends Error {
   constructor() {
@@ -29,6 +43,8 @@ export type TransactionPrelude = (sql: postgres.Sql) => postgres.PendingQuery<po
 /** The part of a postgres.js pool connection this module watches: the pool calls `onclose` once it closed. */
 interface PoolConnection {
   onclose?: ((error: unknown) => void) | null;
+  /** Fails what is in flight on it (CONNECTION_DESTROYED) and closes its socket; the pool reconnects it later. */
+  terminate(): void;
 }
 
 type QueryHandler = ((query: GuardedQuery) => unknown) & { debug?: unknown };
@@ -60,16 +76,20 @@ export async function runReservedTransaction<T>(
   begin: string,
   prelude: TransactionPrelude,
   work: (sql: postgres.Sql) => Promise<T>,
+  acquireTimeoutMs?: number,
 ): Promise<T> {
-  const reserved = await reserveConnection(client);
+  const deadline = acquireTimeoutMs ? Date.now() + acquireTimeoutMs : undefined;
+  const reserved = await reserveConnection(client, deadline, acquireTimeoutMs);
   let connection: PoolConnection | undefined;
   let lost: ConnectionLostError | undefined;
-  const markLost = (error: unknown) => {
-    lost ??= new ConnectionLostError(error);
-  };
-  const sql = guardedHandle(reserved, () => lost, (error) => {
+  const { sql, failPending } = guardedHandle(reserved, () => lost, (error) => {
     if (isConnectionFailure(error)) markLost(error);
   });
+  function markLost(error: unknown): void {
+    if (lost) return;
+    lost = new ConnectionLostError(error);
+    failPending(lost);
+  }
   try {
     // A query starts when .execute() (or await) hands it to the connection, so the order of these
     // calls is the order on the wire; the work's queries start later still.
@@ -85,6 +105,19 @@ export async function runReservedTransaction<T>(
       .simple()
       .execute();
     const preluded = prelude(sql).map((query) => query.execute());
+    // A BEGIN that is not answered by the deadline (a server that is down or hangs, PgBouncer
+    // queueing it while it cannot reach the server) closes this connection: everything sent on it
+    // fails at once and the request answers 503, rather than waiting for as long as the pooler does.
+    const beginTimer = deadline
+      ? setTimeout(() => {
+          markLost(new ConnectionAcquireTimeoutError(acquireTimeoutMs!));
+          connection?.terminate();
+        }, Math.max(0, deadline - Date.now()))
+      : undefined;
+    void begun.then(
+      () => clearTimeout(beginTimer),
+      () => clearTimeout(beginTimer),
+    );
     // Everything sent on the connection settles before it is committed, rolled back or released:
     // a query still in flight on a released connection would run in the next user's transaction.
     const [worked, ...sent] = await Promise.allSettled([work(sql), begun, ...preluded]);
@@ -92,6 +125,8 @@ export async function runReservedTransaction<T>(
     for (const outcome of [worked!, ...sent]) if (outcome.status === 'rejected' && isConnectionFailure(outcome.reason)) markLost(outcome.reason);
     if (failure) {
       await sql`rollback`.catch(() => undefined);
+      // The deadline's own error says why the connection was closed.
+      if (lost?.cause instanceof ConnectionAcquireTimeoutError) throw lost.cause;
       throw failure.reason;
     }
     // A statement that failed inside the work aborts the transaction even when the work caught its
@@ -122,13 +157,38 @@ function isConnectionFailure(error: unknown): boolean {
  * a restart) and hands it to the first user of that connection once it has reconnected: that
  * user fails although the new session is fine. A server-sent "unavailable" error on reserving is
  * therefore tried once more; a database that is really down answers the second time too.
+ * With a deadline, a reservation still waiting at it (every connection busy, or connecting to a
+ * server that does not answer) fails with ConnectionAcquireTimeoutError, and the connection, once
+ * it comes, goes straight back to the pool.
  */
-async function reserveConnection(client: postgres.Sql): Promise<postgres.ReservedSql> {
+async function reserveConnection(client: postgres.Sql, deadline: number | undefined, timeoutMs: number | undefined): Promise<postgres.ReservedSql> {
+  const attempt = () => (deadline === undefined ? client.reserve() : reserveBy(client, deadline, timeoutMs!));
   try {
-    return await client.reserve();
+    return await attempt();
   } catch (error) {
-    if (error instanceof postgres.PostgresError && isDatabaseUnavailable(error)) return client.reserve();
+    if (error instanceof postgres.PostgresError && isDatabaseUnavailable(error)) return attempt();
     throw error;
+  }
+}
+
+async function reserveBy(client: postgres.Sql, deadline: number, timeoutMs: number): Promise<postgres.ReservedSql> {
+  const reserving = client.reserve();
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ConnectionAcquireTimeoutError(timeoutMs)), Math.max(0, deadline - Date.now()));
+  });
+  try {
+    return await Promise.race([reserving, expired]);
+  } catch (error) {
+    if (error instanceof ConnectionAcquireTimeoutError) {
+      reserving.then(
+        (late) => late.release(),
+        () => undefined,
+      );
+    }
+    throw error;
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -137,13 +197,19 @@ async function reserveConnection(client: postgres.Sql): Promise<postgres.Reserve
  * runReservedTransaction (drizzle's `db.transaction()` calls it), with `settings` (e.g.
  * `set local statement_timeout = 10000`) applied in each.
  */
-export function withGuardedTransactions(client: postgres.Sql, settings: string[]): postgres.Sql {
+export function withGuardedTransactions(client: postgres.Sql, settings: string[], acquireTimeoutMs?: number): postgres.Sql {
   const begin = (modeOrWork: unknown, maybeWork?: unknown) => {
     const [mode, work] = typeof modeOrWork === 'function' ? ['', modeOrWork] : [String(modeOrWork ?? ''), maybeWork];
-    return runReservedTransaction(client, beginStatement(mode.replace(/[^a-z ]/gi, ''), settings), () => [], async (sql) => {
-      const result = (work as (sql: postgres.Sql) => unknown)(sql);
-      return Array.isArray(result) ? Promise.all(result) : result;
-    });
+    return runReservedTransaction(
+      client,
+      beginStatement(mode.replace(/[^a-z ]/gi, ''), settings),
+      () => [],
+      async (sql) => {
+        const result = (work as (sql: postgres.Sql) => unknown)(sql);
+        return Array.isArray(result) ? Promise.all(result) : result;
+      },
+      acquireTimeoutMs,
+    );
   };
   return new Proxy(client, {
     get(target, property, receiver) {
@@ -163,7 +229,16 @@ export function beginStatement(mode: string, settings: string[]): string {
  * connection, that the connection is still there, and is refused otherwise. Nested
  * `savepoint(fn)` (drizzle's `tx.transaction()`) runs on the same guard.
  */
-function guardedHandle(reserved: postgres.ReservedSql, lostError: () => Error | undefined, onFailure: (error: unknown) => void): postgres.Sql {
+function guardedHandle(
+  reserved: postgres.ReservedSql,
+  lostError: () => Error | undefined,
+  onFailure: (error: unknown) => void,
+): { sql: postgres.Sql; failPending: (error: Error) => void } {
+  // Handed to the connection and not settled yet. postgres.js keeps a reserved connection's
+  // statements in a queue of the reservation while the connection waits for an answer (with
+  // prepare off, every statement with parameters makes it wait); when the connection closes,
+  // that queue is dropped and its statements never settle, and the request would hang forever.
+  const unsettled = new Set<GuardedQuery>();
   const guard = <Q>(query: Q): Q => {
     const internals = query as unknown as GuardedQuery;
     const handler = internals.handler;
@@ -171,15 +246,24 @@ function guardedHandle(reserved: postgres.ReservedSql, lostError: () => Error | 
       (pending: GuardedQuery) => {
         const error = lostError();
         if (error) return pending.reject(error);
+        unsettled.add(pending);
+        const settled = () => unsettled.delete(pending);
         // Registered as the query is sent, so it runs before the work's own code sees the failure:
         // a statement the work sends after a socket error would otherwise never be answered
         // (postgres.js settles nothing written between a socket's error and its close).
-        (pending as unknown as Promise<unknown>).catch(onFailure);
+        (pending as unknown as Promise<unknown>).then(settled, (failure: unknown) => {
+          settled();
+          onFailure(failure);
+        });
         return handler(pending);
       },
       { debug: handler.debug },
     );
     return query;
+  };
+  const failPending = (error: Error) => {
+    for (const pending of [...unsettled]) pending.reject(error);
+    unsettled.clear();
   };
   let savepoints = 0;
   const savepoint = async (nameOrWork: unknown, maybeWork?: unknown) => {
@@ -207,5 +291,5 @@ function guardedHandle(reserved: postgres.ReservedSql, lostError: () => Error | 
       return Reflect.get(target, property, receiver) as unknown;
     },
   }) as unknown as postgres.Sql;
-  return guarded;
+  return { sql: guarded, failPending };
 }

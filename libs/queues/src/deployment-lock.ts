@@ -28,7 +28,7 @@ export class DeploymentConflictError extends Error {
 
 const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-const sameDeployment = (a: DeploymentIdentity, b: DeploymentIdentity) => a.systemIdentifier === b.systemIdentifier && a.database === b.database;
+export const sameDeployment = (a: DeploymentIdentity, b: DeploymentIdentity) => a.systemIdentifier === b.systemIdentifier && a.database === b.database;
 
 /** The database DATABASE_URL points at, as the app role sees it (pg_control_system() is granted to PUBLIC). */
 export async function readDeploymentIdentity(databaseUrl: string): Promise<DeploymentIdentity> {
@@ -46,13 +46,23 @@ export async function readDeploymentIdentity(databaseUrl: string): Promise<Deplo
   }
 }
 
+/** `SET <prefix>:deployment NX` with our identity, then the identity the key holds: ours or the owner's. */
+export async function claimDeploymentKey(redis: Redis, prefix: string, ours: DeploymentIdentity): Promise<DeploymentIdentity> {
+  const key = deploymentKey(prefix);
+  const claim = JSON.stringify({ ...ours, claimedAt: new Date().toISOString() });
+  await withTimeout(redis.set(key, claim, 'NX'), CHECK_TIMEOUT_MS, 'Redis');
+  const stored = await withTimeout(redis.get(key), CHECK_TIMEOUT_MS, 'Redis');
+  return stored ? (JSON.parse(stored) as DeploymentIdentity) : ours;
+}
+
 /**
  * Two deployments sharing a Redis under one REDIS_KEY_PREFIX take each other's jobs (an export of
  * a tenant the other database does not have, a purge, usage). At boot, before anything writes a
  * BullMQ key, the API and the worker claim the prefix for their database: `SET <prefix>:deployment
  * NX` with the identity, then read it back. Another database's identity refuses the start
  * (DeploymentConflictError); the same database (more processes, a rolling deploy) goes on. A Redis
- * restarted empty has no claim, and the next process to start writes it again. When PostgreSQL or
+ * restarted empty has no claim: a running worker writes it again when it reconnects (JobSchedules),
+ * and so does the next process to start. When PostgreSQL or
  * Redis does not answer, the check is skipped with a warning: the process starts as before and its
  * readiness reports what is down.
  */
@@ -71,11 +81,7 @@ export async function claimRedisKeyPrefix(env: Environment, logger = new Logger(
   let owner: DeploymentIdentity;
   try {
     await withTimeout(redis.connect(), CHECK_TIMEOUT_MS, 'Redis');
-    const key = deploymentKey(prefix);
-    const claim = JSON.stringify({ ...ours, claimedAt: new Date().toISOString() });
-    await withTimeout(redis.set(key, claim, 'NX'), CHECK_TIMEOUT_MS, 'Redis');
-    const stored = await withTimeout(redis.get(key), CHECK_TIMEOUT_MS, 'Redis');
-    owner = stored ? (JSON.parse(stored) as DeploymentIdentity) : ours;
+    owner = await claimDeploymentKey(redis, prefix, ours);
   } catch (error) {
     logger.warn(`could not check which database REDIS_KEY_PREFIX "${prefix}" belongs to: Redis: ${reason(error)}`);
     return undefined;

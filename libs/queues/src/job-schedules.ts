@@ -3,6 +3,7 @@ import type { JobSchedulerTemplateOptions, RepeatOptions } from 'bullmq';
 import Redis from 'ioredis';
 import { AppConfig } from '@tenantry/config';
 import { REDIS } from '@tenantry/redis';
+import { claimDeploymentKey, DeploymentConflictError, DeploymentIdentity, readDeploymentIdentity, sameDeployment } from './deployment-lock';
 import { upsertJobScheduler } from './worker-support';
 
 /** A repeatable job: upserted under `schedulerId` on its queue. */
@@ -35,6 +36,8 @@ export class JobSchedules implements OnApplicationBootstrap, BeforeApplicationSh
   private runAgain = false;
   private isFailing = false;
   private isStopped = false;
+  private identity: DeploymentIdentity | undefined;
+  private isRefused = false;
   private readonly onReady = () => void this.upsertAll('Redis is ready again');
 
   constructor(
@@ -72,6 +75,7 @@ export class JobSchedules implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   private async pass(why: string): Promise<void> {
+    if (!(await this.holdsKeyPrefix())) return;
     const failures: string[] = [];
     for (const schedule of this.schedules) {
       if (this.isStopped) return;
@@ -85,6 +89,31 @@ export class JobSchedules implements OnApplicationBootstrap, BeforeApplicationSh
     }
     if (this.isFailing || why !== 'periodic check') this.logger.log(`${this.schedules.length} job schedulers registered (${why})`);
     this.isFailing = false;
+  }
+
+  /**
+   * A Redis restarted empty has lost the deployment's claim on REDIS_KEY_PREFIX (see
+   * claimRedisKeyPrefix): claim it again before writing schedulers, so that a deployment of another
+   * database starting now is refused rather than sharing the jobs. Should another database hold it
+   * meanwhile, say so and register nothing. When the claim cannot be checked, go on as at boot.
+   */
+  private async holdsKeyPrefix(): Promise<boolean> {
+    const databaseUrl = this.config.get('DATABASE_URL');
+    if (!databaseUrl) return true;
+    const prefix = this.config.get('REDIS_KEY_PREFIX');
+    try {
+      this.identity ??= await readDeploymentIdentity(databaseUrl);
+      const owner = await claimDeploymentKey(this.redis, prefix, this.identity);
+      if (sameDeployment(owner, this.identity)) {
+        this.isRefused = false;
+        return true;
+      }
+      if (!this.isRefused) this.logger.error(`${new DeploymentConflictError(prefix, owner, this.identity).message}; job schedulers are not registered`);
+      this.isRefused = true;
+      return false;
+    } catch {
+      return true;
+    }
   }
 
   private upsert({ queueName, schedulerId, repeat, template }: JobSchedule): Promise<void> {

@@ -26,6 +26,7 @@ class SystemDatabaseLifecycle implements OnApplicationShutdown {
           applicationName: 'tenantry-system',
           metricsPool: 'system',
           prepare: config.get('DB_PREPARE'),
+          acquireTimeoutMs: config.get('DB_ACQUIRE_TIMEOUT_MS'),
         }),
     },
     SystemDatabaseLifecycle,

@@ -11,6 +11,8 @@ export interface LoadFigures {
   missingRetryAfter: number;
   /** Answers with a status (what the API meters as api_calls for a tenant request). */
   answered: number;
+  /** The first requests that got no answer: method, path, when sent (epoch ms) and the error. */
+  unanswered: string[];
 }
 
 export const SLOW_MS = 10_000;
@@ -26,7 +28,7 @@ export interface LoadRequest {
 }
 
 export function emptyFigures(): LoadFigures {
-  return { sent: 0, statuses: {}, errors: {}, slow: 0, maxLatencyMs: 0, missingRetryAfter: 0, answered: 0 };
+  return { sent: 0, statuses: {}, errors: {}, slow: 0, maxLatencyMs: 0, missingRetryAfter: 0, answered: 0, unanswered: [] };
 }
 
 /**
@@ -69,6 +71,7 @@ export function startLoad(base: string, concurrency: number, next: (i: number) =
       const failure = error as Error & { cause?: { code?: string } };
       const key = failure.name === 'TimeoutError' ? 'timeout' : (failure.cause?.code ?? failure.message);
       figures.errors[key] = (figures.errors[key] ?? 0) + 1;
+      if (figures.unanswered.length < 10) figures.unanswered.push(`${request.method ?? 'GET'} ${request.path.replace(/^https?:\/\/[^/]+/, '')} sent at ${startedAt}: ${key}`);
     }
   };
   const loops = Array.from({ length: concurrency }, async () => {
@@ -88,4 +91,5 @@ export function startLoad(base: string, concurrency: number, next: (i: number) =
 
 export const summary = (figures: LoadFigures) =>
   `sent ${figures.sent}, answered ${figures.answered} ${JSON.stringify(figures.statuses)}, unanswered ${JSON.stringify(figures.errors)}, ` +
-  `slowest ${figures.maxLatencyMs} ms, over ${SLOW_MS / 1000} s ${figures.slow}, 503 without Retry-After ${figures.missingRetryAfter}`;
+  `slowest ${figures.maxLatencyMs} ms, over ${SLOW_MS / 1000} s ${figures.slow}, 503 without Retry-After ${figures.missingRetryAfter}` +
+  (figures.unanswered.length > 0 ? `; first unanswered: ${figures.unanswered.join('; ')}` : '');
