@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
 import type { Server } from 'node:http';
 import { Logger as PinoLogger } from 'nestjs-pino';
-import { validateEnvironment } from '@tenantry/config';
+import { PortInUseError, validateEnvironment } from '@tenantry/config';
 import { describeMailDestination } from '@tenantry/mail';
 import { claimRedisKeyPrefix } from '@tenantry/queues';
 import { configureApp } from './configure-app';
@@ -11,16 +11,8 @@ import { ShutdownState } from './health/shutdown-state';
 import { drainHttpServer } from './shutdown/graceful-shutdown';
 import { HttpDrain } from './shutdown/http-drain';
 
-/** A port another process holds, said in one sentence naming the variable to change. */
-export class PortInUseError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PortInUseError';
-  }
-}
-
-export const httpPortInUse = (port: number) =>
-  new PortInUseError(`PORT ${port} is already in use by another process (another \`npm start\`?): stop it, or set PORT to a free port`);
+/** PORT held by another process (another `npm start`, another API): one line naming PORT. */
+export const httpPortInUse = (port: number) => new PortInUseError(port, 'PORT', 'the HTTP port of the API');
 
 export interface ServingApi {
   app: INestApplication;

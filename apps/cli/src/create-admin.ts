@@ -1,14 +1,18 @@
 /**
- * `npm run admin:create -- --email ops@example.com [--password ...]`: creates (or resets) a system
- * admin on any database, since production has no seed. Connects as SYSTEM_DATABASE_URL (else
- * MIGRATION_DATABASE_URL). Without --password one is generated and printed once.
+ * `npm run admin:create -- --email ops@example.com [--password ...]` (from the sources) or
+ * `npm run admin:create:prod -- ...` (`node dist/apps/cli/src/create-admin.js`, always as
+ * production): creates (or resets) a system admin on any database, since production has no seed.
+ * Reads `.env`. Connects as SYSTEM_DATABASE_URL (else MIGRATION_DATABASE_URL). Without --password
+ * one is generated and printed once.
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { hashPassword } from '@tenantry/auth';
+import { startEntryPoint } from '@tenantry/config';
 
 async function main(): Promise<void> {
+  startEntryPoint(__filename);
   const { values } = parseArgs({ options: { email: { type: 'string' }, password: { type: 'string' } } });
   const email = values.email?.trim().toLowerCase();
   if (!email || !/^[^@\s]+@[^@\s]+$/.test(email)) throw new Error('--email is required and must be an email address');

@@ -2,17 +2,19 @@
  * `npm run keys:rotate`: rewraps every tenant's data key with the newest master key (the first
  * of MASTER_KEYS). Put the new key first (`MASTER_KEYS=v2:<new>,v1:<old>`), deploy, run this,
  * then drop the old key from the ring. Resumable: stopped half-way, run it again. Connects as
- * SYSTEM_DATABASE_URL (the cross-tenant role).
+ * SYSTEM_DATABASE_URL (the cross-tenant role). Reads `.env`; compiled (`npm run keys:rotate:prod`)
+ * it runs as production.
  */
 import postgres from 'postgres';
-import { validateEnvironment } from '@tenantry/config';
+import { startEntryPoint, validateEnvironment } from '@tenantry/config';
 import { LocalMasterKeyRing, resolveMasterKeys, rewrapAdminSecrets, rewrapAllDataKeys } from '@tenantry/secrets';
 
 async function main(): Promise<void> {
+  startEntryPoint(__filename);
   if (process.env.NODE_ENV !== 'production' && !process.env.MASTER_KEYS) {
     console.warn('MASTER_KEYS is not set: using the development key file');
   }
-  const env = validateEnvironment(process.env);
+  const env = validateEnvironment(process.env, { serving: false });
   const url = env.SYSTEM_DATABASE_URL;
   if (!url) throw new Error('set SYSTEM_DATABASE_URL to the target database');
   const ring = new LocalMasterKeyRing(resolveMasterKeys(env, console.warn));

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { InvalidEnvironmentError, loadDotEnv, onShutdownSignal, validateEnvironment } from '@tenantry/config';
+import { assertPortFree, InvalidEnvironmentError, loadDotEnv, onShutdownSignal, PortInUseError, validateEnvironment } from '@tenantry/config';
 import { runMigrations } from '@tenantry/db';
 import { DeploymentConflictError } from '@tenantry/queues';
 import { ensureConsoleBuilt } from '../../api/src/console/console-build';
@@ -22,6 +22,7 @@ async function prepareDevelopmentDatabase(): Promise<(() => Promise<void>) | und
   const env = validateEnvironment(process.env);
   if (env.DATABASE_URL || env.NODE_ENV === 'production') return undefined;
 
+  await assertPortFree(env.EMBEDDED_PG_PORT, 'EMBEDDED_PG_PORT', 'the embedded development PostgreSQL', '127.0.0.1');
   const database = await startEmbeddedDatabase(env.EMBEDDED_PG_DIR, env.EMBEDDED_PG_PORT);
   await runMigrations(database.ownerUrl);
   const credentials = await seedDevData(database.ownerUrl, env.EMBEDDED_PG_DIR, {
@@ -69,6 +70,8 @@ function developmentKeyPrefix(embeddedDatabaseDir: string): string {
  */
 async function bootstrap(): Promise<void> {
   loadDotEnv();
+  // Before the database and its banner: a port another process holds is one line naming PORT.
+  await assertPortFree(validateEnvironment(process.env).PORT, 'PORT', 'the HTTP port of the API');
   process.env.REDIS_KEY_PREFIX ||= developmentKeyPrefix(validateEnvironment(process.env).EMBEDDED_PG_DIR);
   const stopDatabase = await prepareDevelopmentDatabase();
   const env = validateEnvironment(process.env);
@@ -94,7 +97,7 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  if (error instanceof InvalidEnvironmentError || error instanceof DeploymentConflictError) console.error(error.message);
+  if (error instanceof InvalidEnvironmentError || error instanceof PortInUseError || error instanceof DeploymentConflictError) console.error(error.message);
   else logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
   process.exit(1);
 });

@@ -3,7 +3,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger as PinoLogger } from 'nestjs-pino';
-import { InvalidEnvironmentError, loadDotEnv, onShutdownSignal, validateEnvironment } from '@tenantry/config';
+import { InvalidEnvironmentError, onShutdownSignal, startEntryPoint, validateEnvironment } from '@tenantry/config';
 import { claimRedisKeyPrefix, DeploymentConflictError } from '@tenantry/queues';
 import { WorkerDrainState } from './ops/worker-health';
 
@@ -11,11 +11,12 @@ import { WorkerDrainState } from './ops/worker-health';
 class WorkerPortInUseError extends Error {}
 
 /**
- * `npm run start:worker`: the worker as its own process (production runs it apart from the API),
+ * `npm run start:worker`: the worker as its own process (production runs it apart from the API,
+ * `npm run start:worker:prod`, i.e. `node dist/apps/worker/src/main.js`, always as production),
  * serving /health/live, /health/ready and /metrics on WORKER_PORT (none when 0).
  */
 async function bootstrap(): Promise<void> {
-  loadDotEnv();
+  startEntryPoint(__filename);
   const env = validateEnvironment(process.env);
   // Before any worker or queue exists: they write BullMQ keys under the prefix as they are created.
   await claimRedisKeyPrefix(env);

@@ -55,10 +55,22 @@ export class Environment {
   @Matches(POSTGRES_URL, { message: 'SYSTEM_DATABASE_URL must be a postgres:// URL' })
   SYSTEM_DATABASE_URL?: string;
 
-  /** The schema owner that runs migrations. */
+  /** The schema owner that runs migrations (`db:migrate`); required in production. */
   @IsOptional()
   @Matches(POSTGRES_URL, { message: 'MIGRATION_DATABASE_URL must be a postgres:// URL' })
   MIGRATION_DATABASE_URL?: string;
+
+  /** When set, `db:migrate` gives the tenantry_app role this password (the one in DATABASE_URL). */
+  @IsOptional()
+  @IsString()
+  @MinLength(12, { message: 'APP_DB_PASSWORD must be at least 12 characters' })
+  APP_DB_PASSWORD?: string;
+
+  /** When set, `db:migrate` gives the tenantry_system role this password (the one in SYSTEM_DATABASE_URL). */
+  @IsOptional()
+  @IsString()
+  @MinLength(12, { message: 'SYSTEM_DB_PASSWORD must be at least 12 characters' })
+  SYSTEM_DB_PASSWORD?: string;
 
   @Transform(toInt)
   @IsInt()
@@ -455,8 +467,12 @@ export class InvalidEnvironmentError extends Error {
   }
 }
 
-/** Validates raw variables; throws one line per problem. Used by @nestjs/config and the CLIs. */
-export function validateEnvironment(raw: Record<string, unknown>): Environment {
+/**
+ * Validates raw variables; throws one line per problem. Used by @nestjs/config and the CLIs.
+ * `serving: false` (an operator command such as db:migrate) skips what only the API and the
+ * worker need in production (their database URLs, secrets and mail).
+ */
+export function validateEnvironment(raw: Record<string, unknown>, options: { serving?: boolean } = {}): Environment {
   const present = Object.fromEntries(
     Object.entries(raw).filter(([, value]) => value !== undefined && value !== ''),
   );
@@ -466,7 +482,7 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
       message.startsWith(error.property) ? message : `${error.property}: ${message}`,
     ),
   );
-  if (env.NODE_ENV === 'production') {
+  if (env.NODE_ENV === 'production' && options.serving !== false) {
     if (env.JWT_SECRET === DEV_JWT_SECRET) {
       problems.push('JWT_SECRET: the development default is refused in production; set a secret of 32+ random characters');
     }

@@ -31,3 +31,21 @@ export async function runMigrations(ownerUrl: string, folder = migrationsFolder(
     await client.end({ timeout: 5 });
   }
 }
+
+/**
+ * Gives the roles the migrations create (tenantry_app, tenantry_system) the passwords given, as
+ * the connecting owner (CREATEROLE or a superuser); roles without a password given are left as
+ * they are. The server hashes the password (`password_encryption`, SCRAM by default). Answers
+ * the roles it changed.
+ */
+export async function setRolePasswords(sql: postgres.Sql, passwords: Record<'tenantry_app' | 'tenantry_system', string | undefined>): Promise<string[]> {
+  const changed: string[] = [];
+  for (const [role, password] of Object.entries(passwords)) {
+    if (!password) continue;
+    // ALTER ROLE takes no bind parameters: the statement is quoted by format() on the server.
+    const [{ statement }] = await sql<{ statement: string }[]>`select format('ALTER ROLE %I PASSWORD %L', ${role}::text, ${password}::text) as statement`;
+    await sql.unsafe(statement!);
+    changed.push(role);
+  }
+  return changed;
+}
