@@ -27,7 +27,7 @@ describe('tenant isolation through PgBouncer in transaction mode', () => {
     await stack.start();
     const stackAt = Date.now();
     for (let i = 0; i < 2; i += 1) apis.push(await stack.startApi({ DB_POOL_SIZE: '8' }));
-    worker = stack.startWorker();
+    worker = await stack.startWorker();
     for (const tenant of await stack.createTenants(apis[0]!.base, TENANTS, 'iso')) {
       const projectIds = new Set<string>();
       for (let p = 0; p < 3; p += 1) {

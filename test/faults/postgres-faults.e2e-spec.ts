@@ -60,7 +60,7 @@ describe('PostgreSQL faults under load through PgBouncer', () => {
   beforeAll(async () => {
     await stack.start();
     ({ api, base } = await stack.startApi());
-    worker = stack.startWorker();
+    worker = await stack.startWorker();
     tenants = await stack.createTenants(base, TENANTS, 'fault');
   }, 300_000);
 

@@ -22,7 +22,7 @@ describe('SIGTERM of the compiled API under keep-alive load', () => {
   beforeAll(async () => {
     await stack.start();
     ({ api, base } = await stack.startApi({ SHUTDOWN_GRACE_MS: '1000', SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS), METERING_FLUSH_INTERVAL_MS: '60000' }));
-    worker = stack.startWorker();
+    worker = await stack.startWorker();
     [tenant] = await stack.createTenants(base, 1, 'drain');
   }, 300_000);
 

@@ -124,10 +124,10 @@ export class FaultStack {
     }
   }
 
-  /** The compiled worker (it has no port to wait on: its work shows in the database). */
-  startWorker(overrides: Record<string, string> = {}): ProductProcess {
+  /** The compiled worker, its health port a free one (its work shows in the database). */
+  async startWorker(overrides: Record<string, string> = {}): Promise<ProductProcess> {
     const { args, env } = this.build.command('apps/worker/src/main');
-    const worker = new ProductProcess('worker', args, { ...this.environment({ PORT: '0', ...overrides }), ...env }, this.dir);
+    const worker = new ProductProcess('worker', args, { ...this.environment({ WORKER_PORT: String(await freePort()), ...overrides }), ...env }, this.dir);
     this.processes.push(worker);
     return worker;
   }
