@@ -26,7 +26,8 @@ export function generatePluginMetadata(outputDir = __dirname): void {
     visitors: [new ReadonlyVisitor({ ...SWAGGER_PLUGIN_OPTIONS, pathToSource: __dirname })],
     outputDir,
     filename: PLUGIN_METADATA_FILE,
-    tsconfigPath: 'tsconfig.build.json',
+    // The API's sources only: the worker has controllers too (its health and metrics), not in this document.
+    tsconfigPath: 'tsconfig.openapi.json',
     printDiagnostics: false,
   });
 }
