@@ -4,6 +4,7 @@ import postgres from 'postgres';
 import { deploymentKey } from '@tenantry/queues';
 import { freePort, OwnRedis } from '../support/own-redis';
 import { SpawnedProcess, spawnEntryPoint } from '../support/spawned-process';
+import { CompiledBuild, compiledBuild } from './support/compiled-build';
 
 /** Boots of real processes on a busy machine take a while; the assertions are about what they print. */
 const BOOT_TIMEOUT_MS = 240_000;
@@ -38,7 +39,7 @@ describe('the deployment lock on REDIS_KEY_PREFIX', () => {
       WORKER_PORT: '0',
       LOG_LEVEL: 'info',
       ...env,
-    });
+    }, build);
     processes.push(started);
     return started;
   };
@@ -50,11 +51,15 @@ describe('the deployment lock on REDIS_KEY_PREFIX', () => {
     expect(started.output).not.toMatch(/^\s+at /m);
   };
 
+  // The compiled processes, as production runs them (built once per source state, shared by the fault suites).
+  let build: CompiledBuild;
+
   beforeAll(async () => {
+    build = await compiledBuild();
     redis = new OwnRedis(await freePort());
     await redis.start();
     client = new Redis(redis.url, { maxRetriesPerRequest: 1 });
-  });
+  }, 600_000);
 
   afterAll(async () => {
     await Promise.all(processes.map((started) => started.stop()));

@@ -9,6 +9,7 @@ import {
 } from '@tenantry/queues';
 import { freePort, OwnRedis } from '../support/own-redis';
 import { SpawnedProcess, spawnEntryPoint } from '../support/spawned-process';
+import { CompiledBuild, compiledBuild } from './support/compiled-build';
 
 /** Every job scheduler the worker keeps, by queue. */
 const SCHEDULERS: Record<string, string> = {
@@ -65,10 +66,14 @@ describe('an empty Redis restart', () => {
     }
   };
 
+  // The compiled processes, as production runs them (built once per source state, shared by the fault suites).
+  let build: CompiledBuild;
+
   beforeAll(async () => {
+    build = await compiledBuild();
     redis = new OwnRedis(await freePort());
     await redis.start();
-  });
+  }, 600_000);
 
   afterAll(async () => {
     await worker?.stop();
@@ -89,7 +94,7 @@ describe('an empty Redis restart', () => {
       WORKER_PORT: String(workerPort),
       // A scheduled job every second shows the consumers work on the new Redis too.
       QUOTA_EVALUATION_INTERVAL_MS: '1000',
-    });
+    }, build);
     await worker.waitFor(/processing usage-events/);
     expect(await schedulerIdsByQueue()).toEqual(SCHEDULERS);
     await waitUntil('a quota evaluation before the restart', async () => (await completedQuotaEvaluations()) > 0, 20_000, worker);

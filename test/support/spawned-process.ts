@@ -47,12 +47,23 @@ export class SpawnedProcess {
   }
 }
 
-/** Starts `npm run start:worker`, `npm start` or the API's main with the test's environment and `env` on top. */
-export function spawnEntryPoint(entry: keyof typeof ENTRY_POINTS, env: Record<string, string | undefined>): SpawnedProcess {
+/** A production build that can run the API's or the worker's compiled main (test/faults/support/compiled-build.ts). */
+export interface CompiledEntryPoints {
+  command(entry: 'apps/api/src/main' | 'apps/worker/src/main'): { args: string[]; env: Record<string, string> };
+}
+
+/**
+ * Starts `npm run start:worker`, `npm start` or the API's main with the test's environment and
+ * `env` on top; with `compiled`, the API or worker of that build, as `npm run start:prod` runs it.
+ */
+export function spawnEntryPoint(entry: keyof typeof ENTRY_POINTS, env: Record<string, string | undefined>, compiled?: CompiledEntryPoints): SpawnedProcess {
+  if (compiled && entry === 'dev') throw new Error('spawnEntryPoint: npm start has no compiled entry point');
+  const built = compiled?.command(entry === 'api' ? 'apps/api/src/main' : 'apps/worker/src/main');
+  const args = built ? built.args : ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', ENTRY_POINTS[entry]];
   return new SpawnedProcess(
-    spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', ENTRY_POINTS[entry]], {
+    spawn(process.execPath, args, {
       cwd: root,
-      env: { ...process.env, ...env },
+      env: { ...process.env, ...env, ...built?.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     }),
   );
