@@ -2,11 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import Redis from 'ioredis';
 import { APP_DATABASE, DatabaseHandle } from '@tenantry/db';
-import { REDIS, withTimeout } from '@tenantry/redis';
-
-const PROBE_TIMEOUT_MS = 2000;
-
-const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
+import { probeDependency, REDIS } from '@tenantry/redis';
 
 @Injectable()
 export class DependencyHealthIndicators {
@@ -16,23 +12,11 @@ export class DependencyHealthIndicators {
     @Inject(REDIS) private readonly redisClient: Redis,
   ) {}
 
-  async postgres() {
-    const indicator = this.health.check('postgres');
-    try {
-      await withTimeout(this.database.client`select 1`, PROBE_TIMEOUT_MS, 'PostgreSQL');
-      return indicator.up();
-    } catch (error) {
-      return indicator.down({ message: reason(error) });
-    }
+  postgres() {
+    return probeDependency(this.health, 'postgres', 'PostgreSQL', () => this.database.client`select 1`);
   }
 
-  async redis() {
-    const indicator = this.health.check('redis');
-    try {
-      await withTimeout(this.redisClient.ping(), PROBE_TIMEOUT_MS, 'Redis');
-      return indicator.up();
-    } catch (error) {
-      return indicator.down({ message: reason(error) });
-    }
+  redis() {
+    return probeDependency(this.health, 'redis', 'Redis', () => this.redisClient.ping());
   }
 }

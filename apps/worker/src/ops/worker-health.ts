@@ -2,12 +2,8 @@ import { Controller, Get, Inject, Injectable } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { sql } from 'drizzle-orm';
 import Redis from 'ioredis';
-import { REDIS, withTimeout } from '@tenantry/redis';
+import { probeDependency, REDIS } from '@tenantry/redis';
 import { SystemTransaction } from '@tenantry/system-db';
-
-const PROBE_TIMEOUT_MS = 2000;
-
-const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** Set on SIGTERM: readiness turns 503 while the current jobs finish. */
 @Injectable()
@@ -31,28 +27,12 @@ export class WorkerDependencyIndicators {
     @Inject(REDIS) private readonly redisClient: Redis,
   ) {}
 
-  async postgres() {
-    const indicator = this.health.check('postgres');
-    try {
-      await withTimeout(
-        this.system.run((tx) => tx.execute(sql`select 1`)),
-        PROBE_TIMEOUT_MS,
-        'PostgreSQL',
-      );
-      return indicator.up();
-    } catch (error) {
-      return indicator.down({ message: reason(error) });
-    }
+  postgres() {
+    return probeDependency(this.health, 'postgres', 'PostgreSQL', () => this.system.run((tx) => tx.execute(sql`select 1`)));
   }
 
-  async redis() {
-    const indicator = this.health.check('redis');
-    try {
-      await withTimeout(this.redisClient.ping(), PROBE_TIMEOUT_MS, 'Redis');
-      return indicator.up();
-    } catch (error) {
-      return indicator.down({ message: reason(error) });
-    }
+  redis() {
+    return probeDependency(this.health, 'redis', 'Redis', () => this.redisClient.ping());
   }
 }
 
