@@ -3,6 +3,7 @@
  * sources (database pools, queues) other libs register.
  */
 export * from './metrics';
+export * from './metrics-scrape';
 export * from './metering-metrics';
 export * from './scrape-time';
 export * from './webhook-metrics';

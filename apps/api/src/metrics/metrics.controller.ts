@@ -1,11 +1,8 @@
-import { Controller, Get, Header, Headers, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import { Controller, Get, Header, Headers } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { timingSafeEqual } from 'node:crypto';
 import { AppConfig } from '@tenantry/config';
 import { Public } from '@tenantry/auth';
-import { metricsRegistry } from '@tenantry/metrics';
-
-const sameSecret = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+import { metricsRegistry, scrapeMetrics } from '@tenantry/metrics';
 
 /** Prometheus text format, for scrapers holding METRICS_TOKEN only. */
 @Public()
@@ -20,9 +17,6 @@ export class MetricsController {
   @Get()
   @Header('Content-Type', metricsRegistry.contentType)
   async scrape(@Headers('authorization') authorization: string | undefined): Promise<string> {
-    const token = this.config.get('METRICS_TOKEN');
-    if (!token) throw new NotFoundException();
-    if (!sameSecret(authorization ?? '', `Bearer ${token}`)) throw new UnauthorizedException('A metrics token is required');
-    return metricsRegistry.metrics();
+    return scrapeMetrics(this.config, authorization);
   }
 }

@@ -1,9 +1,6 @@
-import { Controller, Get, Header, Headers, NotFoundException, UnauthorizedException } from '@nestjs/common';
-import { timingSafeEqual } from 'node:crypto';
+import { Controller, Get, Header, Headers } from '@nestjs/common';
 import { AppConfig } from '@tenantry/config';
-import { metricsRegistry } from '@tenantry/metrics';
-
-const sameSecret = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+import { metricsRegistry, scrapeMetrics } from '@tenantry/metrics';
 
 /**
  * The worker's registry in Prometheus text format (queue job counts, usage rollups, webhook
@@ -17,9 +14,6 @@ export class WorkerMetricsController {
   @Get()
   @Header('Content-Type', metricsRegistry.contentType)
   async scrape(@Headers('authorization') authorization: string | undefined): Promise<string> {
-    const token = this.config.get('METRICS_TOKEN');
-    if (!token) throw new NotFoundException();
-    if (!sameSecret(authorization ?? '', `Bearer ${token}`)) throw new UnauthorizedException('A metrics token is required');
-    return metricsRegistry.metrics();
+    return scrapeMetrics(this.config, authorization);
   }
 }
