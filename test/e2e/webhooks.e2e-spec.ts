@@ -77,6 +77,14 @@ describe('webhook delivery', () => {
     expect(response.status).toBe(200);
     return response.body.data as Record<string, unknown>[];
   };
+  /** The receiver answers before the worker records the attempt: wait until the delivery shows `attempts` of them. */
+  const deliveryAfter = async (tenant: TestTenantWithUsers, endpointId: string, attempts: number) => {
+    for (let tries = 0; ; tries++) {
+      const [delivery] = await deliveriesOf(tenant, endpointId);
+      if ((delivery && (delivery.attempts as number) >= attempts) || tries >= 100) return delivery;
+      await sleep(50);
+    }
+  };
 
   it('delivers an event of every type once, signed, in the documented shape', async () => {
     const tenant = await createTenantWithUsers(t);
@@ -195,11 +203,11 @@ describe('webhook delivery', () => {
     await t.http().post('/v1/projects').set('authorization', tenant.owner.auth).send({ name: 'Retried' }).expect(201);
     const dispatcher = worker.get(WebhookDispatcher);
     await receiver.waitFor(path, 1);
-    const [first] = await deliveriesOf(tenant, endpoint.id);
+    const first = await deliveryAfter(tenant, endpoint.id, 1);
     expect(first).toMatchObject({ status: 'pending', attempts: 1, responseCode: 500 });
     expect((first!.responseBody as string).length).toBe(1024); // the first kilobyte of the answer
     for (let attempt = 1; attempt <= RETRY_DELAYS_MS.length; attempt++) {
-      const [pending] = await deliveriesOf(tenant, endpoint.id);
+      const pending = await deliveryAfter(tenant, endpoint.id, attempt);
       const wait = new Date(pending!.nextAttemptAt as string).getTime() - new Date(pending!.lastAttemptAt as string).getTime();
       const planned = RETRY_DELAYS_MS[attempt - 1]!;
       expect({ attempt, wait: wait >= planned && wait <= planned * 1.1 + 1 }).toEqual({ attempt, wait: true });
@@ -214,7 +222,6 @@ describe('webhook delivery', () => {
       await dispatcher.runOnce();
       const all = await receiver.waitFor(path, attempt + 1);
       expect(all[attempt]!.headers['webhook-id']).toBe(all[0]!.headers['webhook-id']);
-      await sleep(100);
     }
     let [failed] = await deliveriesOf(tenant, endpoint.id);
     for (let tries = 0; failed!.status !== 'failed' && tries < 50; tries++) {
@@ -250,7 +257,7 @@ describe('webhook delivery', () => {
     await register(tenant, watcher, ['webhook.disabled']);
     await t.http().post('/v1/projects').set('authorization', tenant.owner.auth).send({ name: 'one' }).expect(201);
     await receiver.waitFor(failing, 1);
-    await sleep(200);
+    await deliveryAfter(tenant, endpoint.id, 1);
     expect((await t.http().get(`/v1/webhooks/${endpoint.id}`).set('authorization', tenant.owner.auth)).body).toMatchObject({ enabled: true, failingSince: expect.any(String) });
     clock.offsetMs = 5 * 24 * 3_600_000 + 60_000;
     await t.http().post('/v1/projects').set('authorization', tenant.owner.auth).send({ name: 'two' }).expect(201);
@@ -312,9 +319,9 @@ describe('webhook delivery', () => {
     const redirected = await register(tenant, moved, ['project.created']);
     await t.http().post(`/v1/webhooks/${redirected.id}/test`).set('authorization', tenant.admin.auth).expect(202);
     await receiver.waitFor(moved, 1);
+    const delivery = await deliveryAfter(tenant, redirected.id, 1);
     await sleep(300);
     expect(receiver.on(`${moved}/elsewhere`)).toHaveLength(0);
-    const [delivery] = await deliveriesOf(tenant, redirected.id);
     expect(delivery).toMatchObject({ status: 'pending', attempts: 1, responseCode: 307 });
     await sleep(300);
     expect(receiver.on(other)).toHaveLength(0);
