@@ -66,7 +66,7 @@ describe('webhook delivery', () => {
     return response.body as { id: string; secret: string };
   };
   const waitForType = async (path: string, type: string, matches: (event: ReturnType<typeof parse>) => boolean = () => true) => {
-    for (let tries = 0; tries < 200; tries++) {
+    for (let tries = 0; tries < 400; tries++) {
       if (receiver.on(path).map(parse).some((event) => event.type === type && matches(event))) return;
       await sleep(50);
     }
@@ -81,7 +81,7 @@ describe('webhook delivery', () => {
   const deliveryAfter = async (tenant: TestTenantWithUsers, endpointId: string, attempts: number) => {
     for (let tries = 0; ; tries++) {
       const [delivery] = await deliveriesOf(tenant, endpointId);
-      if ((delivery && (delivery.attempts as number) >= attempts) || tries >= 100) return delivery;
+      if ((delivery && (delivery.attempts as number) >= attempts) || tries >= 400) return delivery;
       await sleep(50);
     }
   };
@@ -134,7 +134,12 @@ describe('webhook delivery', () => {
       expect(Object.keys(event).sort()).toEqual(['data', 'id', 'occurredAt', 'tenantId', 'type']);
       expect(webhook.body).not.toMatch(/tenant_id|password|key_hash|keyHash|dispatched/);
     }
-    const history = await deliveriesOf(tenant, endpoint.id);
+    // The worker records successes a batch at a time, just after the answers.
+    let history = await deliveriesOf(tenant, endpoint.id);
+    for (let tries = 0; history.some((delivery) => delivery.status !== 'succeeded') && tries < 400; tries++) {
+      await sleep(50);
+      history = await deliveriesOf(tenant, endpoint.id);
+    }
     expect(history).toHaveLength(expected.length);
     for (const delivery of history) expect(delivery).toMatchObject({ status: 'succeeded', attempts: 1, responseCode: 200, responseBody: 'ok' });
   });
@@ -224,7 +229,7 @@ describe('webhook delivery', () => {
       expect(all[attempt]!.headers['webhook-id']).toBe(all[0]!.headers['webhook-id']);
     }
     let [failed] = await deliveriesOf(tenant, endpoint.id);
-    for (let tries = 0; failed!.status !== 'failed' && tries < 50; tries++) {
+    for (let tries = 0; failed!.status !== 'failed' && tries < 200; tries++) {
       await sleep(100);
       [failed] = await deliveriesOf(tenant, endpoint.id);
     }
@@ -241,7 +246,7 @@ describe('webhook delivery', () => {
     const all = await receiver.waitFor(path, 9);
     expect(all[8]!.headers['webhook-id']).toBe(failed!.eventId);
     let [replayed] = await deliveriesOf(tenant, endpoint.id);
-    for (let tries = 0; replayed!.status !== 'succeeded' && tries < 50; tries++) {
+    for (let tries = 0; replayed!.status !== 'succeeded' && tries < 200; tries++) {
       await sleep(100);
       [replayed] = await deliveriesOf(tenant, endpoint.id);
     }
