@@ -6,6 +6,7 @@ import { invitationMail, MailOutbox } from '@tenantry/mail';
 import { MAIL_QUEUE, mailJobId, SafeQueue } from '@tenantry/queues';
 import { TenantTransaction } from '@tenantry/tenancy';
 import { createTenant } from '../factories';
+import { waitFor } from '../support/metering';
 import { SmtpSink } from '../support/smtp-sink';
 import { createTestApp, TestApp } from '../support/test-app';
 import { createTestWorker } from '../support/test-worker';
@@ -53,6 +54,11 @@ describe('mail outbox', () => {
 
   const row = async (tenantId: string, id: string) =>
     (await t.owner`select status, attempts, message_id, server_response, text_body, html_body, last_error from mail_outbox where tenant_id = ${tenantId} and id = ${id}`)[0]!;
+  /** The server answers before the worker records the send: wait until the row says `sent`. */
+  const sentRow = async (tenantId: string, id: string) => {
+    await waitFor(`mail ${id} to be recorded as sent`, async () => (await row(tenantId, id)).status === 'sent');
+    return row(tenantId, id);
+  };
 
   it('sends a committed message once, over authenticated SMTP, in the tenant branding with text and HTML parts', async () => {
     const tenant = await createTenant(t);
@@ -66,7 +72,7 @@ describe('mail outbox', () => {
     expect(mail!.parsed.html).toContain('Acme Rockets');
     expect(mail!.from).toBe('mail@tenantry.example');
     await sleep(300);
-    const sent = await row(tenant.id, id);
+    const sent = await sentRow(tenant.id, id);
     expect(mail!.messageId).toBe(sent.message_id);
     expect(sent).toMatchObject({ status: 'sent', attempts: 1, text_body: null, html_body: null });
     expect(sent.server_response).toMatch(/^250/);
@@ -97,7 +103,7 @@ describe('mail outbox', () => {
     await sleep(300);
     expect(refusals).toBe(2);
     expect(sink.to(to)).toHaveLength(1);
-    expect(await row(tenant.id, id)).toMatchObject({ status: 'sent', attempts: 3 });
+    expect(await sentRow(tenant.id, id)).toMatchObject({ status: 'sent', attempts: 3 });
   });
 
   it('gives up at once on a permanent refusal', async () => {
@@ -106,7 +112,7 @@ describe('mail outbox', () => {
     let refusals = 0;
     sink.decide = ({ to: rcpt }) => (rcpt.includes(to) ? (refusals++, { code: 550, message: 'no such mailbox' }) : undefined);
     const id = await queueMail(tenant.id, to);
-    const deadline = Date.now() + 10000;
+    const deadline = Date.now() + 30000;
     while ((await row(tenant.id, id)).status !== 'failed' && Date.now() < deadline) await sleep(100);
     await sleep(800);
     sink.decide = () => undefined;
@@ -135,7 +141,7 @@ describe('mail outbox', () => {
     try {
       const id = await queueMail(tenant.id, to);
       await sink.waitFor(to);
-      const deadline = Date.now() + 10000;
+      const deadline = Date.now() + 30000;
       while ((await row(tenant.id, id)).status !== 'sent' && Date.now() < deadline) await sleep(100);
       await sleep(500);
       expect(await row(tenant.id, id)).toMatchObject({ status: 'sent', attempts: 1 });
@@ -156,8 +162,7 @@ describe('mail outbox', () => {
     const { requeued } = await worker.get(MailDeliveryService).requeueUnsent();
     expect(requeued).toBeGreaterThanOrEqual(1);
     await sink.waitFor(to);
-    await sleep(300);
-    expect(await row(tenant.id, lost!.id)).toMatchObject({ status: 'sent' });
+    expect(await sentRow(tenant.id, lost!.id)).toMatchObject({ status: 'sent' });
     // Sweeping again queues nothing new for it: it is sent.
     await worker.get(MailDeliveryService).requeueUnsent();
     await sleep(500);
@@ -220,7 +225,8 @@ describe('mail survives kill -9 of the worker in the middle of a send', () => {
       const env = { SMTP_URL: sink.url, SMTP_TIMEOUT_MS: '2000', MAIL_RETRY_DELAY_MS: '500', MAIL_DISABLED: 'false', REDIS_KEY_PREFIX: prefix };
       const first = startWorker(env);
       children.push(first);
-      const deadline = Date.now() + 30000;
+      // The child compiles the worker with ts-node first: a minute or more on a busy machine.
+      const deadline = Date.now() + 180_000;
       while (held.length < 4 && Date.now() < deadline) await sleep(100);
       expect(held.length).toBe(4); // four deliveries (the worker's concurrency) in the middle of DATA
       first.kill('SIGKILL');
@@ -229,7 +235,9 @@ describe('mail survives kill -9 of the worker in the middle of a send', () => {
       expect(recipients.flatMap((to) => sink.to(to))).toHaveLength(0);
       const second = startWorker(env);
       children.push(second);
-      for (const to of recipients) await sink.waitFor(to, 1, 60000);
+      for (const to of recipients) await sink.waitFor(to, 1, 180_000);
+      // The second worker records each send just after the server's answer.
+      await waitFor('every mail to be recorded as sent', async () => (await t.owner`select 1 from mail_outbox where tenant_id = ${tenant.id} and status <> 'sent'`).length === 0);
       await sleep(2000);
       for (const to of recipients) expect({ to, count: sink.to(to).length }).toEqual({ to, count: 1 });
       const rows = await t.owner<{ status: string }[]>`select status from mail_outbox where tenant_id = ${tenant.id}`;
@@ -238,5 +246,5 @@ describe('mail survives kill -9 of the worker in the middle of a send', () => {
     } finally {
       await queue.close();
     }
-  }, 120000);
+  }, 600_000);
 });
