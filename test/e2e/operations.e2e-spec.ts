@@ -6,6 +6,7 @@ import { sql } from 'drizzle-orm';
 import { APP_DATABASE, DatabaseHandle } from '@tenantry/db';
 import { TenantTransaction } from '@tenantry/tenancy';
 import { createSystemAdmin, createTenant, createTenantWithUsers } from '../factories';
+import { waitFor } from '../support/metering';
 import { TestApp, useTestApp } from '../support/test-app';
 
 /** Every route the Nest router serves: "METHOD /path/{param}", and whether its handler takes a @Body(). */
@@ -252,15 +253,27 @@ describe('operations: OpenAPI, hardening, request ids', () => {
     const scrape = () => t.as('Bearer metrics-token-0123456789').get('/metrics');
     const inUse = (text: string) => Number(/^tenantry_db_pool_connections_in_use\{pool="app"\} (\d+)$/m.exec(text)?.[1]);
     const before = inUse((await scrape()).text);
-    const slow = t.app.get(TenantTransaction).run({ tenantId: tenant.id }, (tx) => tx.execute(sql`select pg_sleep(0.5)`));
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    expect(inUse((await scrape()).text)).toBe(before + 1);
+    // Each holds its connection until this test has read the metric, however slow the machine.
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    const slow = t.app.get(TenantTransaction).run({ tenantId: tenant.id }, async (tx) => {
+      await tx.execute(sql`select 1`);
+      await finished;
+    });
+    await waitFor('the transaction to hold a connection', async () => inUse((await scrape()).text) === before + 1);
+    finish();
     await slow;
     expect(inUse((await scrape()).text)).toBe(before);
-    // A statement outside any transaction holds one too, while it runs.
-    const statement = t.app.get<DatabaseHandle>(APP_DATABASE).client`select pg_sleep(0.5)`.then(() => undefined);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    expect(inUse((await scrape()).text)).toBe(before + 1);
+    // A statement outside any transaction holds one too, while it runs (waiting on a lock this test holds).
+    const locker = await t.owner.reserve();
+    await locker`select pg_advisory_lock(7300421)`;
+    const statement = t.app.get<DatabaseHandle>(APP_DATABASE).client`select pg_advisory_xact_lock(7300421)`.then(() => undefined);
+    try {
+      await waitFor('the statement to hold a connection', async () => inUse((await scrape()).text) === before + 1);
+    } finally {
+      await locker`select pg_advisory_unlock(7300421)`;
+      locker.release();
+    }
     await statement;
     expect(inUse((await scrape()).text)).toBe(before);
   });
