@@ -108,15 +108,18 @@ describe('database connections', () => {
         // The transaction is idle (as while a handler awaits something else) when its backend goes.
         let terminated!: () => void;
         const isTerminated = new Promise<void>((resolve) => (terminated = resolve));
+        let begun!: () => void;
+        const isBegun = new Promise<void>((resolve) => (begun = resolve));
         const outcome = transaction(database, async (run) => {
           await run('select 1');
+          begun();
           await isTerminated;
           await run('select 2');
         }).then(
           () => 'committed',
           (error: unknown) => error,
         );
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        await Promise.race([isBegun, outcome]);
         expect(await terminateBackends(applicationName)).toBe(1);
         // Let the client see the connection close before the work goes on.
         await new Promise((resolve) => setTimeout(resolve, 300));
@@ -144,7 +147,7 @@ describe('database connections', () => {
           () => 'committed',
           (error: unknown) => error,
         );
-        for (let attempt = 0; attempt < 50; attempt += 1) {
+        for (let attempt = 0; attempt < 600; attempt += 1) {
           const [row] = await owner<{ count: number }[]>`
             select count(*)::int as count from pg_stat_activity where application_name = ${applicationName} and query like '%pg_sleep%'`;
           if (row!.count > 0) break;
@@ -182,7 +185,7 @@ describe('database connections', () => {
         const response = t.as(tenant.member).get('/v1/projects').then((r) => r);
         const database = new URL(process.env.MIGRATION_DATABASE_URL!).pathname.slice(1);
         let pid: number | undefined;
-        for (let attempt = 0; attempt < 100 && pid === undefined; attempt += 1) {
+        for (let attempt = 0; attempt < 600 && pid === undefined; attempt += 1) {
           const [row] = await owner<{ pid: number }[]>`
             select pid from pg_stat_activity where datname = ${database} and usename = 'tenantry_app' and wait_event_type = 'Lock'`;
           pid = row?.pid;
