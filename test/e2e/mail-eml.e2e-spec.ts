@@ -6,6 +6,7 @@ import { simpleParser } from 'mailparser';
 import { invitationMail, MailOutbox } from '@tenantry/mail';
 import { TenantTransaction } from '@tenantry/tenancy';
 import { createTenant } from '../factories';
+import { waitFor } from '../support/metering';
 import { createTestApp, TestApp } from '../support/test-app';
 import { createTestWorker } from '../support/test-worker';
 
@@ -47,6 +48,8 @@ describe('mail without SMTP_URL', () => {
     expect(parsed.subject).toBe('You are invited to Test tenant');
     expect(parsed.text).toContain('http://localhost:3000/console/accept-invitation?token=abc');
     expect(parsed.html).toContain('Accept the invitation');
+    // The file is written before the worker records the send.
+    await waitFor('the mail to be recorded as sent', async () => (await t.owner`select status from mail_outbox where id = ${id}`)[0]?.status === 'sent');
     const [row] = await t.owner`select status, server_response from mail_outbox where id = ${id}`;
     expect(row).toMatchObject({ status: 'sent' });
     expect(row!.server_response).toContain(file);
