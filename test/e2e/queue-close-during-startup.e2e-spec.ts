@@ -12,7 +12,8 @@ function closeEarly(kind: 'plain' | 'safe'): Promise<{ code: number | null; outp
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, output })));
+  // 'close', not 'exit': the output read to its end.
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, output })));
 }
 
 // Shutdown while Redis goes away closes queues whose connection never became ready. BullMQ reports
