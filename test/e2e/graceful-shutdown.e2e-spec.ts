@@ -6,7 +6,7 @@ import { hashPassword } from '@tenantry/auth';
 import type { UsageBatchJobData } from '@tenantry/queues';
 import { randomSlug } from '../factories';
 import { keepAliveLoad } from '../support/keep-alive-load';
-import { usageEventsQueue } from '../support/metering';
+import { usageEventsQueue, waitFor } from '../support/metering';
 import { freePort } from '../support/own-redis';
 
 const root = join(__dirname, '..', '..');
@@ -34,7 +34,8 @@ describe('graceful shutdown and request logs', () => {
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    // 'close', not 'exit': the log lines read below are all in `output` by then.
+    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
     const base = `http://127.0.0.1:${port}`;
     try {
       for (let attempt = 0; ; attempt += 1) {
@@ -61,9 +62,12 @@ describe('graceful shutdown and request logs', () => {
       );
       await new Promise((resolve) => setTimeout(resolve, 20));
       child.kill('SIGTERM');
-      // While draining, readiness says so.
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      const readiness = await fetch(`${base}/health/ready`, { headers: { connection: 'close' } });
+      // While draining, readiness says so (once the child has taken the signal).
+      let readiness = await fetch(`${base}/health/ready`, { headers: { connection: 'close' } });
+      for (let attempt = 0; readiness.status === 200 && attempt < 200; attempt += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        readiness = await fetch(`${base}/health/ready`, { headers: { connection: 'close' } });
+      }
       expect(readiness.status).toBe(503);
       const results = await Promise.all(inFlight);
       expect(await exited).toBe(0);
@@ -137,7 +141,8 @@ describe('graceful shutdown and request logs', () => {
       const trickle = setInterval(() => trickler.write(' '), 300);
 
       const load = keepAliveLoad(`${base}/v1/projects`, { authorization: `Bearer ${accessToken}` }, 16);
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+      // The load under way, its clients answered on their kept-alive connections, before the signal.
+      await waitFor('the keep-alive load to be answered', async () => (load.result.statuses[200] ?? 0) >= 32, 60_000);
       const signalledAt = Date.now();
       child.kill('SIGTERM');
       const results = await load.done;
