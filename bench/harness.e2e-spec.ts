@@ -34,10 +34,17 @@ describe('bench harness', () => {
   });
 
   it('reads the CPU time of another process', async () => {
-    const child = spawn(process.execPath, ['-e', 'const end = Date.now() + 400; while (Date.now() < end);']);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(processCpuSeconds(child.pid!)).toBeGreaterThan(0);
-    await new Promise((resolve) => child.once('exit', resolve));
+    // Busy until killed: read its CPU time once it has had some, however slowly it starts.
+    const child = spawn(process.execPath, ['-e', 'for (;;);']);
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    try {
+      const deadline = Date.now() + 30_000;
+      while (!((processCpuSeconds(child.pid!) ?? 0) > 0) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(processCpuSeconds(child.pid!)).toBeGreaterThan(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
+    await exited;
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 3, 2])).toBe(2.5);
   });
