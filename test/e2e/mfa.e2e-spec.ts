@@ -165,7 +165,7 @@ describe('MFA (TOTP): enrolment, sign-in with a second factor, recovery codes, r
 
     // The setting reaches the guard through the config cache's invalidation, within moments.
     let blocked = await t.http().get('/v1/projects').set('authorization', tenant.member.auth);
-    for (let i = 0; i < 20 && blocked.status !== 403; i += 1) {
+    for (let i = 0; i < 200 && blocked.status !== 403; i += 1) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       blocked = await t.http().get('/v1/projects').set('authorization', tenant.member.auth);
     }

@@ -127,7 +127,7 @@ describe('plans at work: features, counted limits, rate limits, quotas', () => {
       (await t.as(tenant.viewer).get('/v1/projects')).headers['ratelimit-limit'];
     const cache = () => t.app.get(EffectiveConfigCache);
     const listening = async () => {
-      for (let i = 0; i < 100 && !cache().isListening; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+      for (let i = 0; i < 1000 && !cache().isListening; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
       expect(cache().isListening).toBe(true);
     };
 
@@ -169,7 +169,7 @@ describe('plans at work: features, counted limits, rate limits, quotas', () => {
         other.disconnect();
       }
       let limit: string | undefined;
-      for (let i = 0; i < 50 && limit !== '7'; i += 1) {
+      for (let i = 0; i < 2000 && limit !== '7'; i += 1) {
         limit = await limitOf(tenant);
         if (limit !== '7') await new Promise((resolve) => setTimeout(resolve, 10));
       }

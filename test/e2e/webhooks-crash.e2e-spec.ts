@@ -81,7 +81,7 @@ describe('webhook delivery across worker crashes', () => {
     const ids = again.slice(before).map((webhook) => webhook.headers['webhook-id']);
     expect(ids).toEqual([inFlight!.headers['webhook-id'], inFlight!.headers['webhook-id']]); // a duplicate the receiver can recognise
     let delivery: Record<string, unknown> | undefined;
-    for (let tries = 0; tries < 50 && delivery?.status !== 'succeeded'; tries++) {
+    for (let tries = 0; tries < 200 && delivery?.status !== 'succeeded'; tries++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       delivery = ((await t.http().get(`/v1/webhooks/${endpointId}/deliveries`).set('authorization', tenant.owner.auth)).body.data as Record<string, unknown>[]).find(
         (entry) => entry.eventId === inFlight!.headers['webhook-id'],

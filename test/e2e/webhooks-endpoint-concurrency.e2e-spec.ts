@@ -58,7 +58,7 @@ describe('per-endpoint concurrency across worker instances', () => {
     expect(new Set(all.map((webhook) => webhook.headers['webhook-id'])).size).toBe(16); // each event once
     // Every success recorded (a worker writes its successes a batch at a time, just after the answers).
     let delivered = 0;
-    for (let tries = 0; tries < 100 && delivered < 16; tries++) {
+    for (let tries = 0; tries < 400 && delivered < 16; tries++) {
       await new Promise((resolve) => setTimeout(resolve, 50));
       [{ n: delivered }] = await t.owner<{ n: number }[]>`select count(*)::int as n from webhook_deliveries where tenant_id = ${busy.id} and status = 'succeeded' and lease_until is null`;
     }
