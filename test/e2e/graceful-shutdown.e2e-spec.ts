@@ -104,7 +104,8 @@ describe('graceful shutdown and request logs', () => {
     const owner = postgres(process.env.MIGRATION_DATABASE_URL!, { max: 1, onnotice: () => undefined });
     const slug = randomSlug('keepalive');
     const password = 'keepalive-secret-password';
-    const [tenant] = await owner<{ id: string }[]>`insert into tenants (slug, name, plan) values (${slug}, 'K', 'enterprise') returning id`;
+    // No rate limit in the way: a fast machine sends more than the enterprise burst in the grace.
+    const [tenant] = await owner<{ id: string }[]>`insert into tenants (slug, name, plan, config) values (${slug}, 'K', 'enterprise', ${owner.json({ limits: { requests_per_minute: 10_000_000, requests_burst: 10_000_000 } })}) returning id`;
     await owner`insert into users (tenant_id, email, password_hash, role) values (${tenant!.id}, 'o@k.test', ${await hashPassword(password)}, 'owner')`;
     await owner.end();
 

@@ -25,6 +25,9 @@ export interface FaultStackOptions {
   pgbouncer: PgBouncerOptions;
 }
 
+/** The suites load tenants harder than a plan's burst allows on a fast machine: the rate limit is not what they test. */
+const NO_RATE_LIMIT = { limits: { requests_per_minute: 10_000_000, requests_burst: 10_000_000 } };
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -139,7 +142,7 @@ export class FaultStack {
     const tenants: StackTenant[] = [];
     for (let i = 0; i < count; i += 1) {
       const slug = `${prefix}-${i}-${randomBytes(3).toString('hex')}`;
-      const [tenant] = await this.owner<{ id: string }[]>`insert into tenants (slug, name, plan) values (${slug}, ${`Tenant ${slug}`}, 'enterprise') returning id`;
+      const [tenant] = await this.owner<{ id: string }[]>`insert into tenants (slug, name, plan, config) values (${slug}, ${`Tenant ${slug}`}, 'enterprise', ${this.owner.json(NO_RATE_LIMIT)}) returning id`;
       await this.owner`insert into users (tenant_id, email, password_hash, role) values (${tenant!.id}, ${`owner@${slug}.test`}, ${passwordHash}, 'owner')`;
       const login = await fetch(`${base}/v1/auth/login`, {
         method: 'POST',
