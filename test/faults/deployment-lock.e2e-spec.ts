@@ -119,7 +119,7 @@ describe('the deployment lock on REDIS_KEY_PREFIX', () => {
     await redis.start();
     const startedAt = Date.now();
     while ((await client.get(deploymentKey(prefix)).catch(() => null)) === null) {
-      if (Date.now() - startedAt > 15_000) throw new Error(`the claim did not come back:\n${worker.output}`);
+      if (Date.now() - startedAt > 60_000) throw new Error(`the claim did not come back:\n${worker.output}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     expect(JSON.parse((await client.get(deploymentKey(prefix)))!)).toMatchObject({ database: process.env.TEST_DATABASE_NAME });

@@ -19,7 +19,8 @@ export class SpawnedProcess {
   constructor(readonly child: ChildProcess) {
     child.stdout!.on('data', (chunk: Buffer) => (this.text += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (this.text += chunk.toString()));
-    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    // 'close', not 'exit': by then `output` holds everything the process printed.
+    this.exited = new Promise((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
   }
 
   get output(): string {
