@@ -106,7 +106,7 @@ describe('an empty Redis restart', () => {
     await waitUntil('readiness 503 naming Redis', async () => {
       const { status, body } = await readiness();
       return status === 503 && body.error?.redis !== undefined;
-    }, 10_000, worker);
+    }, 30_000, worker);
     await redis.start();
 
     const backAfterMs = await waitUntil(
@@ -117,7 +117,7 @@ describe('an empty Redis restart', () => {
     );
     console.log(`[redis-restart] ${Object.keys(SCHEDULERS).length} job schedulers back ${backAfterMs} ms after the empty Redis answered`);
     await waitUntil('a quota evaluation on the new Redis', async () => (await completedQuotaEvaluations()) > 0, 20_000, worker);
-    await waitUntil('readiness 200 again', async () => (await readiness()).status === 200, 10_000, worker);
+    await waitUntil('readiness 200 again', async () => (await readiness()).status === 200, 30_000, worker);
     expect(worker.isRunning).toBe(true);
     expect(worker.output).not.toMatch(/Unhandled|uncaught/i);
 

@@ -1,4 +1,5 @@
 import { keepAliveLoad } from '../support/keep-alive-load';
+import { waitFor } from '../support/metering';
 import { FaultStack, StackTenant } from './support/fault-stack';
 import type { ProductProcess } from './support/product-process';
 
@@ -32,7 +33,8 @@ describe('SIGTERM of the compiled API under keep-alive load', () => {
 
   it('exits within SHUTDOWN_TIMEOUT_MS, drops no kept-alive request, and every answer is rolled up', async () => {
     const load = keepAliveLoad(`${base}/v1/projects`, { authorization: tenant!.auth }, CLIENTS);
-    await sleep(2000);
+    // The load under way, its clients answered on their kept-alive connections, before the signal.
+    await waitFor('the keep-alive load to be answered', async () => (load.result.statuses[200] ?? 0) >= 2 * CLIENTS, 60_000);
     const signalledAt = Date.now();
     api.signal('SIGTERM');
     const results = await load.done;
