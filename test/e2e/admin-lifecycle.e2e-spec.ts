@@ -253,7 +253,7 @@ describe('admin: tenants, plans, config, lifecycle', () => {
     it('fails a job without a valid tenantId loudly, visible to admins', async () => {
       await queues.purge.add('purge', { tenantId: 'not-a-uuid' }, { jobId: `purge-bad-${Date.now()}`, attempts: 1 });
       const failed = await as('get', '/v1/admin/jobs/failed');
-      const deadline = Date.now() + 10000;
+      const deadline = Date.now() + 30000;
       let body = failed.body;
       while (!body.data.some((job: { failedReason: string }) => /no valid tenantId/.test(job.failedReason ?? '')) && Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, 100));

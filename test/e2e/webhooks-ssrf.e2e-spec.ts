@@ -92,7 +92,7 @@ describe('webhook URLs in production', () => {
     }
     await t.http().post('/v1/projects').set('authorization', tenant.owner.auth).send({ name: 'rebound' }).expect(201);
     let delivery: Record<string, unknown> | undefined;
-    for (let tries = 0; tries < 100 && !delivery?.attempts; tries++) {
+    for (let tries = 0; tries < 300 && !delivery?.attempts; tries++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       [delivery] = (await t.http().get(`/v1/webhooks/${saved.body.id}/deliveries`).set('authorization', tenant.owner.auth)).body.data;
     }
