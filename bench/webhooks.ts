@@ -89,7 +89,7 @@ function startWorkerProcess(env: NodeJS.ProcessEnv, root = ROOT): { child: Child
   const ready = new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes('webhook-deliveries')) resolve();
+      if (output.includes('delivering webhooks')) resolve();
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
