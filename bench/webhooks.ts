@@ -39,6 +39,8 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const BASELINE = process.env.BENCH_BASELINE;
 const BACKLOG_ROUNDS = Number(process.env.BENCH_BACKLOG_ROUNDS ?? (BASELINE ? 2 : 1));
 const ROOT = join(__dirname, '..');
+/** BENCH_PHASES: which of backlog, steady and write run (comma-separated; default all three). */
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'backlog,steady,write').split(',').map((phase) => phase.trim()));
 
 /** The checkout of `ref` to run beside this one: `git archive` into the temporary directory, node_modules linked. */
 function exportBaseline(ref: string): string {
@@ -87,7 +89,7 @@ function startWorkerProcess(env: NodeJS.ProcessEnv, root = ROOT): { child: Child
   const ready = new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes('webhook-deliveries')) resolve();
+      if (output.includes('delivering webhooks')) resolve();
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
@@ -199,7 +201,7 @@ async function main(): Promise<void> {
     const variants: [string, string][] = [['current', ROOT]];
     if (BASELINE) variants.push([`baseline ${BASELINE}`, exportBaseline(BASELINE)]);
     const backlogRuns: Record<string, Awaited<ReturnType<typeof runBacklog>>[]> = Object.fromEntries(variants.map(([name]) => [name, []]));
-    for (let round = 0; round < BACKLOG_ROUNDS; round++) {
+    for (let round = 0; round < (PHASES.has('backlog') ? BACKLOG_ROUNDS : 0); round++) {
       for (const [name, root] of round % 2 === 0 ? [...variants].reverse() : variants) {
         const result = await runBacklog(root);
         backlogRuns[name]!.push(result);
@@ -216,108 +218,106 @@ async function main(): Promise<void> {
     });
     const backlog = Object.fromEntries(Object.entries(backlogRuns).map(([name, runs]) => [name, summarise(runs)]));
     console.log('backlog', backlog);
-    const spawned = startWorkerProcess(process.env);
-    worker = spawned.child;
-    await spawned.ready;
 
-    // 2. Steady rate through the product's EventLog: commit-to-2xx latency.
-    receiver.received.clear();
-    const committedAt = new Map<string, number>();
-    const transactions = on.app.get(TenantTransaction);
-    const eventLog = on.app.get(EventLog);
-    const total = RATE * SECONDS;
-    const steadyStart = Date.now();
-    const pending: Promise<void>[] = [];
-    for (let index = 0; index < total; index++) {
-      const due = steadyStart + (index * 1000) / RATE;
-      if (due > Date.now()) await sleep(due - Date.now());
-      const tenant = tenants[index % TENANTS]!;
-      pending.push(
-        transactions.run({ tenantId: tenant.id }, () => eventLog.record('project.created', { object: { id: randomUUID(), name: `s${index}` } })).then((id) => {
-          committedAt.set(id, Date.now());
-        }),
-      );
-    }
-    await Promise.all(pending);
-    await waitUntil(() => [...committedAt.keys()].every((id) => receiver.received.has(id)), 120_000, 'the steady deliveries');
-    const latencies = [...committedAt.entries()].map(([id, at]) => receiver.received.get(id)! - at).sort((a, b) => a - b);
-    const steady = { ratePerSecond: RATE, seconds: SECONDS, events: total, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), maxMs: latencies[latencies.length - 1] };
-    console.log('steady', steady);
+    async function measureSteady() {
+      const spawned = startWorkerProcess(process.env);
+      worker = spawned.child;
+      await spawned.ready;
 
-    worker.kill('SIGTERM');
-    await new Promise((resolve) => worker!.once('exit', resolve));
-    worker = undefined;
-
-    // 3. The write path, webhooks on and off, side by side: API processes, so their CPU is their own.
-    const startApi = (outbox: 'on' | 'off') =>
-      new Promise<{ child: ChildProcess; origin: string }>((resolve, reject) => {
-        const child = fork(join(__dirname, 'servers', 'webhook-api.ts'), [], {
-          cwd: ROOT,
-          env: { ...process.env, BENCH_OUTBOX: outbox },
-          execArgv: ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register'],
-          stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-        });
-        child.once('message', (message: { port: number }) => resolve({ child, origin: `http://127.0.0.1:${message.port}` }));
-        child.once('exit', (code) => reject(new Error(`the ${outbox} API exited (${code})`)));
-      });
-    const apis = { on: await startApi('on'), off: await startApi('off') };
-    const [onTenant, offTenant] = [tenants[0]!, tenants[1]!];
-    const post = (name: 'on' | 'off', tenant: { auth: string }) =>
-      runLoad({
-        origin: apis[name].origin,
-        serverPid: apis[name].child.pid,
-        targets: [{ method: 'POST', path: '/v1/projects', headers: { authorization: tenant.auth, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'p' }) }],
-        connections: CONNECTIONS,
-        seconds: SECONDS,
-        expectStatus: 201,
-      });
-    await post('on', onTenant);
-    await post('off', offTenant); // warm-up of both, not counted
-    const writes: Record<'on' | 'off', number[]> = { on: [], off: [] };
-    const writeCpu: Record<'on' | 'off', number[]> = { on: [], off: [] };
-    const writeP99: Record<'on' | 'off', number[]> = { on: [], off: [] };
-    for (let round = 0; round < ROUNDS; round++) {
-      const order: ['on' | 'off', { auth: string }][] = [
-        ['on', onTenant],
-        ['off', offTenant],
-      ];
-      if (round % 2 === 1) order.reverse();
-      for (const [name, tenant] of order) {
-        const result = await post(name, tenant);
-        if (result.errors > 0) throw new Error(`${name}: ${result.errors} unexpected statuses`);
-        writes[name].push(result.perSecond);
-        writeCpu[name].push(result.cpuPerRequest.server ?? NaN);
-        writeP99[name].push(result.p99);
-        console.log(`round ${round + 1} webhooks ${name}: ${result.perSecond} req/s, server ${result.cpuPerRequest.server} µs CPU/request, p50 ${result.p50} ms, p99 ${result.p99} ms`);
+      // 2. Steady rate through the product's EventLog: commit-to-2xx latency.
+      receiver.received.clear();
+      const committedAt = new Map<string, number>();
+      const transactions = on.app.get(TenantTransaction);
+      const eventLog = on.app.get(EventLog);
+      const total = RATE * SECONDS;
+      const steadyStart = Date.now();
+      const pending: Promise<void>[] = [];
+      for (let index = 0; index < total; index++) {
+        const due = steadyStart + (index * 1000) / RATE;
+        if (due > Date.now()) await sleep(due - Date.now());
+        const tenant = tenants[index % TENANTS]!;
+        pending.push(
+          transactions.run({ tenantId: tenant.id }, () => eventLog.record('project.created', { object: { id: randomUUID(), name: `s${index}` } })).then((id) => {
+            committedAt.set(id, Date.now());
+          }),
+        );
       }
+      await Promise.all(pending);
+      await waitUntil(() => [...committedAt.keys()].every((id) => receiver.received.has(id)), 120_000, 'the steady deliveries');
+      const latencies = [...committedAt.entries()].map(([id, at]) => receiver.received.get(id)! - at).sort((a, b) => a - b);
+      const steady = { ratePerSecond: RATE, seconds: SECONDS, events: total, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), maxMs: latencies[latencies.length - 1] };
+      console.log('steady', steady);
+
+      worker.kill('SIGTERM');
+      await new Promise((resolve) => worker!.once('exit', resolve));
+      worker = undefined;
+      return steady;
     }
-    const [eventsWritten] = await owner`select count(*)::int as n from events where tenant_id = ${onTenant.id} and type = 'project.created' and data -> 'object' ->> 'name' = 'p'`;
-    const [eventsNotWritten] = await owner`select count(*)::int as n from events where tenant_id = ${offTenant.id} and data -> 'object' ->> 'name' = 'p'`;
-    for (const api of Object.values(apis)) {
-      api.child.send('stop');
-      await new Promise((resolve) => api.child.once('exit', resolve));
+
+    async function measureWritePath() {
+      // 3. The write path, webhooks on and off, side by side: API processes, so their CPU is their own.
+      const startApi = (outbox: 'on' | 'off') =>
+        new Promise<{ child: ChildProcess; origin: string }>((resolve, reject) => {
+          const child = fork(join(__dirname, 'servers', 'webhook-api.ts'), [], {
+            cwd: ROOT,
+            env: { ...process.env, BENCH_OUTBOX: outbox },
+            execArgv: ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register'],
+            stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+          });
+          child.once('message', (message: { port: number }) => resolve({ child, origin: `http://127.0.0.1:${message.port}` }));
+          child.once('exit', (code) => reject(new Error(`the ${outbox} API exited (${code})`)));
+        });
+      const apis = { on: await startApi('on'), off: await startApi('off') };
+      const [onTenant, offTenant] = [tenants[0]!, tenants[1]!];
+      const post = (name: 'on' | 'off', tenant: { auth: string }) =>
+        runLoad({
+          origin: apis[name].origin,
+          serverPid: apis[name].child.pid,
+          targets: [{ method: 'POST', path: '/v1/projects', headers: { authorization: tenant.auth, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'p' }) }],
+          connections: CONNECTIONS,
+          seconds: SECONDS,
+          expectStatus: 201,
+        });
+      await post('on', onTenant);
+      await post('off', offTenant); // warm-up of both, not counted
+      const writes: Record<'on' | 'off', number[]> = { on: [], off: [] };
+      const writeCpu: Record<'on' | 'off', number[]> = { on: [], off: [] };
+      const writeP99: Record<'on' | 'off', number[]> = { on: [], off: [] };
+      for (let round = 0; round < ROUNDS; round++) {
+        const order: ['on' | 'off', { auth: string }][] = [
+          ['on', onTenant],
+          ['off', offTenant],
+        ];
+        if (round % 2 === 1) order.reverse();
+        for (const [name, tenant] of order) {
+          const result = await post(name, tenant);
+          if (result.errors > 0) throw new Error(`${name}: ${result.errors} unexpected statuses`);
+          writes[name].push(result.perSecond);
+          writeCpu[name].push(result.cpuPerRequest.server ?? NaN);
+          writeP99[name].push(result.p99);
+          console.log(`round ${round + 1} webhooks ${name}: ${result.perSecond} req/s, server ${result.cpuPerRequest.server} µs CPU/request, p50 ${result.p50} ms, p99 ${result.p99} ms`);
+        }
+      }
+      const [eventsWritten] = await owner`select count(*)::int as n from events where tenant_id = ${onTenant.id} and type = 'project.created' and data -> 'object' ->> 'name' = 'p'`;
+      const [eventsNotWritten] = await owner`select count(*)::int as n from events where tenant_id = ${offTenant.id} and data -> 'object' ->> 'name' = 'p'`;
+      for (const api of Object.values(apis)) {
+        api.child.send('stop');
+        await new Promise((resolve) => api.child.once('exit', resolve));
+      }
+      return {
+        connections: CONNECTIONS,
+        secondsPerRun: SECONDS,
+        rounds: ROUNDS,
+        webhooksOn: { serverCpuMicrosPerRequest: median(writeCpu.on), reqPerSecond: median(writes.on), p99Ms: median(writeP99.on), eventsWritten: eventsWritten!.n },
+        webhooksOff: { serverCpuMicrosPerRequest: median(writeCpu.off), reqPerSecond: median(writes.off), p99Ms: median(writeP99.off), eventsWritten: eventsNotWritten!.n },
+        cpuPerRequestOnOverOff: Number((median(writeCpu.on) / median(writeCpu.off)).toFixed(3)),
+        reqPerSecondOnOverOff: Number((median(writes.on) / median(writes.off)).toFixed(3)),
+      };
     }
+    const steady = PHASES.has('steady') ? await measureSteady() : undefined;
+    const writePath = PHASES.has('write') ? await measureWritePath() : undefined;
     await on.app.close();
-    console.log(
-      JSON.stringify(
-        {
-          machine: 'shared 2-core machine; API, load generator and receiver in this process, the worker in its own',
-          backlog,
-          steady,
-          writePath: {
-            connections: CONNECTIONS,
-            secondsPerRun: SECONDS,
-            rounds: ROUNDS,
-            webhooksOn: { serverCpuMicrosPerRequest: median(writeCpu.on), reqPerSecond: median(writes.on), p99Ms: median(writeP99.on), eventsWritten: eventsWritten!.n },
-            webhooksOff: { serverCpuMicrosPerRequest: median(writeCpu.off), reqPerSecond: median(writes.off), p99Ms: median(writeP99.off), eventsWritten: eventsNotWritten!.n },
-            cpuPerRequestOnOverOff: Number((median(writeCpu.on) / median(writeCpu.off)).toFixed(3)),
-            reqPerSecondOnOverOff: Number((median(writes.on) / median(writes.off)).toFixed(3)),
-          },
-        },
-        null,
-        2,
-      ),
-    );
+    console.log(JSON.stringify({ machine: 'shared 2-core machine; API, load generator and receiver in this process, the worker in its own', backlog, steady, writePath }, null, 2));
   } finally {
     worker?.kill('SIGKILL');
     receiver.server.closeAllConnections();

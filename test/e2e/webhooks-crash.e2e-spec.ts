@@ -21,7 +21,7 @@ function startWorkerProcess(): { child: ChildProcess; ready: Promise<void> } {
   const ready = new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes('webhook-deliveries')) resolve();
+      if (output.includes('delivering webhooks')) resolve();
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);

@@ -46,7 +46,7 @@ async function bootstrap(): Promise<void> {
     worker.get(WorkerDrainState).isDraining = true;
     await worker.close();
   });
-  new Logger('Worker').log('processing usage-events, usage-quota, tenant-purge, tenant-export, audit-retention, event-retention, mail and webhook-deliveries');
+  new Logger('Worker').log('processing usage-events, usage-quota, tenant-purge, tenant-export, audit-retention, event-retention and mail; delivering webhooks');
 }
 
 bootstrap().catch((error: unknown) => {

@@ -1,0 +1,52 @@
+import type Redis from 'ioredis';
+import type { AppConfig } from '@tenantry/config';
+import { EventNotifier } from './event-notifier';
+
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('EventNotifier', () => {
+  const config = { get: () => 'prefix' } as unknown as AppConfig;
+  /** A Redis whose publishes stay open until the test answers them. */
+  const redisWithOpenPublishes = () => {
+    const answers: (() => void)[] = [];
+    const redis = { status: 'ready', publish: jest.fn(() => new Promise<number>((resolve) => answers.push(() => resolve(1)))) };
+    return { redis, answerNext: () => answers.shift()!() };
+  };
+
+  it('publishes a commit at once, then all the commits made during that publish as one', async () => {
+    const { redis, answerNext } = redisWithOpenPublishes();
+    const notifier = new EventNotifier(redis as unknown as Redis, config);
+    notifier.committed();
+    await turn();
+    expect(redis.publish).toHaveBeenCalledTimes(1);
+    expect(redis.publish).toHaveBeenCalledWith('prefix:events-committed', '1');
+    for (let i = 0; i < 50; i++) notifier.committed();
+    await turn();
+    expect(redis.publish).toHaveBeenCalledTimes(1); // the first is still under way
+    answerNext();
+    await turn();
+    await turn();
+    expect(redis.publish).toHaveBeenCalledTimes(2); // one for the fifty
+    answerNext();
+    await turn();
+    await turn();
+    expect(redis.publish).toHaveBeenCalledTimes(2); // nothing committed since: nothing more
+    notifier.committed();
+    await turn();
+    expect(redis.publish).toHaveBeenCalledTimes(3); // idle again: the next commit's hint leaves at once
+  });
+
+  it('drops the hint while Redis is not ready, and publishes again once it is', async () => {
+    const { redis, answerNext } = redisWithOpenPublishes();
+    const notifier = new EventNotifier(redis as unknown as Redis, config);
+    redis.status = 'reconnecting';
+    notifier.committed();
+    await turn();
+    expect(redis.publish).not.toHaveBeenCalled();
+    redis.status = 'ready';
+    notifier.committed();
+    await turn();
+    expect(redis.publish).toHaveBeenCalledTimes(1);
+    answerNext();
+  });
+});
