@@ -31,3 +31,67 @@ export const webhookDeliveriesInFlight = new Gauge({
   help: 'Webhook delivery attempts this worker process has leased and not yet recorded',
   registers: [metricsRegistry],
 });
+
+/** The webhook work waiting in the database, counted at scrape time (the deliveries' queue depth). */
+export interface WebhookBacklog {
+  /** Deliveries due (first attempts, retries whose time has come, replays) and not leased by any worker. */
+  due: number;
+  /** Committed events not yet fanned out into deliveries. */
+  undispatchedEvents: number;
+}
+
+/** How long a scrape waits for the database to count the backlog: a slow database must never hang /metrics. */
+export const WEBHOOK_BACKLOG_TIMEOUT_MS = 1000;
+
+let backlogSource: (() => Promise<WebhookBacklog>) | undefined;
+let backlogRead: Promise<WebhookBacklog | undefined> | undefined;
+
+/** Reports the backlog on every scrape (the worker does) until the returned function is called. */
+export function watchWebhookBacklog(source: () => Promise<WebhookBacklog>): () => void {
+  backlogSource = source;
+  return () => {
+    if (backlogSource === source) backlogSource = undefined;
+  };
+}
+
+/** One count per scrape, shared by the two series; undefined when there is no source, or it failed or was slow. */
+function readBacklog(): Promise<WebhookBacklog | undefined> {
+  if (backlogRead) return backlogRead;
+  const source = backlogSource;
+  if (!source) return Promise.resolve(undefined);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('timed out')), WEBHOOK_BACKLOG_TIMEOUT_MS);
+  });
+  backlogRead = Promise.race([source(), timeout])
+    .catch(() => undefined)
+    .finally(() => {
+      clearTimeout(timer);
+      backlogRead = undefined;
+    });
+  return backlogRead;
+}
+
+new Gauge({
+  name: 'tenantry_webhook_deliveries_due',
+  help: 'Webhook deliveries due and not leased by any worker (the delivery queue depth, all workers together), counted in the database at scrape time; absent when the count failed or took over 1 s',
+  labelNames: ['counted'] as const,
+  registers: [metricsRegistry],
+  async collect() {
+    const backlog = await readBacklog();
+    this.reset();
+    if (backlog) this.set({ counted: 'database' }, backlog.due);
+  },
+});
+
+new Gauge({
+  name: 'tenantry_webhook_events_undispatched',
+  help: 'Committed events not yet fanned out into webhook deliveries, counted in the database at scrape time; absent when the count failed or took over 1 s',
+  labelNames: ['counted'] as const,
+  registers: [metricsRegistry],
+  async collect() {
+    const backlog = await readBacklog();
+    this.reset();
+    if (backlog) this.set({ counted: 'database' }, backlog.undispatchedEvents);
+  },
+});
