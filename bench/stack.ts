@@ -17,7 +17,7 @@
  * on it), --smoke (tiny data and duration: proves the bench runs), --seconds N, --rounds N,
  * --connections N, --pool N, --targets N, --out DIR, --profile (V8 CPU profile of the RLS API into
  * bench/profiles/), --perf (on-CPU samples of the RLS API with `perf record -e cpu-clock` after the
- * rounds, into bench/profiles/), --only A.get,C.get (a subset, while tuning), --baseline REF[,REF...]
+ * rounds, into bench/profiles/; --perf-route get|list|live picks the route, default get), --only A.get,C.get (a subset, while tuning), --baseline REF[,REF...]
  * (also run the API of each git revision, built apart, as scenarios A0, A1, ...: before/after in one
  * run), --skip-build (reuse dist/).
  */
@@ -49,6 +49,7 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     baseline: { type: 'string' },
     perf: { type: 'boolean', default: false },
+    'perf-route': { type: 'string', default: 'get' },
     'skip-build': { type: 'boolean', default: false },
   },
 });
@@ -282,7 +283,8 @@ async function main(): Promise<void> {
         for (const { name, server } of before) scenarios.push(http(name, server, route, bearer));
       }
       if (!isDefault) continue;
-      perfTarget = { pid: rls.process.pid!, run: http('A', rls, 'get', bearer) };
+      const perfRoute = args['perf-route'] as Route;
+      perfTarget = { pid: rls.process.pid!, run: http('A', rls, perfRoute, perfRoute === 'live' ? () => ({}) : bearer) };
       // The floor of the stack: a public route of the same app with no database and no auth.
       scenarios.push(http('A', rls, 'live', () => ({})));
       for (const { name, server } of before) scenarios.push(http(name, server, 'live', () => ({})));

@@ -1,10 +1,6 @@
-import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
-import { httpMetrics } from './http-metrics.middleware';
+import { Module } from '@nestjs/common';
 import { MetricsController } from './metrics.controller';
 
+/** GET /metrics. Requests are timed by the request middleware (request-context). */
 @Module({ controllers: [MetricsController] })
-export class MetricsModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(httpMetrics).forRoutes('*');
-  }
-}
+export class MetricsModule {}

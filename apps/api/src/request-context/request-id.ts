@@ -18,9 +18,14 @@ export const requestIdOf = (request: Request): string => {
 
 /**
  * First middleware of all: every response says which request it answers, including those
- * refused before routing (body-parser, the request edge) and routes mounted on Express itself.
+ * refused before routing (body-parser, the request edge) and routes mounted on Express itself,
+ * and carries the security headers (`headers`: helmet's, collected once at start-up).
  */
-export const assignRequestId = (request: Request, response: Response, next: NextFunction): void => {
-  response.setHeader('X-Request-Id', requestIdOf(request));
-  next();
-};
+export function assignRequestIdAndHeaders(headers: Record<string, string>) {
+  const entries = Object.entries(headers);
+  return function assignRequestId(request: Request, response: Response, next: NextFunction): void {
+    response.setHeader('X-Request-Id', requestIdOf(request));
+    for (const [name, value] of entries) response.setHeader(name, value);
+    next();
+  };
+}

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
-import type { NextFunction, Request, Response } from 'express';
+import type { Request, Response } from 'express';
 import { ClsServiceManager } from 'nestjs-cls';
 import type { Params } from 'nestjs-pino';
 import pino, { Logger } from 'pino';
@@ -53,23 +53,38 @@ export function nestLoggerParams(logger: Logger): Params {
   return { pinoHttp: { logger }, forRoutes: [] };
 }
 
+/** The mailed one-time tokens (`inv_`, `ev_`, `pr_`, `apr_`) are credentials: never in a log line. */
+const ONE_TIME_TOKEN = /\b(inv|ev|pr|apr)_([0-9a-f-]{36}\.)?[A-Za-z0-9_-]{43}/g;
+// Every such token has an underscore: a value without one is returned as it is, unscanned.
+const withoutTokens = (value: string): string => (value.includes('_') ? value.replace(ONE_TIME_TOKEN, '$1_[redacted]') : value);
+
+function loggedParams(params: Record<string, unknown> | undefined): Record<string, unknown> {
+  const logged: Record<string, unknown> = {};
+  if (params === undefined) return logged;
+  for (const key of Object.keys(params)) {
+    const value = params[key];
+    logged[key] = typeof value === 'string' ? withoutTokens(value) : value;
+  }
+  return logged;
+}
+
 /**
  * One JSON line per request, written when the response is finished (or the client went away):
  * the request id the response carries, method, URL, query, route params, headers (authorization,
  * cookie and API-key headers redacted), the client's address; the status and response headers
  * (set-cookie redacted); the latency in ms; the route template, the tenant and the user or key.
  * Bodies are never logged. A 5xx is logged at `error` as "request errored".
+ *
+ * Returns what starts a request's line: called as the request arrives, it returns the function
+ * that writes the line (call it on `finish` and on `close`; it writes once), or undefined when
+ * the logger does not log at `info`.
  */
-/** The mailed one-time tokens (`inv_`, `ev_`, `pr_`, `apr_`) are credentials: never in a log line. */
-const ONE_TIME_TOKEN = /\b(inv|ev|pr|apr)_([0-9a-f-]{36}\.)?[A-Za-z0-9_-]{43}/g;
-const withoutTokens = (value: string): string => value.replace(ONE_TIME_TOKEN, '$1_[redacted]');
-
-export function logRequests(logger: Logger) {
-  return function requestLogger(request: LoggedRequest, response: Response, next: NextFunction): void {
-    if (!logger.isLevelEnabled('info')) return next();
+export function requestLines(logger: Logger): (request: LoggedRequest, response: Response) => (() => void) | undefined {
+  return (request, response) => {
+    if (!logger.isLevelEnabled('info')) return undefined;
     const startedAt = Date.now();
     let isLogged = false;
-    const write = () => {
+    return () => {
       if (isLogged) return;
       isLogged = true;
       const principal = request.user;
@@ -80,7 +95,7 @@ export function logRequests(logger: Logger) {
           method: request.method,
           url: withoutTokens(request.originalUrl),
           query: request.query,
-          params: Object.fromEntries(Object.entries(request.params ?? {}).map(([key, value]) => [key, typeof value === 'string' ? withoutTokens(value) : value])),
+          params: loggedParams(request.params),
           headers: redactRequestHeaders(request.headers),
           remoteAddress: request.socket.remoteAddress,
           remotePort: request.socket.remotePort,
@@ -97,8 +112,5 @@ export function logRequests(logger: Logger) {
         logger.info(line, isFinished ? 'request completed' : 'request aborted');
       }
     };
-    response.once('finish', write);
-    response.once('close', write);
-    next();
   };
 }

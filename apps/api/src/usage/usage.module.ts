@@ -1,12 +1,7 @@
-import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
-import { ApiCallMetering } from './api-call-metering.middleware';
+import { Module } from '@nestjs/common';
 import { UsageController } from './usage.controller';
 import { UsageRepository } from './usage.repository';
 
-/** GET /v1/usage, and the metering of every tenant request. */
-@Module({ controllers: [UsageController], providers: [UsageRepository, ApiCallMetering], exports: [UsageRepository] })
-export class UsageModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(ApiCallMetering).forRoutes('*');
-  }
-}
+/** GET /v1/usage. Every tenant request is metered by the request middleware (request-context). */
+@Module({ controllers: [UsageController], providers: [UsageRepository], exports: [UsageRepository] })
+export class UsageModule {}
