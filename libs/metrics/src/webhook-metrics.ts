@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { metricsRegistry } from './metrics';
+import { scrapeTimeSource } from './scrape-time';
 
 /** Webhook delivery attempts by outcome; no tenant or endpoint labels (bounded cardinality). */
 export const webhookDeliveryAttempts = new Counter({
@@ -43,55 +44,32 @@ export interface WebhookBacklog {
 /** How long a scrape waits for the database to count the backlog: a slow database must never hang /metrics. */
 export const WEBHOOK_BACKLOG_TIMEOUT_MS = 1000;
 
-let backlogSource: (() => Promise<WebhookBacklog>) | undefined;
-let backlogRead: Promise<WebhookBacklog | undefined> | undefined;
+const backlog = scrapeTimeSource<WebhookBacklog>(WEBHOOK_BACKLOG_TIMEOUT_MS, undefined);
 
 /** Reports the backlog on every scrape (the worker does) until the returned function is called. */
-export function watchWebhookBacklog(source: () => Promise<WebhookBacklog>): () => void {
-  backlogSource = source;
-  return () => {
-    if (backlogSource === source) backlogSource = undefined;
-  };
-}
+export const watchWebhookBacklog = (source: () => Promise<WebhookBacklog>): (() => void) => backlog.watch(source);
 
-/** One count per scrape, shared by the two series; undefined when there is no source, or it failed or was slow. */
-function readBacklog(): Promise<WebhookBacklog | undefined> {
-  if (backlogRead) return backlogRead;
-  const source = backlogSource;
-  if (!source) return Promise.resolve(undefined);
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('timed out')), WEBHOOK_BACKLOG_TIMEOUT_MS);
+/** Both backlog series: one count per scrape, absent when there is no source, or it failed or was slow. */
+const backlogGauge = (name: string, help: string, value: (backlog: WebhookBacklog) => number) =>
+  new Gauge({
+    name,
+    help,
+    labelNames: ['counted'] as const,
+    registers: [metricsRegistry],
+    async collect() {
+      const counted = await backlog.read();
+      this.reset();
+      if (counted) this.set({ counted: 'database' }, value(counted));
+    },
   });
-  backlogRead = Promise.race([source(), timeout])
-    .catch(() => undefined)
-    .finally(() => {
-      clearTimeout(timer);
-      backlogRead = undefined;
-    });
-  return backlogRead;
-}
 
-new Gauge({
-  name: 'tenantry_webhook_deliveries_due',
-  help: 'Webhook deliveries due and not leased by any worker (the delivery queue depth, all workers together), counted in the database at scrape time; absent when the count failed or took over 1 s',
-  labelNames: ['counted'] as const,
-  registers: [metricsRegistry],
-  async collect() {
-    const backlog = await readBacklog();
-    this.reset();
-    if (backlog) this.set({ counted: 'database' }, backlog.due);
-  },
-});
-
-new Gauge({
-  name: 'tenantry_webhook_events_undispatched',
-  help: 'Committed events not yet fanned out into webhook deliveries, counted in the database at scrape time; absent when the count failed or took over 1 s',
-  labelNames: ['counted'] as const,
-  registers: [metricsRegistry],
-  async collect() {
-    const backlog = await readBacklog();
-    this.reset();
-    if (backlog) this.set({ counted: 'database' }, backlog.undispatchedEvents);
-  },
-});
+backlogGauge(
+  'tenantry_webhook_deliveries_due',
+  'Webhook deliveries due and not leased by any worker (the delivery queue depth, all workers together), counted in the database at scrape time; absent when the count failed or took over 1 s',
+  (counted) => counted.due,
+);
+backlogGauge(
+  'tenantry_webhook_events_undispatched',
+  'Committed events not yet fanned out into webhook deliveries, counted in the database at scrape time; absent when the count failed or took over 1 s',
+  (counted) => counted.undispatchedEvents,
+);
