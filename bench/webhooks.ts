@@ -256,39 +256,44 @@ async function main(): Promise<void> {
 
     async function measureWritePath() {
       // 3. The write path, webhooks on and off, side by side: API processes, so their CPU is their own.
-      const startApi = (outbox: 'on' | 'off') =>
+      type Variant = 'on' | 'off' | 'on (baseline)';
+      const startApi = (outbox: 'on' | 'off', root = ROOT) =>
         new Promise<{ child: ChildProcess; origin: string }>((resolve, reject) => {
-          const child = fork(join(__dirname, 'servers', 'webhook-api.ts'), [], {
-            cwd: ROOT,
+          const child = fork(join(root, 'bench', 'servers', 'webhook-api.ts'), [], {
+            cwd: root,
             env: { ...process.env, BENCH_OUTBOX: outbox },
             execArgv: ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register'],
             stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
           });
           child.once('message', (message: { port: number }) => resolve({ child, origin: `http://127.0.0.1:${message.port}` }));
-          child.once('exit', (code) => reject(new Error(`the ${outbox} API exited (${code})`)));
+          child.once('exit', (code) => reject(new Error(`the ${outbox} API of ${root} exited (${code})`)));
         });
-      const apis = { on: await startApi('on'), off: await startApi('off') };
+      // With BENCH_BASELINE, that revision's API (webhooks on) runs beside these two, for its own tenant.
+      const variants: [Variant, { auth: string }][] = [
+        ['on', tenants[0]!],
+        ['off', tenants[1]!],
+      ];
+      const apis: Partial<Record<Variant, { child: ChildProcess; origin: string }>> = { on: await startApi('on'), off: await startApi('off') };
+      if (BASELINE) {
+        apis['on (baseline)'] = await startApi('on', exportBaseline(BASELINE));
+        variants.push(['on (baseline)', tenants[2]!]);
+      }
       const [onTenant, offTenant] = [tenants[0]!, tenants[1]!];
-      const post = (name: 'on' | 'off', tenant: { auth: string }) =>
+      const post = (name: Variant, tenant: { auth: string }) =>
         runLoad({
-          origin: apis[name].origin,
-          serverPid: apis[name].child.pid,
+          origin: apis[name]!.origin,
+          serverPid: apis[name]!.child.pid,
           targets: [{ method: 'POST', path: '/v1/projects', headers: { authorization: tenant.auth, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'p' }) }],
           connections: CONNECTIONS,
           seconds: SECONDS,
           expectStatus: 201,
         });
-      await post('on', onTenant);
-      await post('off', offTenant); // warm-up of both, not counted
-      const writes: Record<'on' | 'off', number[]> = { on: [], off: [] };
-      const writeCpu: Record<'on' | 'off', number[]> = { on: [], off: [] };
-      const writeP99: Record<'on' | 'off', number[]> = { on: [], off: [] };
+      for (const [name, tenant] of variants) await post(name, tenant); // warm-up of each, not counted
+      const writes: Record<Variant, number[]> = { on: [], off: [], 'on (baseline)': [] };
+      const writeCpu: Record<Variant, number[]> = { on: [], off: [], 'on (baseline)': [] };
+      const writeP99: Record<Variant, number[]> = { on: [], off: [], 'on (baseline)': [] };
       for (let round = 0; round < ROUNDS; round++) {
-        const order: ['on' | 'off', { auth: string }][] = [
-          ['on', onTenant],
-          ['off', offTenant],
-        ];
-        if (round % 2 === 1) order.reverse();
+        const order = round % 2 === 1 ? [...variants].reverse() : variants;
         for (const [name, tenant] of order) {
           const result = await post(name, tenant);
           if (result.errors > 0) throw new Error(`${name}: ${result.errors} unexpected statuses`);
@@ -301,8 +306,8 @@ async function main(): Promise<void> {
       const [eventsWritten] = await owner`select count(*)::int as n from events where tenant_id = ${onTenant.id} and type = 'project.created' and data -> 'object' ->> 'name' = 'p'`;
       const [eventsNotWritten] = await owner`select count(*)::int as n from events where tenant_id = ${offTenant.id} and data -> 'object' ->> 'name' = 'p'`;
       for (const api of Object.values(apis)) {
-        api.child.send('stop');
-        await new Promise((resolve) => api.child.once('exit', resolve));
+        api!.child.send('stop');
+        await new Promise((resolve) => api!.child.once('exit', resolve));
       }
       return {
         connections: CONNECTIONS,
@@ -312,6 +317,12 @@ async function main(): Promise<void> {
         webhooksOff: { serverCpuMicrosPerRequest: median(writeCpu.off), reqPerSecond: median(writes.off), p99Ms: median(writeP99.off), eventsWritten: eventsNotWritten!.n },
         cpuPerRequestOnOverOff: Number((median(writeCpu.on) / median(writeCpu.off)).toFixed(3)),
         reqPerSecondOnOverOff: Number((median(writes.on) / median(writes.off)).toFixed(3)),
+        ...(BASELINE
+          ? {
+              baselineOn: { revision: BASELINE, serverCpuMicrosPerRequest: median(writeCpu['on (baseline)']), reqPerSecond: median(writes['on (baseline)']) },
+              cpuPerRequestOnOverBaselineOn: Number((median(writeCpu.on) / median(writeCpu['on (baseline)'])).toFixed(3)),
+            }
+          : {}),
       };
     }
     const steady = PHASES.has('steady') ? await measureSteady() : undefined;

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { EventLog, SUBSCRIBABLE_EVENT_TYPES } from '@tenantry/events';
 import { CLOCK, Clock } from '@tenantry/metering';
+import { metricsRegistry } from '@tenantry/metrics';
 import { TenantTransaction } from '@tenantry/tenancy';
 import { RETRY_DELAYS_MS } from '@tenantry/webhooks';
 import { WebhookDispatcher } from '../../apps/worker/src/webhooks/webhook-dispatcher';
@@ -347,5 +348,10 @@ describe('webhook delivery', () => {
     const latency = Date.now() - started;
     expect(latency).toBeLessThan(3000); // the hanging attempts take 8 s each
     expect(receiver.on(hangPath).length).toBeLessThanOrEqual(2); // at most WEBHOOK_ENDPOINT_CONCURRENCY at once
+    // The queue depth an operator sees: the other 18 wait, due and unleased, while two hang.
+    const scrape = await metricsRegistry.metrics();
+    const due = Number(/^tenantry_webhook_deliveries_due\{counted="database"\} (\d+)$/m.exec(scrape)?.[1]);
+    expect(due).toBeGreaterThanOrEqual(18);
+    expect(scrape).toMatch(/^tenantry_webhook_events_undispatched\{counted="database"\} \d+$/m);
   });
 });

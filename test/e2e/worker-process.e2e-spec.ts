@@ -53,6 +53,8 @@ describe('the worker process', () => {
       '# TYPE tenantry_webhook_deliveries_in_flight gauge',
       '# TYPE tenantry_metering_rolled_up_events_total counter',
       '# TYPE tenantry_webhook_delivery_attempts_total counter',
+      'tenantry_webhook_deliveries_due{counted="database"} ',
+      'tenantry_webhook_events_undispatched{counted="database"} ',
       'tenantry_db_pool_max_connections{pool="system"}',
       'process_resident_memory_bytes',
     ]) {

@@ -138,4 +138,35 @@ describe('TenantTransaction', () => {
     );
     expect(row).toEqual({ tenant: tenant.id });
   });
+
+  it('commits a statement sent alongside with the rest, and rolls everything back when it fails, with its own error', async () => {
+    const tenant = await createTenant(t);
+    await tenantTransaction.run({ tenantId: tenant.id }, async (tx) => {
+      tenantTransaction.alongside(tx.insert(projects).values({ tenantId: tenant.id, name: 'alongside' }).then(() => undefined));
+      await tx.insert(projects).values({ tenantId: tenant.id, name: 'awaited' });
+    });
+    const names = async () => (await t.owner`select name from projects where tenant_id = ${tenant.id} order by name`).map((row) => row.name as string);
+    expect(await names()).toEqual(['alongside', 'awaited']);
+
+    // Failing with the statement after it under way: that one sees only an aborted transaction, the error is the first one's.
+    const committed: string[] = [];
+    await expect(
+      tenantTransaction.run({ tenantId: tenant.id }, async (tx) => {
+        tenantTransaction.afterCommit(() => committed.push('ran'));
+        tenantTransaction.alongside(tx.execute(sql`select 1 / 0`));
+        await tx.insert(projects).values({ tenantId: tenant.id, name: 'after the failure' });
+      }),
+    ).rejects.toThrow(/Failed query: select 1 \/ 0/);
+    // Failing as the last statement: COMMIT is not sent past it.
+    await expect(
+      tenantTransaction.run({ tenantId: tenant.id }, async (tx) => {
+        await tx.insert(projects).values({ tenantId: tenant.id, name: 'before the failure' });
+        tenantTransaction.alongside(tx.execute(sql`select 1 / 0`));
+        return 'looks fine';
+      }),
+    ).rejects.toThrow(/Failed query: select 1 \/ 0/);
+    expect(committed).toEqual([]);
+    expect(await names()).toEqual(['alongside', 'awaited']);
+    expect(() => tenantTransaction.alongside(Promise.resolve())).toThrow(MissingTenantTransactionError);
+  });
 });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { EventData, events, preparedQuery, Transaction } from '@tenantry/db';
+import { EventData, events, preparedQuery } from '@tenantry/db';
 import { SystemTransaction } from '@tenantry/system-db';
 import { TenantTransaction } from '@tenantry/tenancy';
 import { EventNotifier } from './event-notifier';
@@ -11,6 +11,9 @@ import { EventType } from './event-types';
 const insertEvent = preparedQuery('events.insert', (tx) =>
   tx.insert(events).values({ tenantId: sql.placeholder('tenantId'), id: sql.placeholder('id'), type: sql.placeholder('type'), data: sql.placeholder('data') }),
 );
+
+/** Serialised once, by the column: a Date becomes its ISO string, as `data` reads on the wire. */
+const payloadOf = (data: EventData): EventData => (data.previous ? { object: data.object, previous: data.previous } : { object: data.object });
 
 /**
  * Writes events into the tenant's event log in the transaction that makes the change (the
@@ -28,24 +31,18 @@ export class EventLog {
 
   /** Into the current tenant's log, in the current tenant transaction (throws outside one); the event's id. */
   async record(type: EventType, data: EventData): Promise<string> {
-    const id = await this.insert(this.tenantTransaction.tx, this.tenantTransaction.tenantId, type, data);
+    const id = randomUUID();
+    // Sent alongside the request's next statement, awaited before COMMIT: no round trip of its own.
+    this.tenantTransaction.alongside(insertEvent(this.tenantTransaction.tx, { tenantId: this.tenantTransaction.tenantId, id, type, data: payloadOf(data) }));
     this.tenantTransaction.afterCommit(() => this.notifier.committed());
     return id;
   }
 
   /** Into a tenant's log, in the active system transaction (the admin module's changes to a tenant). */
   async recordFor(tenantId: string, type: EventType, data: EventData): Promise<string> {
-    const id = await this.insert(this.systemTransaction.tx, tenantId, type, data);
-    this.systemTransaction.afterCommit(() => this.notifier.committed());
-    return id;
-  }
-
-  private async insert(tx: Transaction, tenantId: string, type: EventType, data: EventData): Promise<string> {
-    // Serialised once, by the column: a Date becomes its ISO string, as `data` reads on the wire.
-    const payload: EventData = data.previous ? { object: data.object, previous: data.previous } : { object: data.object };
-    // The id is made here, not returned by the insert: the statement stays as cheap as before.
     const id = randomUUID();
-    await insertEvent(tx, { tenantId, id, type, data: payload });
+    await insertEvent(this.systemTransaction.tx, { tenantId, id, type, data: payloadOf(data) });
+    this.systemTransaction.afterCommit(() => this.notifier.committed());
     return id;
   }
 }

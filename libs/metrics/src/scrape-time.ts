@@ -89,38 +89,50 @@ new Gauge({
   },
 });
 
-/** Job counts per queue and state, e.g. `{ 'tenant-purge': { waiting: 0, active: 1, ... } }`. */
-export type QueueCountsSource = () => Promise<Record<string, Record<string, number>>>;
-
-let queueCounts: QueueCountsSource | undefined;
-
-/** Reports the queues' job counts on every scrape until the returned function is called. */
-export function watchQueues(source: QueueCountsSource): () => void {
-  queueCounts = source;
-  return () => {
-    if (queueCounts === source) queueCounts = undefined;
+/**
+ * A value the series of a scrape read once together (prom-client collects them concurrently),
+ * from a source a process registers with `watch`, bounded by `timeoutMs` so a slow dependency
+ * never hangs /metrics: `read` answers undefined when the source failed or was slow, and
+ * `whenUnwatched` while none is registered.
+ */
+export function scrapeTimeSource<T>(timeoutMs: number, whenUnwatched: T | undefined): { watch(source: () => Promise<T>): () => void; read(): Promise<T | undefined> } {
+  let current: (() => Promise<T>) | undefined;
+  let reading: Promise<T | undefined> | undefined;
+  return {
+    watch(source) {
+      current = source;
+      return () => {
+        if (current === source) current = undefined;
+      };
+    },
+    read() {
+      if (reading) return reading;
+      const source = current;
+      if (!source) return Promise.resolve(whenUnwatched);
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timed out')), timeoutMs);
+      });
+      reading = Promise.race([source(), timeout])
+        .catch(() => undefined)
+        .finally(() => {
+          clearTimeout(timer);
+          reading = undefined;
+        });
+      return reading;
+    },
   };
 }
 
-/** One read per scrape, shared by the two queue series (prom-client collects them concurrently). */
-let currentRead: Promise<Record<string, Record<string, number>> | undefined> | undefined;
+/** Job counts per queue and state, e.g. `{ 'tenant-purge': { waiting: 0, active: 1, ... } }`. */
+export type QueueCountsSource = () => Promise<Record<string, Record<string, number>>>;
 
-function readQueueCounts(): Promise<Record<string, Record<string, number>> | undefined> {
-  if (currentRead) return currentRead;
-  const source = queueCounts;
-  if (!source) return Promise.resolve({});
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('timed out')), QUEUE_COUNTS_TIMEOUT_MS);
-  });
-  currentRead = Promise.race([source(), timeout])
-    .catch(() => undefined)
-    .finally(() => {
-      clearTimeout(timer);
-      currentRead = undefined;
-    });
-  return currentRead;
-}
+const queueCounts = scrapeTimeSource<Record<string, Record<string, number>>>(QUEUE_COUNTS_TIMEOUT_MS, {});
+
+/** Reports the queues' job counts on every scrape until the returned function is called. */
+export const watchQueues = (source: QueueCountsSource): (() => void) => queueCounts.watch(source);
+
+const readQueueCounts = () => queueCounts.read();
 
 new Gauge({
   name: 'tenantry_queue_counts_available',

@@ -12,6 +12,20 @@ interface ActiveTenantTransaction {
   tx: Transaction;
   scope: TenantScope;
   afterCommit: AfterCommitCallback[];
+  /** Statements sent and not awaited by their writer (see `alongside`): the transaction awaits them before COMMIT. */
+  alongside: Promise<unknown>[];
+}
+
+/** The first failure among statements sent alongside, if any failed: it is what broke the transaction. */
+async function firstFailure(statements: readonly Promise<unknown>[]): Promise<unknown> {
+  for (const statement of statements) {
+    try {
+      await statement;
+    } catch (error) {
+      return error;
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -66,9 +80,19 @@ export class TenantTransaction {
         this.database.pipelinedTransaction(
           (sql) => [setTenantScope(sql, scope)],
           async (tx) => {
-            this.cls.set<ActiveTenantTransaction>(ACTIVE, { tx, scope, afterCommit });
+            const alongside: Promise<unknown>[] = [];
+            this.cls.set<ActiveTenantTransaction>(ACTIVE, { tx, scope, afterCommit, alongside });
             try {
-              return await work(tx);
+              let result: T;
+              try {
+                result = await work(tx);
+              } catch (error) {
+                // A statement sent alongside failed first: the later ones only saw the aborted transaction.
+                throw (await firstFailure(alongside)) ?? error;
+              }
+              // Not committed before every statement sent alongside has succeeded (one failing rolls it all back).
+              for (let index = 0; index < alongside.length; index++) await alongside[index];
+              return result;
             } finally {
               this.cls.set(ACTIVE, undefined);
             }
@@ -106,6 +130,20 @@ export class TenantTransaction {
    */
   afterCommit(callback: AfterCommitCallback): void {
     this.active().afterCommit.push(callback);
+  }
+
+  /**
+   * A statement of the active transaction that its writer does not wait for: it is sent now and
+   * goes to the server with the statement after it (one round trip less), and the transaction
+   * awaits it before COMMIT, so it commits with the rest or, failing, rolls everything back and
+   * the transaction fails with its error. For writes whose result nothing in the request reads
+   * (the event log's inserts).
+   */
+  alongside(statement: Promise<unknown>): void {
+    const active = this.active();
+    // Awaited before COMMIT, or its failure reported by run: never an unhandled rejection meanwhile.
+    statement.catch(() => undefined);
+    active.alongside.push(statement);
   }
 
   /** The active tenant transaction; throws MissingTenantTransactionError outside one. */

@@ -45,6 +45,9 @@ interface ClaimedRow extends Record<string, unknown> {
 /** Serialises claims across worker processes (per database), so each counts the others' leases. */
 const CLAIM_LOCK = sql`select pg_advisory_xact_lock(hashtext('tenantry.webhook_claim'))`;
 
+/** The metrics count a backlog up to this many: beyond, the figure says "at least". */
+export const BACKLOG_COUNT_CAP = 100_000;
+
 /** How many of the oldest due deliveries a claim looks at; endpoints take turns within them. */
 const CLAIM_WINDOW = 2000;
 
@@ -108,6 +111,24 @@ export class WebhookDispatchRepository {
         )
         select (select count(*)::int from marked) as events, (select count(*)::int from inserted) as deliveries`)) as unknown as { events: number; deliveries: number }[];
       return result!;
+    });
+  }
+
+  /**
+   * The backlog for the metrics: due deliveries no worker holds, and committed events not yet
+   * fanned out, each counted up to BACKLOG_COUNT_CAP (index scans of the two partial indexes).
+   */
+  async backlog(now: Date): Promise<{ due: number; undispatchedEvents: number }> {
+    return this.system.run(async (tx) => {
+      const at = now.toISOString();
+      const [row] = (await tx.execute(sql`
+        select
+          (select count(*)::int from (
+            select 1 from webhook_deliveries
+            where status = 'pending' and next_attempt_at <= ${at}::timestamptz and (lease_until is null or lease_until <= ${at}::timestamptz)
+            limit ${BACKLOG_COUNT_CAP}) d) as due,
+          (select count(*)::int from (select 1 from events where dispatched_at is null limit ${BACKLOG_COUNT_CAP}) e) as undispatched`)) as unknown as { due: number; undispatched: number }[];
+      return { due: row!.due, undispatchedEvents: row!.undispatched };
     });
   }
 

@@ -3,6 +3,7 @@ import type Redis from 'ioredis';
 import { AppConfig } from '@tenantry/config';
 import { eventsCommittedChannel } from '@tenantry/events';
 import { Clock, CLOCK } from '@tenantry/metering';
+import { watchWebhookBacklog } from '@tenantry/metrics';
 import { REDIS } from '@tenantry/redis';
 import { WebhookDeliveryLoop } from './webhook-delivery-loop';
 import { WebhookDispatchRepository } from './webhook-dispatch.repository';
@@ -24,6 +25,7 @@ export class WebhookDispatcher implements OnModuleInit, BeforeApplicationShutdow
   private running?: Promise<void>;
   private isAgainWanted = false;
   private isStopped = false;
+  private unwatchBacklog?: () => void;
 
   constructor(
     private readonly repository: WebhookDispatchRepository,
@@ -40,6 +42,7 @@ export class WebhookDispatcher implements OnModuleInit, BeforeApplicationShutdow
     this.subscriber.subscribe(channel).catch((error: Error) => this.logger.warn(`no committed-events hints (${error.message}); polling only`));
     this.subscriber.on('message', () => this.wake());
     this.timer = setInterval(() => this.wake(), this.config.get('WEBHOOK_DISPATCH_INTERVAL_MS'));
+    this.unwatchBacklog = watchWebhookBacklog(() => this.repository.backlog(new Date(this.clock.now())));
     this.wake();
   }
 
@@ -86,6 +89,7 @@ export class WebhookDispatcher implements OnModuleInit, BeforeApplicationShutdow
   async beforeApplicationShutdown(): Promise<void> {
     this.isStopped = true;
     clearInterval(this.timer);
+    this.unwatchBacklog?.();
     await this.running?.catch(() => undefined);
     this.subscriber?.disconnect();
   }
