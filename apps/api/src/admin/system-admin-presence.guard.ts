@@ -22,9 +22,14 @@ export class SystemAdminPresenceGuard implements CanActivate {
     private readonly config: AppConfig,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  // Synchronous when there is nothing to check: Nest awaits only the guards that return a promise.
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const principal = context.switchToHttp().getRequest<{ user?: Principal }>().user;
     if (principal?.kind !== 'system_admin') return true;
+    return this.checkPresence(context, principal);
+  }
+
+  private async checkPresence(context: ExecutionContext, principal: Extract<Principal, { kind: 'system_admin' }>): Promise<boolean> {
     const presence = await this.system.run(() => this.repository.presence(principal.adminId, principal.sessionId));
     if (!presence) throw new UnauthorizedException('This system admin no longer exists');
     if (!presence.isSessionLive) throw new UnauthorizedException('This session has been signed out; sign in again');
