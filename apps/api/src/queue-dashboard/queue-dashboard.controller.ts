@@ -29,7 +29,7 @@ export class QueueDashboardController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<QueueDashboardSession> {
     const ttl = Math.min(QUEUE_DASHBOARD_SESSION_MAX_TTL, this.config.get('ACCESS_TOKEN_TTL'));
-    const { accessToken } = await this.tokens.issueQueueDashboardSession(admin.adminId, ttl);
+    const { accessToken } = await this.tokens.issueQueueDashboardSession(admin.adminId, admin.sessionId, ttl);
     response.cookie(QUEUE_DASHBOARD_COOKIE, accessToken, {
       httpOnly: true,
       sameSite: 'strict',
