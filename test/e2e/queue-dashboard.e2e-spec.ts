@@ -1,5 +1,5 @@
 import { ALL_QUEUE_NAMES } from '@tenantry/queues';
-import { createApiKey, createSystemAdmin, createTenant, createTenantWithUsers, TestTenantWithUsers } from '../factories';
+import { createApiKey, createSystemAdmin, createTenant, createTenantWithUsers, TEST_PASSWORD, TestTenantWithUsers } from '../factories';
 import { useTestApp } from '../support/test-app';
 
 type SystemAdmin = Awaited<ReturnType<typeof createSystemAdmin>>;
@@ -86,5 +86,29 @@ describe('queue dashboard at /admin/queues', () => {
     const exportQueue = (api.body.queues as { name: string; counts: Record<string, number>; jobs: { id: string }[] }[]).find((queue) => queue.name === 'tenant-export');
     expect(exportQueue?.counts.waiting).toBeGreaterThanOrEqual(1);
     expect(exportQueue?.jobs.map((job) => job.id)).toContain(exported.body.jobId);
+  });
+
+  it("ends with the admin: a removed admin's bearer and dashboard session are refused at once, and signing out ends the session", async () => {
+    const leaving = await createSystemAdmin(t);
+    const cookie = sessionCookie((await t.as(leaving).post('/v1/admin/queues/session')).headers['set-cookie']);
+    expect((await t.http().get('/admin/queues/api/queues').set('cookie', cookie.pair)).status).toBe(200);
+    await t.owner`delete from system_admins where id = ${leaving.id}`;
+    for (const response of [await t.as(leaving).get('/admin/queues/api/queues'), await t.http().get('/admin/queues/api/queues').set('cookie', cookie.pair)]) {
+      expect(response.status).toBe(401);
+      expect(response.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'This system admin no longer exists' });
+    }
+
+    // A signed-in admin (a session): the dashboard session opened with its token ends when it signs out.
+    const signedIn = await t.http().post('/v1/admin/auth/login').send({ email: admin.email, password: TEST_PASSWORD });
+    expect(signedIn.status).toBe(200);
+    const session = sessionCookie((await t.as(`Bearer ${signedIn.body.accessToken}`).post('/v1/admin/queues/session')).headers['set-cookie']);
+    expect((await t.http().get('/admin/queues/api/queues').set('cookie', session.pair)).status).toBe(200);
+    await t.http().post('/v1/admin/auth/logout').send({ refreshToken: signedIn.body.refreshToken }).expect(204);
+    const after = await t.http().get('/admin/queues/api/queues').set('cookie', session.pair);
+    expect(after.status).toBe(401);
+    expect(after.body.message).toMatch(/signed out/);
+    expect((await t.as(`Bearer ${signedIn.body.accessToken}`).get('/admin/queues')).status).toBe(401);
+    // The admin's other credentials stand.
+    expect((await t.as(admin).get('/admin/queues/api/queues')).status).toBe(200);
   });
 });

@@ -1,5 +1,5 @@
 import { RequestMethod } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { INTERCEPTORS_METADATA, METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { IMPERSONATION_REFUSED, IS_PUBLIC, MIN_ROLE, SCIM_ROUTE, SYSTEM_ADMIN_ROUTE } from '@tenantry/auth';
@@ -25,6 +25,8 @@ export interface CatalogRoute {
   /** @RefuseImpersonation without a condition on the body: every impersonated call is 403. */
   impersonationRefusedAlways: boolean;
   hasBody: boolean;
+  /** The interceptors bound to it, in the order they run (its controller's, then its own). */
+  interceptors: unknown[];
 }
 
 /** Every route of the app, read from the router and the decorators' metadata (the guards read the same). */
@@ -63,6 +65,10 @@ export function routeCatalog(t: TestApp): CatalogRoute[] {
         refusesImpersonation: reflector.get(IMPERSONATION_REFUSED, handler) !== undefined,
         impersonationRefusedAlways: (reflector.get<{ when?: unknown } | undefined>(IMPERSONATION_REFUSED, handler) ?? { when: true }).when === undefined,
         hasBody: Object.keys(args).some((key) => key.startsWith(`${RouteParamtypes.BODY}:`)),
+        interceptors: [
+          ...((Reflect.getMetadata(INTERCEPTORS_METADATA, wrapper.metatype) ?? []) as unknown[]),
+          ...((Reflect.getMetadata(INTERCEPTORS_METADATA, handler) ?? []) as unknown[]),
+        ],
       });
     }
   }

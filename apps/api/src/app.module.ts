@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_GUARD } from '@nestjs/core';
 import { AuditModule } from '@tenantry/audit';
 import { AccessGuard, AuthenticationGuard, AuthModule } from '@tenantry/auth';
 import { AppConfigModule } from '@tenantry/config';
@@ -11,7 +11,7 @@ import { MeteringModule } from '@tenantry/metering';
 import { FeatureGuard, PlansModule, RateLimitGuard } from '@tenantry/plans';
 import { ObservedQueuesModule, QueuesModule } from '@tenantry/queues';
 import { RedisModule } from '@tenantry/redis';
-import { TenancyModule, TenantRequestInterceptor } from '@tenantry/tenancy';
+import { TenancyModule } from '@tenantry/tenancy';
 import { AdminModule } from './admin/admin.module';
 import { SystemAdminPresenceGuard } from './admin/system-admin-presence.guard';
 import { ApiKeysModule } from './api-keys/api-keys.module';
@@ -102,9 +102,8 @@ import { WebhooksApiModule } from './webhooks/webhooks.module';
     { provide: APP_GUARD, useExisting: RateLimitGuard },
     // A tenant that requires MFA (or SYSTEM_ADMIN_REQUIRE_MFA) refuses who has not enrolled, after the rate limit.
     { provide: APP_GUARD, useExisting: MfaRequirementGuard },
-    // The one global interceptor. @Audit binds the audit interceptor to its routes, inside this one,
-    // so the audit row commits with the change or not at all.
-    { provide: APP_INTERCEPTOR, useExisting: TenantRequestInterceptor },
+    // No global interceptor: @TenantRequests() binds the tenant transaction to every controller
+    // with a route that is not public, and @Audit the audit interceptor to its routes, inside it.
   ],
 })
 export class AppModule {}

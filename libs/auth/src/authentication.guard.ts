@@ -23,25 +23,31 @@ export class AuthenticationGuard implements CanActivate {
     private readonly accessTokens: AccessTokenVerifier,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  // Synchronous for public routes and access tokens (verified in process): Nest awaits only the
+  // guards that return a promise; API keys and SCIM tokens are looked up.
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
     if (isPublic) return true;
     const request = context.switchToHttp().getRequest<Request & { user?: Principal }>();
-    if (this.reflector.getAllAndOverride<boolean>(SCIM_ROUTE, [context.getHandler(), context.getClass()])) {
-      const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
-      const principal = token === undefined ? undefined : await this.scimTokens.authenticate(token);
-      if (!principal) throw new UnauthorizedException('A valid SCIM bearer token is required');
-      request.user = principal;
-      return true;
-    }
+    if (this.reflector.getAllAndOverride<boolean>(SCIM_ROUTE, [context.getHandler(), context.getClass()])) return this.authenticateScim(request);
     const apiKey = API_KEY_BEARER.exec(request.headers.authorization ?? '')?.[1];
-    if (apiKey !== undefined) {
-      const principal = await this.apiKeys.authenticate(apiKey);
-      if (!principal) throw new UnauthorizedException('Invalid API key');
-      request.user = principal;
-      return true;
-    }
+    if (apiKey !== undefined) return this.authenticateApiKey(request, apiKey);
     request.user = this.accessTokens.principalOf(bearerCredential(request.headers.authorization));
+    return true;
+  }
+
+  private async authenticateScim(request: Request & { user?: Principal }): Promise<boolean> {
+    const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
+    const principal = token === undefined ? undefined : await this.scimTokens.authenticate(token);
+    if (!principal) throw new UnauthorizedException('A valid SCIM bearer token is required');
+    request.user = principal;
+    return true;
+  }
+
+  private async authenticateApiKey(request: Request & { user?: Principal }, apiKey: string): Promise<boolean> {
+    const principal = await this.apiKeys.authenticate(apiKey);
+    if (!principal) throw new UnauthorizedException('Invalid API key');
+    request.user = principal;
     return true;
   }
 }

@@ -64,8 +64,9 @@ export class TokenService {
   }
 
   /** A short-lived session of the queue dashboard for a system admin (see QueueDashboardClaims). */
-  issueQueueDashboardSession(adminId: string, ttlSeconds: number): Promise<AccessToken> {
-    return this.sign({ sub: adminId, role: 'system_admin', typ: 'queue_dashboard' }, ttlSeconds);
+  /** `sessionId` (the admin's sign-in) becomes the `sid` claim: signing out ends the dashboard session too. */
+  issueQueueDashboardSession(adminId: string, sessionId: string | undefined, ttlSeconds: number): Promise<AccessToken> {
+    return this.sign({ sub: adminId, role: 'system_admin', typ: 'queue_dashboard', ...(sessionId ? { sid: sessionId } : {}) }, ttlSeconds);
   }
 
   /**

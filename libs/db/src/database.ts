@@ -95,6 +95,28 @@ export function createDatabase(url: string, options: DatabaseOptions): DatabaseH
   const db = drizzle(tracked, { schema });
   // What drizzle's own transaction() builds a transaction from, reused for a reserved connection.
   const { dialect, schema: relations, options: sessionOptions } = (db as unknown as { session: DrizzleSessionParts }).session;
+  /**
+   * drizzle's transaction over a reserved connection, as its own transaction() makes it, except
+   * that the relational query builders (`tx.query.<table>`: one object per table of the schema,
+   * which drizzle's constructor builds for every transaction) are built on first use.
+   */
+  const newTransaction = (sql: postgres.Sql): Transaction => {
+    const session = new PostgresJsSession(sql as never, dialect, relations, sessionOptions) as never;
+    const tx = new PostgresJsTransaction(dialect, session, undefined) as unknown as Record<string, unknown>;
+    const { schema: tables, fullSchema, tableNamesMap } = relations as unknown as Record<'schema' | 'fullSchema' | 'tableNamesMap', unknown>;
+    tx.schema = relations;
+    tx._ = { schema: tables, fullSchema, tableNamesMap, session };
+    Object.defineProperty(tx, 'query', {
+      configurable: true,
+      enumerable: true,
+      get() {
+        const { query } = new PostgresJsTransaction(dialect, session, relations) as unknown as { query: unknown };
+        Object.defineProperty(tx, 'query', { configurable: true, enumerable: true, writable: true, value: query });
+        return query;
+      },
+    });
+    return tx as unknown as Transaction;
+  };
   const pipelinedTransaction = async <T>(
     prelude: TransactionPrelude,
     work: (tx: Transaction) => Promise<T>,
@@ -107,7 +129,7 @@ export function createDatabase(url: string, options: DatabaseOptions): DatabaseH
         beginStatement(isolationLevel ? `isolation level ${ISOLATION_LEVELS[isolationLevel]}` : '', settings),
         prelude,
         // A drizzle transaction on the guarded reserved connection.
-        (sql) => work(new PostgresJsTransaction(dialect, new PostgresJsSession(sql as never, dialect, relations, sessionOptions) as never, relations) as unknown as Transaction),
+        (sql) => work(newTransaction(sql)),
         options.acquireTimeoutMs,
       );
     } finally {

@@ -16,12 +16,17 @@ export class FeatureGuard implements CanActivate {
     private readonly limits: EffectiveConfigCache,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  // Synchronous on routes that require no feature: Nest awaits only the guards that return a promise.
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const feature = this.reflector.getAllAndOverride<string | undefined>(REQUIRED_FEATURE, [context.getHandler(), context.getClass()]);
     if (!feature) return true;
     const principal = context.switchToHttp().getRequest<{ user?: Principal }>().user;
     if (principal?.kind !== 'tenant') return false;
-    const config = await this.limits.get(principal.tenantId);
+    return this.hasFeature(principal.tenantId, feature);
+  }
+
+  private async hasFeature(tenantId: string, feature: string): Promise<boolean> {
+    const config = await this.limits.get(tenantId);
     if (!config) throw new UnauthorizedException('Unknown tenant');
     if (!config.features.includes(feature)) {
       throw new ForbiddenException(`The ${feature} feature is not part of the ${config.plan} plan`);

@@ -45,11 +45,12 @@ export class RateLimitGuard implements CanActivate {
     this.isMetering = config.get('METERING_ENABLED');
   }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  // Synchronous for a request without a tenant: Nest awaits only the guards that return a promise.
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const http = context.switchToHttp();
     const principal = http.getRequest<Request & { user?: Principal }>().user;
-    if (principal?.kind === 'tenant') await this.check(principal.tenantId, http.getResponse<Response>());
-    return true;
+    if (principal?.kind !== 'tenant') return true;
+    return this.check(principal.tenantId, http.getResponse<Response>()).then(() => true);
   }
 
   private async check(tenantId: string, response: Response): Promise<void> {

@@ -6,6 +6,7 @@ import {
   NestInterceptor,
   SetMetadata,
   UnauthorizedException,
+  UseInterceptors,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
@@ -85,3 +86,13 @@ export class TenantRequestInterceptor implements NestInterceptor {
     );
   }
 }
+
+/**
+ * On every controller with a route that is not @Public(): its tenant requests run in one tenant
+ * transaction (TenantRequestInterceptor), ahead of the routes' own interceptors (@Audit's, so an
+ * audit row commits with the change or not at all). Bound per controller rather than as a global
+ * interceptor so the public routes (the probes, sign-in), which never carry a principal, skip
+ * Nest's interceptor pipeline altogether; test/e2e/tenant-request-binding checks that every
+ * route that is not public has it first.
+ */
+export const TenantRequests = () => UseInterceptors(TenantRequestInterceptor);

@@ -8,10 +8,12 @@ import { AllowedWithoutMfa } from '../auth/mfa/mfa-requirement';
 import { MfaCodeDto, RecoveryCodesResponse, TotpEnrolmentResponse } from '../me/dto/mfa.dto';
 import { PasswordChangeDto } from '../me/dto/password-change.dto';
 import { AdminAccountService } from './admin-account.service';
+import { TenantRequests } from '@tenantry/tenancy';
 
 /** The signed-in system admin's own account: password and second factor (open before MFA enrolment). */
 @SystemAdminOnly()
 @AllowedWithoutMfa()
+@TenantRequests()
 @Controller('v1/admin/me')
 export class AdminAccountController {
   constructor(private readonly account: AdminAccountService) {}

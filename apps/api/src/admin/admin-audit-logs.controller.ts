@@ -7,9 +7,11 @@ import { AuditLogQuery } from '../audit-logs/dto/audit-log-query.dto';
 import { toPage } from '../pagination/cursor';
 import { AdminAuditLogsRepository } from './admin-audit-logs.repository';
 import { AdminRepository } from './admin.repository';
+import { TenantRequests } from '@tenantry/tenancy';
 
 /** Any tenant's audit log, for system admins (system pool; the tenant is an explicit filter). */
 @SystemAdminOnly()
+@TenantRequests()
 @Controller('v1/admin/tenants/:id/audit-logs')
 export class AdminAuditLogsController {
   constructor(

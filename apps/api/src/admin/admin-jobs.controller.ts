@@ -8,8 +8,10 @@ import { FailedJobList, JobResponse } from '../jobs/dto/job.dto';
 import { exportDownload, presentJob } from '../jobs/job-view';
 import { LimitQuery } from '../pagination/cursor';
 import { AdminRepository } from './admin.repository';
+import { TenantRequests } from '@tenantry/tenancy';
 
 @SystemAdminOnly()
+@TenantRequests()
 @Controller('v1/admin/jobs')
 export class AdminJobsController {
   constructor(

@@ -4,8 +4,10 @@ import { AuditedInService } from '@tenantry/audit';
 import { SystemAdminOnly } from '@tenantry/auth';
 import { AdminPlansService } from './admin-plans.service';
 import { CreatePlanDto, PlanList, PlanResponse, UpdatePlanDto } from './dto/plan.dto';
+import { TenantRequests } from '@tenantry/tenancy';
 
 @SystemAdminOnly()
+@TenantRequests()
 @Controller('v1/admin/plans')
 export class AdminPlansController {
   constructor(private readonly plans: AdminPlansService) {}

@@ -21,8 +21,10 @@ import {
 } from './dto/admin-tenants.dto';
 import { CreateTenantDto, ProvisionedTenantResponse } from './dto/create-tenant.dto';
 import { ConfigPatchDto } from './dto/config-patch.dto';
+import { TenantRequests } from '@tenantry/tenancy';
 
 @SystemAdminOnly()
+@TenantRequests()
 @Controller('v1/admin/tenants')
 export class AdminTenantsController {
   constructor(

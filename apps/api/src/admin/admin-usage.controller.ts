@@ -6,8 +6,10 @@ import { AdminUsageQuery } from '../usage/dto/usage-query.dto';
 import { AdminUsageReport } from '../usage/dto/usage.dto';
 import { presentWindow, resolveUsageWindow } from '../usage/usage-window';
 import { AdminUsageRepository, decodeUsageCursor, encodeUsageCursor } from './admin-usage.repository';
+import { TenantRequests } from '@tenantry/tenancy';
 
 @SystemAdminOnly()
+@TenantRequests()
 @Controller('v1/admin/usage')
 export class AdminUsageController {
   constructor(

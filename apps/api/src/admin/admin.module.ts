@@ -24,13 +24,13 @@ import { AdminTenantsController } from './admin-tenants.controller';
 import { AdminTenantsService } from './admin-tenants.service';
 import { AdminUsageController } from './admin-usage.controller';
 import { AdminUsageRepository } from './admin-usage.repository';
-import { SystemAdminPresenceGuard } from './system-admin-presence.guard';
+import { SystemAdminPresence, SystemAdminPresenceGuard } from './system-admin-presence.guard';
 
 /** The operator's console API: the one module of the API that uses the system (BYPASSRLS) pool. */
 @Module({
   imports: [SystemDbModule, AuthApiModule, SecretsModule],
   controllers: [AdminAuthController, AdminAccountController, AdminPasswordResetController, AdminTenantsController, AdminPlansController, AdminJobsController, AdminAuditLogsController, AdminUsageController],
-  providers: [AdminAccountService, AdminMfaRepository, AdminMfaService, AdminPasswordResetRepository, AdminPasswordResetService, AdminTenantKeysService, AdminTenantUsersService, AdminRepository, AdminUsageRepository, AdminAuditLogsRepository, AdminTenantsService, AdminPlansService, AdminSessionsRepository, AdminSessionsService, SystemAdminPresenceGuard],
-  exports: [SystemAdminPresenceGuard, AdminSessionsService],
+  providers: [AdminAccountService, AdminMfaRepository, AdminMfaService, AdminPasswordResetRepository, AdminPasswordResetService, AdminTenantKeysService, AdminTenantUsersService, AdminRepository, AdminUsageRepository, AdminAuditLogsRepository, AdminTenantsService, AdminPlansService, AdminSessionsRepository, AdminSessionsService, SystemAdminPresence, SystemAdminPresenceGuard],
+  exports: [SystemAdminPresence, SystemAdminPresenceGuard, AdminSessionsService],
 })
 export class AdminModule {}

@@ -5,8 +5,10 @@ import type { TenantPrincipal } from '@tenantry/tenancy';
 import { PageQuery } from '../pagination/cursor';
 import { ApiKeysService } from './api-keys.service';
 import { ApiKeyPage, CreateApiKeyDto, CreatedApiKeyResponse } from './dto/api-key.dto';
+import { TenantRequests } from '@tenantry/tenancy';
 
 @Roles('admin')
+@TenantRequests()
 @Controller('v1/api-keys')
 export class ApiKeysController {
   constructor(private readonly apiKeys: ApiKeysService) {}

@@ -5,8 +5,10 @@ import { auditPosition } from './audit-log-filter';
 import { AuditLogsRepository } from './audit-logs.repository';
 import { AuditLogPage, toAuditLogResponse } from './dto/audit-log.dto';
 import { AuditLogQuery } from './dto/audit-log-query.dto';
+import { TenantRequests } from '@tenantry/tenancy';
 
 @Roles('admin')
+@TenantRequests()
 @Controller('v1/audit-logs')
 export class AuditLogsController {
   constructor(private readonly repository: AuditLogsRepository) {}

@@ -13,7 +13,9 @@ import { TokenPairResponse } from './dto/token-pair.dto';
 import { sessionClientOf } from './session-client';
 import { AllowedWithoutMfa } from './mfa/mfa-requirement';
 import { TenantSessionsService } from './tenant-sessions.service';
+import { TenantRequests } from '@tenantry/tenancy';
 
+@TenantRequests()
 @Controller('v1')
 export class AuthController {
   constructor(

@@ -21,12 +21,22 @@ export class ImpersonationGuard implements CanActivate {
     private readonly audit: AuditWriter,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  // Synchronous when nothing is refused: Nest awaits only the guards that return a promise.
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const request = context.switchToHttp().getRequest<Request & { user?: Principal }>();
     const principal = request.user;
     if (principal?.kind !== 'tenant' || !principal.impersonatorId) return true;
     const refusal = this.reflector.get<ImpersonationRefusal | undefined>(IMPERSONATION_REFUSED, context.getHandler());
     if (!refusal || (refusal.when && !refusal.when(asRecord(request.body)))) return true;
+    return this.refuse(context, request, principal, refusal);
+  }
+
+  private async refuse(
+    context: ExecutionContext,
+    request: Request & { user?: Principal },
+    principal: Extract<Principal, { kind: 'tenant' }>,
+    refusal: ImpersonationRefusal,
+  ): Promise<boolean> {
     const spec = this.reflector.get<AuditSpec | undefined>(AUDIT_ACTION, context.getHandler());
     await this.tenantTransaction.run({ tenantId: principal.tenantId, userId: principal.subjectId }, () =>
       this.audit.write({

@@ -2,13 +2,14 @@ import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Qu
 import { ApiConflictResponse, ApiOkResponse } from '@nestjs/swagger';
 import { Audit, AuditedInService } from '@tenantry/audit';
 import { Roles } from '@tenantry/auth';
-import { TenantTransactionsInService } from '@tenantry/tenancy';
+import { TenantRequests, TenantTransactionsInService } from '@tenantry/tenancy';
 import { PageQuery } from '../pagination/cursor';
 import { DomainsService } from './domains.service';
 import { CreateDomainDto, DomainPage, DomainResponse } from './dto/domain.dto';
 
 /** Mail domains the tenant proves it controls (DNS TXT): what SSO discovery and account linking trust. */
 @Roles('admin')
+@TenantRequests()
 @Controller('v1/tenant/domains')
 export class DomainsController {
   constructor(private readonly domains: DomainsService) {}

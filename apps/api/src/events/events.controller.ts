@@ -4,8 +4,10 @@ import { presentEvent } from '@tenantry/events';
 import { decodeCursor, toPage } from '../pagination/cursor';
 import { EventPage, EventQuery } from './dto/event.dto';
 import { EventsRepository } from './events.repository';
+import { TenantRequests } from '@tenantry/tenancy';
 
 @Roles('admin')
+@TenantRequests()
 @Controller('v1/events')
 export class EventsController {
   constructor(private readonly repository: EventsRepository) {}

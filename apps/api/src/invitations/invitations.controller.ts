@@ -13,8 +13,10 @@ import {
   ListInvitationsQuery,
 } from './dto/invitation.dto';
 import { InvitationsService } from './invitations.service';
+import { TenantRequests } from '@tenantry/tenancy';
 
 @Roles('admin')
+@TenantRequests()
 @Controller('v1/invitations')
 export class InvitationsController {
   constructor(private readonly invitations: InvitationsService) {}

@@ -8,9 +8,11 @@ import { AllowedWithoutMfa } from '../auth/mfa/mfa-requirement';
 import { AccountService } from './account.service';
 import { PasswordChangeDto } from './dto/password-change.dto';
 import { SessionList } from './dto/session.dto';
+import { TenantRequests } from '@tenantry/tenancy';
 
 /** The signed-in user's own account: password and sessions (any role; not for API keys; open to users who must still enrol MFA). */
 @AllowedWithoutMfa()
+@TenantRequests()
 @Controller('v1/me')
 export class AccountController {
   constructor(private readonly account: AccountService) {}

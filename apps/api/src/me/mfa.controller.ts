@@ -7,9 +7,11 @@ import type { TenantPrincipal } from '@tenantry/tenancy';
 import { AllowedWithoutMfa } from '../auth/mfa/mfa-requirement';
 import { MfaCodeDto, RecoveryCodesResponse, TotpEnrolmentResponse } from './dto/mfa.dto';
 import { MeMfaService } from './mfa.service';
+import { TenantRequests } from '@tenantry/tenancy';
 
 /** The signed-in user's second factor (TOTP, RFC 6238). Open to users who must still enrol. */
 @AllowedWithoutMfa()
+@TenantRequests()
 @Controller('v1/me/mfa')
 export class MfaController {
   constructor(private readonly mfa: MeMfaService) {}

@@ -7,7 +7,9 @@ import type { TenantPrincipal } from '@tenantry/tenancy';
 import { PageQuery } from '../pagination/cursor';
 import { CreateProjectDto, ProjectPage, ProjectResponse, UpdateProjectDto } from './dto/project.dto';
 import { ProjectsService } from './projects.service';
+import { TenantRequests } from '@tenantry/tenancy';
 
+@TenantRequests()
 @Controller('v1/projects')
 export class ProjectsController {
   constructor(private readonly projects: ProjectsService) {}

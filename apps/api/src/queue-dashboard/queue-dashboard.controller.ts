@@ -6,9 +6,11 @@ import { AppConfig } from '@tenantry/config';
 import type { SystemAdminPrincipal } from '@tenantry/tenancy';
 import { QUEUE_DASHBOARD_COOKIE, QUEUE_DASHBOARD_PATH, QUEUE_DASHBOARD_SESSION_MAX_TTL } from './queue-dashboard-auth';
 import { QueueDashboardSession } from './queue-dashboard.dto';
+import { TenantRequests } from '@tenantry/tenancy';
 
 /** Hands a system admin the short-lived cookie a browser needs to open the queue dashboard. */
 @SystemAdminOnly()
+@TenantRequests()
 @Controller('v1/admin/queues')
 export class QueueDashboardController {
   private readonly logger = new Logger('QueueDashboard');
@@ -27,7 +29,7 @@ export class QueueDashboardController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<QueueDashboardSession> {
     const ttl = Math.min(QUEUE_DASHBOARD_SESSION_MAX_TTL, this.config.get('ACCESS_TOKEN_TTL'));
-    const { accessToken } = await this.tokens.issueQueueDashboardSession(admin.adminId, ttl);
+    const { accessToken } = await this.tokens.issueQueueDashboardSession(admin.adminId, admin.sessionId, ttl);
     response.cookie(QUEUE_DASHBOARD_COOKIE, accessToken, {
       httpOnly: true,
       sameSite: 'strict',

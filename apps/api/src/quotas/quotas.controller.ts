@@ -5,7 +5,9 @@ import { EffectiveConfigService, LIMIT, rateLimitState } from '@tenantry/plans';
 import { UsageRepository } from '../usage/usage.repository';
 import { QuotaResponse } from './dto/quota.dto';
 import { QuotasRepository } from './quotas.repository';
+import { TenantRequests } from '@tenantry/tenancy';
 
+@TenantRequests()
 @Controller('v1/quotas')
 export class QuotasController {
   constructor(

@@ -4,6 +4,7 @@ import { ScimRoute } from '@tenantry/auth';
 import { AppConfig } from '@tenantry/config';
 import { ScimDiscoveryDocument } from './dto/scim-resource.dto';
 import { SCIM_CONTENT_TYPE, SCIM_SCHEMA } from './scim-protocol';
+import { TenantRequests } from '@tenantry/tenancy';
 
 const USER_ATTRIBUTES = [
   { name: 'userName', type: 'string', multiValued: false, required: true, caseExact: false, mutability: 'readWrite', returned: 'default', uniqueness: 'server', description: "The member's email address" },
@@ -27,6 +28,7 @@ const USER_ATTRIBUTES = [
 /** What this SCIM service provider supports (RFC 7644 §4), for directories that read it first. */
 @ScimRoute()
 @ApiProduces('application/scim+json')
+@TenantRequests()
 @Controller('scim/v2')
 export class ScimDiscoveryController {
   constructor(private readonly config: AppConfig) {}

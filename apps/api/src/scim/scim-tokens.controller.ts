@@ -7,10 +7,12 @@ import type { TenantPrincipal } from '@tenantry/tenancy';
 import { PageQuery } from '../pagination/cursor';
 import { CreatedScimTokenResponse, CreateScimTokenDto, ScimTokenPage } from './dto/scim-token.dto';
 import { ScimTokensService } from './scim-tokens.service';
+import { TenantRequests } from '@tenantry/tenancy';
 
 /** Bearer tokens for the tenant's directory (SCIM 2.0 at /scim/v2), plan feature `sso`. */
 @Roles('admin')
 @RequireFeature('sso')
+@TenantRequests()
 @Controller('v1/tenant/scim/tokens')
 export class ScimTokensController {
   constructor(private readonly tokens: ScimTokensService) {}

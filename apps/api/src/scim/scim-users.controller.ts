@@ -7,11 +7,13 @@ import { ScimListQuery } from './dto/scim-query.dto';
 import { ScimPatchBody, ScimUserBody, ScimUserList, ScimUserResource } from './dto/scim-resource.dto';
 import { SCIM_CONTENT_TYPE } from './scim-protocol';
 import { ScimUsersService } from './scim-users.service';
+import { TenantRequests } from '@tenantry/tenancy';
 
 /** SCIM 2.0 Users (RFC 7644 §3), for the tenant's directory with a SCIM bearer token. */
 @ScimRoute()
 @ApiProduces('application/scim+json')
 @ApiConsumes('application/scim+json', 'application/json')
+@TenantRequests()
 @Controller('scim/v2/Users')
 export class ScimUsersController {
   constructor(private readonly users: ScimUsersService) {}

@@ -5,10 +5,12 @@ import { RequireFeature } from '@tenantry/plans';
 import { PageQuery } from '../pagination/cursor';
 import { CreateSsoConnectionDto, SsoConnectionPage, SsoConnectionResponse, UpdateSsoConnectionDto } from './dto/sso-connection.dto';
 import { SsoConnectionsService } from './sso-connections.service';
+import { TenantRequests } from '@tenantry/tenancy';
 
 /** The tenant's identity providers (plan feature `sso`). */
 @Roles('admin')
 @RequireFeature('sso')
+@TenantRequests()
 @Controller('v1/tenant/sso/connections')
 export class SsoConnectionsController {
   constructor(private readonly connections: SsoConnectionsService) {}

@@ -4,7 +4,9 @@ import { Roles } from '@tenantry/auth';
 import { PageQuery } from '../pagination/cursor';
 import { CreateTaskDto, TaskPage, TaskResponse, UpdateTaskDto } from './dto/task.dto';
 import { TasksService } from './tasks.service';
+import { TenantRequests } from '@tenantry/tenancy';
 
+@TenantRequests()
 @Controller('v1/projects/:projectId/tasks')
 export class TasksController {
   constructor(private readonly tasks: TasksService) {}

@@ -5,9 +5,11 @@ import { Roles } from '@tenantry/auth';
 import { TenantSecrets } from '@tenantry/secrets';
 import { PageQuery } from '../pagination/cursor';
 import { PutSecretDto, SecretNameParam, SecretPage } from './dto/tenant-secret.dto';
+import { TenantRequests } from '@tenantry/tenancy';
 
 /** The tenant's own secrets (API keys of systems it connects): written and deleted, listed by name, never read back. */
 @Roles('admin')
+@TenantRequests()
 @Controller('v1/tenant/secrets')
 export class TenantSecretsController {
   constructor(

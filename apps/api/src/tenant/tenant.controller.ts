@@ -9,7 +9,9 @@ import { exportDownload, presentJob } from '../jobs/job-view';
 import { TenantProfileResponse } from './dto/tenant-profile.dto';
 import { TenantSettingsPatchDto } from './dto/tenant-settings.dto';
 import { TenantService } from './tenant.service';
+import { TenantRequests } from '@tenantry/tenancy';
 
+@TenantRequests()
 @Controller('v1/tenant')
 export class TenantController {
   constructor(

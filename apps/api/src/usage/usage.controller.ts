@@ -5,8 +5,10 @@ import { UsageQuery } from './dto/usage-query.dto';
 import { UsageReport } from './dto/usage.dto';
 import { UsageRepository } from './usage.repository';
 import { presentWindow, resolveUsageWindow } from './usage-window';
+import { TenantRequests } from '@tenantry/tenancy';
 
 @Roles('admin')
+@TenantRequests()
 @Controller('v1/usage')
 export class UsageController {
   constructor(

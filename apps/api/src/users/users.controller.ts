@@ -6,8 +6,10 @@ import type { TenantPrincipal } from '@tenantry/tenancy';
 import { PageQuery } from '../pagination/cursor';
 import { CreateUserDto, UpdateUserDto, UserPage, UserResponse } from './dto/user.dto';
 import { UsersService } from './users.service';
+import { TenantRequests } from '@tenantry/tenancy';
 
 @Roles('admin')
+@TenantRequests()
 @Controller('v1/users')
 export class UsersController {
   constructor(private readonly users: UsersService) {}

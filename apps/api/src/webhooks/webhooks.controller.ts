@@ -15,9 +15,11 @@ import {
 } from './dto/webhook.dto';
 import { WebhookUrlGuard } from './webhook-url.guard';
 import { WebhooksService } from './webhooks.service';
+import { TenantRequests } from '@tenantry/tenancy';
 
 /** The tenant's webhook endpoints (owner and admin), their deliveries and replays. */
 @Roles('admin')
+@TenantRequests()
 @Controller('v1/webhooks')
 export class WebhooksController {
   constructor(private readonly webhooks: WebhooksService) {}

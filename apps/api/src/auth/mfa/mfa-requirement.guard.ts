@@ -22,10 +22,15 @@ export class MfaRequirementGuard implements CanActivate {
     private readonly mfa: UserMfaService,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  // Synchronous when there is nothing to check: Nest awaits only the guards that return a promise.
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const principal = context.switchToHttp().getRequest<{ user?: Principal }>().user;
     if (principal?.kind !== 'tenant' || principal.actorType !== 'user' || principal.impersonatorId) return true;
     if (this.reflector.getAllAndOverride<boolean>(ALLOWED_WITHOUT_MFA, [context.getHandler(), context.getClass()])) return true;
+    return this.checkEnrolment(principal);
+  }
+
+  private async checkEnrolment(principal: Extract<Principal, { kind: 'tenant' }>): Promise<boolean> {
     const config = await this.configs.get(principal.tenantId);
     if (!config || !isMfaRequired(config.settings)) return true;
     const isEnrolled = await this.tenantTransaction.run({ tenantId: principal.tenantId, userId: principal.subjectId }, () =>

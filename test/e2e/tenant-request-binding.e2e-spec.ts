@@ -1,0 +1,28 @@
+import { AuditInterceptor } from '@tenantry/audit';
+import { TenantRequestInterceptor } from '@tenantry/tenancy';
+import { routeCatalog } from '../routes/catalog';
+import { useTestApp } from '../support/test-app';
+
+/**
+ * The tenant transaction is bound per controller (@TenantRequests()), not globally, so that public
+ * routes skip Nest's interceptor pipeline: every route that is not public must have it, first,
+ * so its handler (and @Audit's row) runs in the request's tenant transaction.
+ */
+describe('tenant request binding', () => {
+  const t = useTestApp();
+
+  it('puts TenantRequestInterceptor first, once, on every route that is not public', () => {
+    const routes = routeCatalog(t);
+    const guarded = routes.filter((route) => route.access !== 'public');
+    expect(guarded.length).toBeGreaterThan(50);
+    const problems = guarded.flatMap((route) => [
+      ...(route.interceptors[0] === TenantRequestInterceptor ? [] : [`${route.key} is not public: @TenantRequests() on its controller`]),
+      ...(route.interceptors.filter((interceptor) => interceptor === TenantRequestInterceptor).length > 1 ? [`${route.key}: TenantRequestInterceptor twice`] : []),
+    ]);
+    expect(problems).toEqual([]);
+    // @Audit rows commit with the change: its interceptor runs inside the tenant transaction.
+    const audited = routes.filter((route) => route.interceptors.includes(AuditInterceptor));
+    expect(audited.length).toBeGreaterThan(10);
+    expect(audited.filter((route) => route.access !== 'public' && route.interceptors.indexOf(AuditInterceptor) < route.interceptors.indexOf(TenantRequestInterceptor))).toEqual([]);
+  });
+});
