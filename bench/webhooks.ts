@@ -89,7 +89,8 @@ function startWorkerProcess(env: NodeJS.ProcessEnv, root = ROOT): { child: Child
   const ready = new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes('delivering webhooks')) resolve();
+      // The start-up line's end (an older revision's names the webhook-deliveries queue instead).
+      if (/delivering webhooks|webhook-deliveries/.test(output)) resolve();
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
