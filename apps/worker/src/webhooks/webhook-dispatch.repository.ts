@@ -52,6 +52,9 @@ interface ClaimedRow extends Record<string, unknown> {
  */
 const CLAIM_LOCK = sql`select pg_advisory_xact_lock(hashtext('tenantry.webhook_claim')), set_config('enable_bitmapscan', 'off', true)`;
 
+/** The same planner setting for the fan-out's transaction only, whose oldest undispatched events it reads the same way. */
+const NO_BITMAP_SCANS = sql`select set_config('enable_bitmapscan', 'off', true)`;
+
 /** The metrics count a backlog up to this many: beyond, the figure says "at least". */
 export const BACKLOG_COUNT_CAP = 100_000;
 
@@ -97,6 +100,8 @@ export class WebhookDispatchRepository {
    */
   async dispatch(limit: number, now: Date): Promise<{ events: number; deliveries: number }> {
     return this.system.run(async (tx) => {
+      // As for the claim (see CLAIM_LOCK): the oldest `limit` by walking the index in order.
+      await tx.execute(NO_BITMAP_SCANS);
       const [result] = (await tx.execute(sql`
         with batch as (
           select tenant_id, id from events
