@@ -89,7 +89,8 @@ function startWorkerProcess(env: NodeJS.ProcessEnv, root = ROOT): { child: Child
   const ready = new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes('delivering webhooks')) resolve();
+      // The start-up line's end (an older revision's names the webhook-deliveries queue instead).
+      if (/delivering webhooks|webhook-deliveries/.test(output)) resolve();
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
@@ -119,6 +120,16 @@ async function main(): Promise<void> {
     MASTER_KEYS: `v1:${randomBytes(32).toString('base64')}`,
   });
   const owner = postgres(db.ownerUrl, { max: 4, onnotice: () => undefined });
+  // BENCH_AUTO_EXPLAIN_MS=<ms>: every statement of this run's database slower than that is logged
+  // with its plan and timings (EXPLAIN ANALYZE) to the PostgreSQL server log, for this database only.
+  if (process.env.BENCH_AUTO_EXPLAIN_MS) {
+    const ms = Number(process.env.BENCH_AUTO_EXPLAIN_MS);
+    await owner.unsafe(`alter database "${db.name}" set session_preload_libraries = 'auto_explain'`);
+    await owner.unsafe(`alter database "${db.name}" set auto_explain.log_min_duration = ${ms}`);
+    await owner.unsafe(`alter database "${db.name}" set auto_explain.log_analyze = on`);
+    await owner.unsafe(`alter database "${db.name}" set auto_explain.log_buffers = on`);
+    await owner.unsafe(`alter database "${db.name}" set auto_explain.log_nested_statements = on`);
+  }
   const receiver = startReceiver();
   await new Promise<void>((resolve) => receiver.server.listen(0, '127.0.0.1', resolve));
   const receiverUrl = `http://127.0.0.1:${(receiver.server.address() as AddressInfo).port}`;
