@@ -1,8 +1,9 @@
 import type Redis from 'ioredis';
 import type { AppConfig } from '@tenantry/config';
-import { EventNotifier } from './event-notifier';
+import { EventNotifier, HINT_INTERVAL_MS } from './event-notifier';
 
 const turn = () => new Promise((resolve) => setImmediate(resolve));
+const interval = () => new Promise((resolve) => setTimeout(resolve, HINT_INTERVAL_MS + 5));
 
 describe('EventNotifier', () => {
   const config = { get: () => 'prefix' } as unknown as AppConfig;
@@ -13,7 +14,7 @@ describe('EventNotifier', () => {
     return { redis, answerNext: () => answers.shift()!() };
   };
 
-  it('publishes a commit at once, then all the commits made during that publish as one', async () => {
+  it('publishes a commit at once, then all the commits of the next interval as one', async () => {
     const { redis, answerNext } = redisWithOpenPublishes();
     const notifier = new EventNotifier(redis as unknown as Redis, config);
     notifier.committed();
@@ -24,12 +25,10 @@ describe('EventNotifier', () => {
     await turn();
     expect(redis.publish).toHaveBeenCalledTimes(1); // the first is still under way
     answerNext();
-    await turn();
-    await turn();
+    await interval();
     expect(redis.publish).toHaveBeenCalledTimes(2); // one for the fifty
     answerNext();
-    await turn();
-    await turn();
+    await interval();
     expect(redis.publish).toHaveBeenCalledTimes(2); // nothing committed since: nothing more
     notifier.committed();
     await turn();

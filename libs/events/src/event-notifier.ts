@@ -7,11 +7,18 @@ import { REDIS } from '@tenantry/redis';
 export const eventsCommittedChannel = (config: AppConfig): string => `${config.get('REDIS_KEY_PREFIX')}:events-committed`;
 
 /**
+ * At most one hint per this many milliseconds from one process: under load the commits of that
+ * window make one publish, which is all the dispatcher needs (it fans out every committed event it
+ * finds, not one per hint), while a lone commit's hint leaves at once.
+ */
+export const HINT_INTERVAL_MS = 10;
+
+/**
  * Tells the webhook dispatcher, after a commit, that there are events to dispatch, so they leave
- * at once rather than at its next poll. Only a hint: one publish at a time, the commits made while
- * it is under way (or in the same event-loop turn) make one more after it, a failed publish is
- * logged, and the dispatcher's poll finds every event anyway. Under load a process so publishes
- * about once per Redis round trip, not once per commit; when idle a commit's hint leaves at once.
+ * at once rather than at its next poll. Only a hint: the first commit after a quiet spell publishes
+ * at once, the commits after it make one more publish once HINT_INTERVAL_MS have passed (one per
+ * Redis round trip at the most), a failed publish is logged, and the dispatcher's poll finds every
+ * event anyway.
  */
 @Injectable()
 export class EventNotifier {
@@ -41,12 +48,17 @@ export class EventNotifier {
       this.isBusy = false;
       return;
     }
+    const startedAt = Date.now();
     this.redis
       .publish(eventsCommittedChannel(this.config), '1')
       .catch((error: Error) => this.logger.warn(`could not announce committed events: ${error.message}`))
       .finally(() => {
-        if (this.isAgainWanted) setImmediate(() => this.publish());
-        else this.isBusy = false;
+        if (!this.isAgainWanted) {
+          this.isBusy = false;
+          return;
+        }
+        // A hint timer must not keep a stopping process alive: the dispatcher's poll covers it.
+        setTimeout(() => this.publish(), Math.max(0, HINT_INTERVAL_MS - (Date.now() - startedAt))).unref();
       });
   }
 }
