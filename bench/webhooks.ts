@@ -267,8 +267,8 @@ async function main(): Promise<void> {
 
     async function measureWritePath() {
       // 3. The write path, webhooks on and off, side by side: API processes, so their CPU is their own.
-      type Variant = 'on' | 'off' | 'on (baseline)';
-      const startApi = (outbox: 'on' | 'off', root = ROOT) =>
+      type Variant = 'on' | 'off' | 'on (baseline)' | 'nohint';
+      const startApi = (outbox: 'on' | 'off' | 'nohint', root = ROOT) =>
         new Promise<{ child: ChildProcess; origin: string }>((resolve, reject) => {
           const child = fork(join(root, 'bench', 'servers', 'webhook-api.ts'), [], {
             cwd: root,
@@ -285,6 +285,11 @@ async function main(): Promise<void> {
         ['off', tenants[1]!],
       ];
       const apis: Partial<Record<Variant, { child: ChildProcess; origin: string }>> = { on: await startApi('on'), off: await startApi('off') };
+      // BENCH_WRITE_NOHINT=1: a third API writes the event but sends no after-commit hint.
+      if (process.env.BENCH_WRITE_NOHINT) {
+        apis.nohint = await startApi('nohint');
+        variants.push(['nohint', tenants[3]!]);
+      }
       if (BASELINE) {
         apis['on (baseline)'] = await startApi('on', exportBaseline(BASELINE));
         variants.push(['on (baseline)', tenants[2]!]);
@@ -300,9 +305,9 @@ async function main(): Promise<void> {
           expectStatus: 201,
         });
       for (const [name, tenant] of variants) await post(name, tenant); // warm-up of each, not counted
-      const writes: Record<Variant, number[]> = { on: [], off: [], 'on (baseline)': [] };
-      const writeCpu: Record<Variant, number[]> = { on: [], off: [], 'on (baseline)': [] };
-      const writeP99: Record<Variant, number[]> = { on: [], off: [], 'on (baseline)': [] };
+      const writes: Record<Variant, number[]> = { on: [], off: [], 'on (baseline)': [], nohint: [] };
+      const writeCpu: Record<Variant, number[]> = { on: [], off: [], 'on (baseline)': [], nohint: [] };
+      const writeP99: Record<Variant, number[]> = { on: [], off: [], 'on (baseline)': [], nohint: [] };
       for (let round = 0; round < ROUNDS; round++) {
         const order = round % 2 === 1 ? [...variants].reverse() : variants;
         for (const [name, tenant] of order) {
@@ -328,6 +333,7 @@ async function main(): Promise<void> {
         webhooksOff: { serverCpuMicrosPerRequest: median(writeCpu.off), reqPerSecond: median(writes.off), p99Ms: median(writeP99.off), eventsWritten: eventsNotWritten!.n },
         cpuPerRequestOnOverOff: Number((median(writeCpu.on) / median(writeCpu.off)).toFixed(3)),
         reqPerSecondOnOverOff: Number((median(writes.on) / median(writes.off)).toFixed(3)),
+        ...(process.env.BENCH_WRITE_NOHINT ? { withoutHint: { serverCpuMicrosPerRequest: median(writeCpu.nohint), reqPerSecond: median(writes.nohint) } } : {}),
         ...(BASELINE
           ? {
               baselineOn: { revision: BASELINE, serverCpuMicrosPerRequest: median(writeCpu['on (baseline)']), reqPerSecond: median(writes['on (baseline)']) },
