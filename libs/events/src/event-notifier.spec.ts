@@ -30,9 +30,19 @@ describe('EventNotifier', () => {
     answerNext();
     await interval();
     expect(redis.publish).toHaveBeenCalledTimes(2); // nothing committed since: nothing more
+    // Idle again past the interval: the next commit's hint leaves at once.
     notifier.committed();
     await turn();
-    expect(redis.publish).toHaveBeenCalledTimes(3); // idle again: the next commit's hint leaves at once
+    expect(redis.publish).toHaveBeenCalledTimes(3);
+    answerNext();
+    // Commits spaced wider than a round trip but within the interval still share one publish.
+    await turn();
+    notifier.committed();
+    await turn();
+    expect(redis.publish).toHaveBeenCalledTimes(3);
+    await interval();
+    expect(redis.publish).toHaveBeenCalledTimes(4);
+    answerNext();
   });
 
   it('drops the hint while Redis is not ready, and publishes again once it is', async () => {
