@@ -280,9 +280,10 @@ async function main(): Promise<void> {
           child.once('exit', (code) => reject(new Error(`the ${outbox} API of ${root} exited (${code})`)));
         });
       // With BENCH_BASELINE, that revision's API (webhooks on) runs beside these two, for its own tenant.
+      const [onTenant, offTenant] = [tenants[0]!, tenants[1]!];
       const variants: [Variant, { auth: string }][] = [
-        ['on', tenants[0]!],
-        ['off', tenants[1]!],
+        ['on', onTenant],
+        ['off', offTenant],
       ];
       const apis: Partial<Record<Variant, { child: ChildProcess; origin: string }>> = { on: await startApi('on'), off: await startApi('off') };
       // BENCH_WRITE_NOHINT=1: a third API writes the event but sends no after-commit hint.
@@ -294,7 +295,6 @@ async function main(): Promise<void> {
         apis['on (baseline)'] = await startApi('on', exportBaseline(BASELINE));
         variants.push(['on (baseline)', tenants[2]!]);
       }
-      const [onTenant, offTenant] = [tenants[0]!, tenants[1]!];
       const post = (name: Variant, tenant: { auth: string }) =>
         runLoad({
           origin: apis[name]!.origin,

@@ -132,14 +132,12 @@ const queueCounts = scrapeTimeSource<Record<string, Record<string, number>>>(QUE
 /** Reports the queues' job counts on every scrape until the returned function is called. */
 export const watchQueues = (source: QueueCountsSource): (() => void) => queueCounts.watch(source);
 
-const readQueueCounts = () => queueCounts.read();
-
 new Gauge({
   name: 'tenantry_queue_counts_available',
   help: `1 when this scrape read every queue's job counts from Redis, 0 when Redis failed or took over ${QUEUE_COUNTS_TIMEOUT_MS} ms (tenantry_queue_jobs is then absent)`,
   registers: [metricsRegistry],
   async collect() {
-    this.set((await readQueueCounts()) ? 1 : 0);
+    this.set((await queueCounts.read()) ? 1 : 0);
   },
 });
 
@@ -149,7 +147,7 @@ new Gauge({
   labelNames: ['queue', 'state'] as const,
   registers: [metricsRegistry],
   async collect() {
-    const counts = await readQueueCounts();
+    const counts = await queueCounts.read();
     this.reset();
     for (const [queue, states] of Object.entries(counts ?? {})) {
       for (const [state, value] of Object.entries(states)) this.set({ queue, state }, value);

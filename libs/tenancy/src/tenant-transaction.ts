@@ -91,7 +91,7 @@ export class TenantTransaction {
                 throw (await firstFailure(alongside)) ?? error;
               }
               // Not committed before every statement sent alongside has succeeded (one failing rolls it all back).
-              for (let index = 0; index < alongside.length; index++) await alongside[index];
+              for (const statement of alongside) await statement;
               return result;
             } finally {
               this.cls.set(ACTIVE, undefined);

@@ -4,11 +4,11 @@ import type { Request } from 'express';
 import { AuditedInService, NoAudit } from '@tenantry/audit';
 import { CurrentSystemAdmin, SystemAdminOnly } from '@tenantry/auth';
 import type { SystemAdminPrincipal } from '@tenantry/tenancy';
+import { TenantRequests } from '@tenantry/tenancy';
 import { AllowedWithoutMfa } from '../auth/mfa/mfa-requirement';
 import { MfaCodeDto, RecoveryCodesResponse, TotpEnrolmentResponse } from '../me/dto/mfa.dto';
 import { PasswordChangeDto } from '../me/dto/password-change.dto';
 import { AdminAccountService } from './admin-account.service';
-import { TenantRequests } from '@tenantry/tenancy';
 
 /** The signed-in system admin's own account: password and second factor (open before MFA enrolment). */
 @SystemAdminOnly()

@@ -1,13 +1,13 @@
 import { Controller, Get, NotFoundException, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { SystemAdminOnly } from '@tenantry/auth';
 import { SystemTransaction } from '@tenantry/system-db';
+import { TenantRequests } from '@tenantry/tenancy';
 import { auditPosition } from '../audit-logs/audit-log-filter';
 import { AuditLogPage, toAuditLogResponse } from '../audit-logs/dto/audit-log.dto';
 import { AuditLogQuery } from '../audit-logs/dto/audit-log-query.dto';
 import { toPage } from '../pagination/cursor';
 import { AdminAuditLogsRepository } from './admin-audit-logs.repository';
 import { AdminRepository } from './admin.repository';
-import { TenantRequests } from '@tenantry/tenancy';
 
 /** Any tenant's audit log, for system admins (system pool; the tenant is an explicit filter). */
 @SystemAdminOnly()

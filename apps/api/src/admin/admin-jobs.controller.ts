@@ -4,11 +4,11 @@ import { AppConfig } from '@tenantry/config';
 import { SystemAdminOnly } from '@tenantry/auth';
 import { LifecycleQueues } from '@tenantry/queues';
 import { SystemTransaction } from '@tenantry/system-db';
+import { TenantRequests } from '@tenantry/tenancy';
 import { FailedJobList, JobResponse } from '../jobs/dto/job.dto';
 import { exportDownload, presentJob } from '../jobs/job-view';
 import { LimitQuery } from '../pagination/cursor';
 import { AdminRepository } from './admin.repository';
-import { TenantRequests } from '@tenantry/tenancy';
 
 @SystemAdminOnly()
 @TenantRequests()

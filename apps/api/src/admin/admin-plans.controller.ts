@@ -2,9 +2,9 @@ import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestj
 import { ApiConflictResponse, ApiCreatedResponse } from '@nestjs/swagger';
 import { AuditedInService } from '@tenantry/audit';
 import { SystemAdminOnly } from '@tenantry/auth';
+import { TenantRequests } from '@tenantry/tenancy';
 import { AdminPlansService } from './admin-plans.service';
 import { CreatePlanDto, PlanList, PlanResponse, UpdatePlanDto } from './dto/plan.dto';
-import { TenantRequests } from '@tenantry/tenancy';
 
 @SystemAdminOnly()
 @TenantRequests()

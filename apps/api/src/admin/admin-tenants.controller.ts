@@ -3,6 +3,7 @@ import { ApiAcceptedResponse, ApiConflictResponse, ApiCreatedResponse, ApiOkResp
 import { AuditedInService } from '@tenantry/audit';
 import { CurrentSystemAdmin, SystemAdminOnly } from '@tenantry/auth';
 import type { SystemAdminPrincipal } from '@tenantry/tenancy';
+import { TenantRequests } from '@tenantry/tenancy';
 import { AdminTenantsService } from './admin-tenants.service';
 import { AdminTenantKeysService } from './admin-tenant-keys.service';
 import { AdminTenantUsersService } from './admin-tenant-users.service';
@@ -21,7 +22,6 @@ import {
 } from './dto/admin-tenants.dto';
 import { CreateTenantDto, ProvisionedTenantResponse } from './dto/create-tenant.dto';
 import { ConfigPatchDto } from './dto/config-patch.dto';
-import { TenantRequests } from '@tenantry/tenancy';
 
 @SystemAdminOnly()
 @TenantRequests()

@@ -2,11 +2,11 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { SystemAdminOnly } from '@tenantry/auth';
 import { Clock, CLOCK } from '@tenantry/metering';
 import { SystemTransaction } from '@tenantry/system-db';
+import { TenantRequests } from '@tenantry/tenancy';
 import { AdminUsageQuery } from '../usage/dto/usage-query.dto';
 import { AdminUsageReport } from '../usage/dto/usage.dto';
 import { presentWindow, resolveUsageWindow } from '../usage/usage-window';
 import { AdminUsageRepository, decodeUsageCursor, encodeUsageCursor } from './admin-usage.repository';
-import { TenantRequests } from '@tenantry/tenancy';
 
 @SystemAdminOnly()
 @TenantRequests()

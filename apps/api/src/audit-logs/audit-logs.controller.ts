@@ -1,11 +1,11 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { Roles } from '@tenantry/auth';
+import { TenantRequests } from '@tenantry/tenancy';
 import { toPage } from '../pagination/cursor';
 import { auditPosition } from './audit-log-filter';
 import { AuditLogsRepository } from './audit-logs.repository';
 import { AuditLogPage, toAuditLogResponse } from './dto/audit-log.dto';
 import { AuditLogQuery } from './dto/audit-log-query.dto';
-import { TenantRequests } from '@tenantry/tenancy';
 
 @Roles('admin')
 @TenantRequests()

@@ -4,6 +4,7 @@ import type { Request } from 'express';
 import { NoAudit } from '@tenantry/audit';
 import { CurrentTenantPrincipal, Public } from '@tenantry/auth';
 import type { TenantPrincipal } from '@tenantry/tenancy';
+import { TenantRequests } from '@tenantry/tenancy';
 import { AuthService } from './auth.service';
 import { LoginDto } from './dto/login.dto';
 import { MfaChallengeResponse } from './dto/mfa-sign-in.dto';
@@ -13,7 +14,6 @@ import { TokenPairResponse } from './dto/token-pair.dto';
 import { sessionClientOf } from './session-client';
 import { AllowedWithoutMfa } from './mfa/mfa-requirement';
 import { TenantSessionsService } from './tenant-sessions.service';
-import { TenantRequests } from '@tenantry/tenancy';
 
 @TenantRequests()
 @Controller('v1')

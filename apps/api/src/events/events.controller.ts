@@ -1,10 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { Roles } from '@tenantry/auth';
 import { presentEvent } from '@tenantry/events';
+import { TenantRequests } from '@tenantry/tenancy';
 import { decodeCursor, toPage } from '../pagination/cursor';
 import { EventPage, EventQuery } from './dto/event.dto';
 import { EventsRepository } from './events.repository';
-import { TenantRequests } from '@tenantry/tenancy';
 
 @Roles('admin')
 @TenantRequests()

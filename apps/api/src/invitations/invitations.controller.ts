@@ -3,6 +3,7 @@ import { ApiAcceptedResponse, ApiConflictResponse, ApiCreatedResponse, ApiGoneRe
 import { AuditedInService } from '@tenantry/audit';
 import { CurrentTenantPrincipal, Public, RefuseImpersonation, Roles } from '@tenantry/auth';
 import type { TenantPrincipal } from '@tenantry/tenancy';
+import { TenantRequests } from '@tenantry/tenancy';
 import { TokenPairResponse } from '../auth/dto/token-pair.dto';
 import {
   AcceptInvitationDto,
@@ -13,7 +14,6 @@ import {
   ListInvitationsQuery,
 } from './dto/invitation.dto';
 import { InvitationsService } from './invitations.service';
-import { TenantRequests } from '@tenantry/tenancy';
 
 @Roles('admin')
 @TenantRequests()

@@ -4,11 +4,11 @@ import type { Request } from 'express';
 import { AuditedInService } from '@tenantry/audit';
 import { CurrentTenantPrincipal, RefuseImpersonation } from '@tenantry/auth';
 import type { TenantPrincipal } from '@tenantry/tenancy';
+import { TenantRequests } from '@tenantry/tenancy';
 import { AllowedWithoutMfa } from '../auth/mfa/mfa-requirement';
 import { AccountService } from './account.service';
 import { PasswordChangeDto } from './dto/password-change.dto';
 import { SessionList } from './dto/session.dto';
-import { TenantRequests } from '@tenantry/tenancy';
 
 /** The signed-in user's own account: password and sessions (any role; not for API keys; open to users who must still enrol MFA). */
 @AllowedWithoutMfa()

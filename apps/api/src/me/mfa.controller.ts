@@ -4,10 +4,10 @@ import type { Request } from 'express';
 import { AuditedInService, NoAudit } from '@tenantry/audit';
 import { CurrentTenantPrincipal, RefuseImpersonation } from '@tenantry/auth';
 import type { TenantPrincipal } from '@tenantry/tenancy';
+import { TenantRequests } from '@tenantry/tenancy';
 import { AllowedWithoutMfa } from '../auth/mfa/mfa-requirement';
 import { MfaCodeDto, RecoveryCodesResponse, TotpEnrolmentResponse } from './dto/mfa.dto';
 import { MeMfaService } from './mfa.service';
-import { TenantRequests } from '@tenantry/tenancy';
 
 /** The signed-in user's second factor (TOTP, RFC 6238). Open to users who must still enrol. */
 @AllowedWithoutMfa()

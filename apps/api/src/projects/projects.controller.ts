@@ -4,10 +4,10 @@ import { Audit } from '@tenantry/audit';
 import { CurrentTenantPrincipal, Roles } from '@tenantry/auth';
 import { FEATURE, RequireFeature } from '@tenantry/plans';
 import type { TenantPrincipal } from '@tenantry/tenancy';
+import { TenantRequests } from '@tenantry/tenancy';
 import { PageQuery } from '../pagination/cursor';
 import { CreateProjectDto, ProjectPage, ProjectResponse, UpdateProjectDto } from './dto/project.dto';
 import { ProjectsService } from './projects.service';
-import { TenantRequests } from '@tenantry/tenancy';
 
 @TenantRequests()
 @Controller('v1/projects')

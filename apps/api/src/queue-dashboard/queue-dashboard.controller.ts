@@ -4,9 +4,9 @@ import { NoAudit } from '@tenantry/audit';
 import { CurrentSystemAdmin, SystemAdminOnly, TokenService } from '@tenantry/auth';
 import { AppConfig } from '@tenantry/config';
 import type { SystemAdminPrincipal } from '@tenantry/tenancy';
+import { TenantRequests } from '@tenantry/tenancy';
 import { QUEUE_DASHBOARD_COOKIE, QUEUE_DASHBOARD_PATH, QUEUE_DASHBOARD_SESSION_MAX_TTL } from './queue-dashboard-auth';
 import { QueueDashboardSession } from './queue-dashboard.dto';
-import { TenantRequests } from '@tenantry/tenancy';
 
 /** Hands a system admin the short-lived cookie a browser needs to open the queue dashboard. */
 @SystemAdminOnly()

@@ -2,10 +2,10 @@ import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { Clock, CLOCK, monthPeriod } from '@tenantry/metering';
 import { EffectiveConfigService, LIMIT, rateLimitState } from '@tenantry/plans';
+import { TenantRequests } from '@tenantry/tenancy';
 import { UsageRepository } from '../usage/usage.repository';
 import { QuotaResponse } from './dto/quota.dto';
 import { QuotasRepository } from './quotas.repository';
-import { TenantRequests } from '@tenantry/tenancy';
 
 @TenantRequests()
 @Controller('v1/quotas')

@@ -4,8 +4,8 @@ import { CLS_ID, CLS_REQ, ClsModule, ClsService } from 'nestjs-cls';
 import type { Logger } from 'pino';
 import { AppConfig } from '@tenantry/config';
 import { UsageRecorder } from '@tenantry/metering';
-import { timeRequest } from '../metrics/http-metrics.middleware';
-import { meterApiCall } from '../usage/api-call-metering.middleware';
+import { timeRequest } from '../metrics/http-metrics';
+import { meterApiCall } from '../usage/api-call-metering';
 import { requestIdOf } from './request-id';
 import { createAppLogger, requestLines } from './request-logging';
 

@@ -2,9 +2,9 @@ import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces } from '@nestjs/swagger';
 import { ScimRoute } from '@tenantry/auth';
 import { AppConfig } from '@tenantry/config';
+import { TenantRequests } from '@tenantry/tenancy';
 import { ScimDiscoveryDocument } from './dto/scim-resource.dto';
 import { SCIM_CONTENT_TYPE, SCIM_SCHEMA } from './scim-protocol';
-import { TenantRequests } from '@tenantry/tenancy';
 
 const USER_ATTRIBUTES = [
   { name: 'userName', type: 'string', multiValued: false, required: true, caseExact: false, mutability: 'readWrite', returned: 'default', uniqueness: 'server', description: "The member's email address" },

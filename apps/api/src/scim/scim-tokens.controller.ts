@@ -4,10 +4,10 @@ import { Audit } from '@tenantry/audit';
 import { CurrentTenantPrincipal, RefuseImpersonation, Roles } from '@tenantry/auth';
 import { RequireFeature } from '@tenantry/plans';
 import type { TenantPrincipal } from '@tenantry/tenancy';
+import { TenantRequests } from '@tenantry/tenancy';
 import { PageQuery } from '../pagination/cursor';
 import { CreatedScimTokenResponse, CreateScimTokenDto, ScimTokenPage } from './dto/scim-token.dto';
 import { ScimTokensService } from './scim-tokens.service';
-import { TenantRequests } from '@tenantry/tenancy';
 
 /** Bearer tokens for the tenant's directory (SCIM 2.0 at /scim/v2), plan feature `sso`. */
 @Roles('admin')

@@ -3,11 +3,11 @@ import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiProduces } 
 import { AuditedInService } from '@tenantry/audit';
 import { CurrentTenantPrincipal, ScimRoute } from '@tenantry/auth';
 import type { TenantPrincipal } from '@tenantry/tenancy';
+import { TenantRequests } from '@tenantry/tenancy';
 import { ScimListQuery } from './dto/scim-query.dto';
 import { ScimPatchBody, ScimUserBody, ScimUserList, ScimUserResource } from './dto/scim-resource.dto';
 import { SCIM_CONTENT_TYPE } from './scim-protocol';
 import { ScimUsersService } from './scim-users.service';
-import { TenantRequests } from '@tenantry/tenancy';
 
 /** SCIM 2.0 Users (RFC 7644 §3), for the tenant's directory with a SCIM bearer token. */
 @ScimRoute()

@@ -2,10 +2,10 @@ import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, P
 import { Audit } from '@tenantry/audit';
 import { Roles } from '@tenantry/auth';
 import { RequireFeature } from '@tenantry/plans';
+import { TenantRequests } from '@tenantry/tenancy';
 import { PageQuery } from '../pagination/cursor';
 import { CreateSsoConnectionDto, SsoConnectionPage, SsoConnectionResponse, UpdateSsoConnectionDto } from './dto/sso-connection.dto';
 import { SsoConnectionsService } from './sso-connections.service';
-import { TenantRequests } from '@tenantry/tenancy';
 
 /** The tenant's identity providers (plan feature `sso`). */
 @Roles('admin')

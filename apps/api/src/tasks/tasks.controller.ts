@@ -1,10 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { Audit } from '@tenantry/audit';
 import { Roles } from '@tenantry/auth';
+import { TenantRequests } from '@tenantry/tenancy';
 import { PageQuery } from '../pagination/cursor';
 import { CreateTaskDto, TaskPage, TaskResponse, UpdateTaskDto } from './dto/task.dto';
 import { TasksService } from './tasks.service';
-import { TenantRequests } from '@tenantry/tenancy';
 
 @TenantRequests()
 @Controller('v1/projects/:projectId/tasks')

@@ -3,9 +3,9 @@ import { ApiNoContentResponse } from '@nestjs/swagger';
 import { Audit, AuditTrail } from '@tenantry/audit';
 import { Roles } from '@tenantry/auth';
 import { TenantSecrets } from '@tenantry/secrets';
+import { TenantRequests } from '@tenantry/tenancy';
 import { PageQuery } from '../pagination/cursor';
 import { PutSecretDto, SecretNameParam, SecretPage } from './dto/tenant-secret.dto';
-import { TenantRequests } from '@tenantry/tenancy';
 
 /** The tenant's own secrets (API keys of systems it connects): written and deleted, listed by name, never read back. */
 @Roles('admin')

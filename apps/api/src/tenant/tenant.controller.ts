@@ -4,12 +4,12 @@ import { AppConfig } from '@tenantry/config';
 import { Audit } from '@tenantry/audit';
 import { CurrentTenantPrincipal, Roles } from '@tenantry/auth';
 import type { TenantPrincipal } from '@tenantry/tenancy';
+import { TenantRequests } from '@tenantry/tenancy';
 import { ExportRequestedResponse, JobResponse } from '../jobs/dto/job.dto';
 import { exportDownload, presentJob } from '../jobs/job-view';
 import { TenantProfileResponse } from './dto/tenant-profile.dto';
 import { TenantSettingsPatchDto } from './dto/tenant-settings.dto';
 import { TenantService } from './tenant.service';
-import { TenantRequests } from '@tenantry/tenancy';
 
 @TenantRequests()
 @Controller('v1/tenant')

@@ -1,11 +1,11 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { Roles } from '@tenantry/auth';
 import { Clock, CLOCK } from '@tenantry/metering';
+import { TenantRequests } from '@tenantry/tenancy';
 import { UsageQuery } from './dto/usage-query.dto';
 import { UsageReport } from './dto/usage.dto';
 import { UsageRepository } from './usage.repository';
 import { presentWindow, resolveUsageWindow } from './usage-window';
-import { TenantRequests } from '@tenantry/tenancy';
 
 @Roles('admin')
 @TenantRequests()

@@ -3,10 +3,10 @@ import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse } from '@nestjs/
 import { Audit } from '@tenantry/audit';
 import { CurrentTenantPrincipal, RefuseImpersonation, Roles } from '@tenantry/auth';
 import type { TenantPrincipal } from '@tenantry/tenancy';
+import { TenantRequests } from '@tenantry/tenancy';
 import { PageQuery } from '../pagination/cursor';
 import { CreateUserDto, UpdateUserDto, UserPage, UserResponse } from './dto/user.dto';
 import { UsersService } from './users.service';
-import { TenantRequests } from '@tenantry/tenancy';
 
 @Roles('admin')
 @TenantRequests()

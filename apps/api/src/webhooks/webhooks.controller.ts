@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, Header, HttpCode, Param, ParseUUIDPipe, 
 import { ApiAcceptedResponse } from '@nestjs/swagger';
 import { Audit } from '@tenantry/audit';
 import { Roles } from '@tenantry/auth';
+import { TenantRequests } from '@tenantry/tenancy';
 import { PageQuery } from '../pagination/cursor';
 import {
   AcceptedDeliveryResponse,
@@ -15,7 +16,6 @@ import {
 } from './dto/webhook.dto';
 import { WebhookUrlGuard } from './webhook-url.guard';
 import { WebhooksService } from './webhooks.service';
-import { TenantRequests } from '@tenantry/tenancy';
 
 /** The tenant's webhook endpoints (owner and admin), their deliveries and replays. */
 @Roles('admin')

@@ -4,7 +4,7 @@ import { httpRequestDuration } from '@tenantry/metrics';
 /**
  * Times a request; call the returned function when the response is finished: it labels the
  * duration by route template (`unmatched` when no route took it). Started by the request
- * middleware (request-context/request-observation.ts), one layer for everything a request is
+ * middleware (request-context/request-context.module.ts), one layer for everything a request is
  * observed by.
  */
 export function timeRequest(request: Request, response: Response): () => void {
