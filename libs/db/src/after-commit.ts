@@ -1,19 +1,40 @@
 /** Work to do once a transaction has committed (a cache to drop, an event to hand to a queue). */
 export type AfterCommitCallback = () => unknown;
 
+export interface AfterCommitOptions {
+  /**
+   * The transaction's `run` resolves only once this callback has settled (its failure is still
+   * logged, never thrown): for work whose effect the caller's answer promises, such as the bump
+   * that makes every API process re-check a tenant's access on its next request.
+   */
+  isAwaited?: boolean;
+}
+
+export interface AfterCommitWork {
+  callback: AfterCommitCallback;
+  isAwaited: boolean;
+}
+
 /**
  * Runs the callbacks of a committed transaction, in order. A callback that throws (or rejects) is
  * logged and passed over: the transaction is committed, so its caller must not see an error.
+ * Answers a promise of the awaited callbacks when there are any (undefined otherwise, so a
+ * transaction without one resolves as before, without waiting on anything).
  */
-export function runAfterCommit(callbacks: readonly AfterCommitCallback[], logger: { error(message: string): void }): void {
+export function runAfterCommit(work: readonly AfterCommitWork[], logger: { error(message: string): void }): Promise<void> | undefined {
   const report = (error: unknown) =>
     logger.error(`an after-commit callback failed (the transaction stays committed): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  for (const callback of callbacks) {
+  let awaited: Promise<unknown>[] | undefined;
+  for (const { callback, isAwaited } of work) {
     try {
       const pending = callback();
-      if (pending instanceof Promise) pending.catch(report);
+      if (pending instanceof Promise) {
+        const settled = pending.catch(report);
+        if (isAwaited) (awaited ??= []).push(settled);
+      }
     } catch (error) {
       report(error);
     }
   }
+  return awaited && Promise.all(awaited).then(() => undefined);
 }

@@ -4,7 +4,7 @@ import { AppConfig } from '@tenantry/config';
 import { TooManyRequestsException } from '@tenantry/errors';
 import { Clock, CLOCK } from '@tenantry/metering';
 import { quotaRejections, rateLimitRejections } from '@tenantry/metrics';
-import type { Principal } from '@tenantry/tenancy';
+import { Principal, setRequestAccessVersion } from '@tenantry/tenancy';
 import { FEATURE, LIMIT } from './config-names';
 import { rateLimitState } from './rate-limit-state';
 import { TenantRateLimiter } from './rate-limiter';
@@ -48,12 +48,13 @@ export class RateLimitGuard implements CanActivate {
   // Synchronous for a request without a tenant: Nest awaits only the guards that return a promise.
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const http = context.switchToHttp();
-    const principal = http.getRequest<Request & { user?: Principal }>().user;
+    const request = http.getRequest<Request & { user?: Principal }>();
+    const principal = request.user;
     if (principal?.kind !== 'tenant') return true;
-    return this.check(principal.tenantId, http.getResponse<Response>()).then(() => true);
+    return this.check(principal.tenantId, request, http.getResponse<Response>()).then(() => true);
   }
 
-  private async check(tenantId: string, response: Response): Promise<void> {
+  private async check(tenantId: string, request: Request, response: Response): Promise<void> {
     const config = await this.limits.get(tenantId);
     if (!config) return;
     const perMinute = config.limits[LIMIT.REQUESTS_PER_MINUTE];
@@ -62,6 +63,8 @@ export class RateLimitGuard implements CanActivate {
     const decision = await this.limiter.consume(tenantId, perMinute, config.limits[LIMIT.REQUESTS_BURST] ?? perMinute ?? 0);
     const state = rateLimitState(response);
     state.decision = decision;
+    // The tenant transaction's check may then be skipped while the tenant's access is unchanged.
+    if (decision.accessVersion !== undefined) setRequestAccessVersion(request, decision.accessVersion);
     if (decision.isFailOpen && this.limiter.isFailOpenExhausted) {
       state.isRefused = true;
       throw new ServiceUnavailableException('Rate limiting is unavailable; retry shortly');

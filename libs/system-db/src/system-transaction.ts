@@ -1,13 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ClsService } from 'nestjs-cls';
-import { AfterCommitCallback, DatabaseHandle, IsolationLevel, runAfterCommit, Transaction } from '@tenantry/db';
+import { AfterCommitCallback, AfterCommitOptions, AfterCommitWork, DatabaseHandle, IsolationLevel, runAfterCommit, Transaction } from '@tenantry/db';
 import { SYSTEM_DATABASE } from './system-database';
 
 const ACTIVE = 'system.transaction';
 
 interface ActiveSystemTransaction {
   tx: Transaction;
-  afterCommit: AfterCommitCallback[];
+  afterCommit: AfterCommitWork[];
 }
 
 /** A system repository ran outside a system transaction: a programming error, never a stray statement. */
@@ -39,7 +39,7 @@ export class SystemTransaction {
     if (this.isActive) {
       throw new Error('SystemTransaction.run: a system transaction is already active in this context');
     }
-    const afterCommit: AfterCommitCallback[] = [];
+    const afterCommit: AfterCommitWork[] = [];
     return this.cls
       .run({ ifNested: 'inherit' }, () =>
         this.database.pipelinedTransaction(
@@ -56,17 +56,18 @@ export class SystemTransaction {
         ),
       )
       .then((result) => {
-        runAfterCommit(afterCommit, this.logger);
-        return result;
+        const awaited = runAfterCommit(afterCommit, this.logger);
+        return awaited ? awaited.then(() => result) : result;
       });
   }
 
   /**
    * Runs `callback` once the active system transaction has committed; never if it rolls back. A
    * callback that throws is logged and passed over: the change is committed already.
+   * `isAwaited`: `run` waits for it.
    */
-  afterCommit(callback: AfterCommitCallback): void {
-    this.active().afterCommit.push(callback);
+  afterCommit(callback: AfterCommitCallback, options: AfterCommitOptions = {}): void {
+    this.active().afterCommit.push({ callback, isAwaited: options.isAwaited === true });
   }
 
   /** The active system transaction; throws MissingSystemTransactionError outside one. */

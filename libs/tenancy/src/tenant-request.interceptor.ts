@@ -13,6 +13,8 @@ import type { Request } from 'express';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { AppConfig } from '@tenantry/config';
 import { Principal } from './principal';
+import { TenantAccessCache } from './tenant-access.cache';
+import { requestAccessVersion } from './tenant-access-versions';
 import { TenantDirectoryRepository } from './tenant-directory.repository';
 import { slugFromHost } from './tenant-host';
 import { TenantScope } from './tenant-context';
@@ -34,13 +36,16 @@ export const TenantTransactionsInService = (reason: string) => SetMetadata(TRANS
  * Wraps every request of a tenant principal in one tenant transaction: the handler and every
  * repository it calls see only that tenant's rows, and an exception rolls everything back.
  * Before the handler runs, the tenant must exist, be active, and match the host's slug, and a
- * user must still exist with the role its token names.
+ * user must still exist, be active, have the role its token names, and its session must not be
+ * signed out. That check is read in the transaction, unless this process saw it pass under the
+ * tenant's current access version (TenantAccessCache): then only the host is compared.
  */
 @Injectable()
 export class TenantRequestInterceptor implements NestInterceptor {
   constructor(
     private readonly tenantTransaction: TenantTransaction,
     private readonly directory: TenantDirectoryRepository,
+    private readonly accessCache: TenantAccessCache,
     private readonly config: AppConfig,
     private readonly reflector: Reflector,
   ) {}
@@ -53,11 +58,23 @@ export class TenantRequestInterceptor implements NestInterceptor {
 
     const hostSlug = slugFromHost(request.headers.host, this.config.get('BASE_DOMAIN'));
     const scope: TenantScope = { tenantId: principal.tenantId, userId: principal.actorType === 'user' ? principal.subjectId : undefined };
+    const isInService = this.reflector.get<string | undefined>(TRANSACTIONS_IN_SERVICE, context.getHandler()) !== undefined;
+    const handle = () => lastValueFrom(next.handle(), { defaultValue: undefined });
+
+    const version = requestAccessVersion(request);
+    const accessKey = TenantAccessCache.keyOf(principal);
+    const passedSlug = version === undefined ? undefined : this.accessCache.passedSlug(accessKey, version);
+    if (passedSlug !== undefined) {
+      assertHostMatches(hostSlug, passedSlug);
+      return from(isInService ? this.tenantTransaction.withRequestScope(scope, handle) : this.tenantTransaction.run(scope, handle));
+    }
+
     const check = async () => {
+      const checkedAt = Date.now();
       const tenant =
         principal.actorType === 'user'
           ? await this.directory.currentWithUser(principal.subjectId, principal.sessionId)
-          : { ...(await this.directory.current()), userRole: principal.role, sessionRevokedAt: null };
+          : await this.directory.current().then((current) => current && { ...current, userRole: principal.role, sessionRevokedAt: null });
       if (!tenant?.id) throw new UnauthorizedException('Unknown tenant');
       // A removed user, or one whose role changed since the token was issued, signs in again.
       if (tenant.userRole !== principal.role) {
@@ -66,24 +83,30 @@ export class TenantRequestInterceptor implements NestInterceptor {
       if (tenant.sessionRevokedAt) throw new UnauthorizedException('This session has been signed out; sign in again');
       if (tenant.status === 'suspended') throw new ForbiddenException('Tenant is suspended');
       if (tenant.status === 'deleted') throw new ForbiddenException('Tenant has been deleted');
-      if (hostSlug !== undefined && hostSlug !== tenant.slug) {
-        throw new ForbiddenException('The host names a different tenant than the credentials');
-      }
+      // Read under `version` (the EVALSHA came first), so it holds until the version changes.
+      if (version !== undefined) this.accessCache.remember(accessKey, version, tenant.slug, checkedAt);
+      assertHostMatches(hostSlug, tenant.slug);
     };
-    if (this.reflector.get<string | undefined>(TRANSACTIONS_IN_SERVICE, context.getHandler()) !== undefined) {
+    if (isInService) {
       return from(
         (async () => {
           await this.tenantTransaction.run(scope, check);
-          return this.tenantTransaction.withRequestScope(scope, () => lastValueFrom(next.handle(), { defaultValue: undefined }));
+          return this.tenantTransaction.withRequestScope(scope, handle);
         })(),
       );
     }
     return from(
       this.tenantTransaction.run(scope, async () => {
         await check();
-        return lastValueFrom(next.handle(), { defaultValue: undefined });
+        return handle();
       }),
     );
+  }
+}
+
+function assertHostMatches(hostSlug: string | undefined, tenantSlug: string): void {
+  if (hostSlug !== undefined && hostSlug !== tenantSlug) {
+    throw new ForbiddenException('The host names a different tenant than the credentials');
   }
 }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ClsService } from 'nestjs-cls';
 import type postgres from 'postgres';
-import { AfterCommitCallback, APP_DATABASE, DatabaseHandle, IsolationLevel, runAfterCommit, Transaction } from '@tenantry/db';
+import { AfterCommitCallback, AfterCommitOptions, AfterCommitWork, APP_DATABASE, DatabaseHandle, IsolationLevel, runAfterCommit, Transaction } from '@tenantry/db';
 import { timeTenantTransaction } from '@tenantry/metrics';
 import { MissingTenantTransactionError, TenantScope, UUID_PATTERN } from './tenant-context';
 
@@ -11,7 +11,7 @@ const REQUEST_SCOPE = 'tenancy.requestScope';
 interface ActiveTenantTransaction {
   tx: Transaction;
   scope: TenantScope;
-  afterCommit: AfterCommitCallback[];
+  afterCommit: AfterCommitWork[];
   /** Statements sent and not awaited by their writer (see `alongside`): the transaction awaits them before COMMIT. */
   alongside: Promise<unknown>[];
 }
@@ -69,7 +69,7 @@ export class TenantTransaction {
     if (this.cls.isActive() && this.cls.get<ActiveTenantTransaction | undefined>(ACTIVE)) {
       throw new Error('TenantTransaction.run: a tenant transaction is already active in this context');
     }
-    const afterCommit: AfterCommitCallback[] = [];
+    const afterCommit: AfterCommitWork[] = [];
     return timeTenantTransaction(() =>
       this.cls.run({ ifNested: 'inherit' }, () =>
         // BEGIN, set_config and the work's first query (for a request: the tenant and user check)
@@ -101,8 +101,8 @@ export class TenantTransaction {
         ),
       ),
     ).then((result) => {
-      runAfterCommit(afterCommit, this.logger);
-      return result;
+      const awaited = runAfterCommit(afterCommit, this.logger);
+      return awaited ? awaited.then(() => result) : result;
     });
   }
 
@@ -127,9 +127,10 @@ export class TenantTransaction {
   /**
    * Runs `callback` once the active tenant transaction has committed; never if it rolls back. A
    * callback that throws is logged and passed over: the request's change is committed already.
+   * `isAwaited`: `run` (and so the request's answer) waits for it.
    */
-  afterCommit(callback: AfterCommitCallback): void {
-    this.active().afterCommit.push(callback);
+  afterCommit(callback: AfterCommitCallback, options: AfterCommitOptions = {}): void {
+    this.active().afterCommit.push({ callback, isAwaited: options.isAwaited === true });
   }
 
   /**

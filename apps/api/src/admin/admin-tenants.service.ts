@@ -10,6 +10,7 @@ import { MailOutbox } from '@tenantry/mail';
 import { LifecycleQueues } from '@tenantry/queues';
 import { DependencyUnavailableError } from '@tenantry/redis';
 import { SystemTransaction } from '@tenantry/system-db';
+import { TenantAccessVersions } from '@tenantry/tenancy';
 import { newOneTimeToken } from '../account-tokens/one-time-token';
 import { INVITATION_TTL_MS, invitationMessage } from '../invitations/invitation-mail';
 import { decodeCursor, toPage } from '../pagination/cursor';
@@ -43,6 +44,7 @@ export class AdminTenantsService {
     private readonly config: AppConfig,
     private readonly audit: AuditWriter,
     private readonly configEvents: TenantConfigEvents,
+    private readonly accessVersions: TenantAccessVersions,
     private readonly events: EventLog,
     private readonly outbox: MailOutbox,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -180,6 +182,9 @@ export class AdminTenantsService {
       // DTO instances carry every declared field; only the ones given are changes.
       const changes = Object.fromEntries(Object.entries(changesOf(current)).filter(([, value]) => value !== undefined)) as Partial<Tenant>;
       const updated = (await this.repository.updateTenant(id, changes))!;
+      // The tenant's status (suspended, resumed, deleted) is what its requests are checked against:
+      // every API process checks it again on the tenant's next request, before this answer leaves.
+      this.system.afterCommit(() => this.accessVersions.bump(id), { isAwaited: true });
       const keys = Object.keys(changes) as (keyof typeof changes)[];
       await this.audit.writeFor(id, {
         action,

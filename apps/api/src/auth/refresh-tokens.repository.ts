@@ -1,12 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { and, eq, isNull } from 'drizzle-orm';
 import { RefreshToken, refreshTokens, userSessions } from '@tenantry/db';
-import { TenantTransaction } from '@tenantry/tenancy';
+import { TenantAccessVersions, TenantTransaction } from '@tenantry/tenancy';
 
-/** Refresh tokens of the current tenant's users. */
+/**
+ * Refresh tokens of the current tenant's users. Revoking a session with them bumps the tenant's
+ * access version after commit: the per-request check reads it (TenantAccessVersions).
+ */
 @Injectable()
 export class RefreshTokensRepository {
-  constructor(private readonly tenantTransaction: TenantTransaction) {}
+  constructor(
+    private readonly tenantTransaction: TenantTransaction,
+    private readonly accessVersions: TenantAccessVersions,
+  ) {}
 
   async insert(values: { userId: string; familyId: string; tokenHash: string; expiresAt: Date }): Promise<void> {
     const { tx, tenantId } = this.tenantTransaction;
@@ -32,10 +38,12 @@ export class RefreshTokensRepository {
   /** Revokes the family's tokens and its session (which ends the access tokens issued for it). */
   async revokeFamily(familyId: string): Promise<void> {
     const { tx, tenantId } = this.tenantTransaction;
-    await tx
+    const revoked = await tx
       .update(userSessions)
       .set({ revokedAt: new Date() })
-      .where(and(eq(userSessions.tenantId, tenantId), eq(userSessions.id, familyId), isNull(userSessions.revokedAt)));
+      .where(and(eq(userSessions.tenantId, tenantId), eq(userSessions.id, familyId), isNull(userSessions.revokedAt)))
+      .returning({ id: userSessions.id });
+    if (revoked.length > 0) this.accessVersions.bumpAfterCommit();
     await tx
       .update(refreshTokens)
       .set({ revokedAt: new Date() })
@@ -44,10 +52,12 @@ export class RefreshTokensRepository {
 
   async revokeAllOfUser(userId: string): Promise<void> {
     const { tx, tenantId } = this.tenantTransaction;
-    await tx
+    const revoked = await tx
       .update(userSessions)
       .set({ revokedAt: new Date() })
-      .where(and(eq(userSessions.tenantId, tenantId), eq(userSessions.userId, userId), isNull(userSessions.revokedAt)));
+      .where(and(eq(userSessions.tenantId, tenantId), eq(userSessions.userId, userId), isNull(userSessions.revokedAt)))
+      .returning({ id: userSessions.id });
+    if (revoked.length > 0) this.accessVersions.bumpAfterCommit();
     await tx
       .update(refreshTokens)
       .set({ revokedAt: new Date() })

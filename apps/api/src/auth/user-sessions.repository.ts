@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { and, desc, eq, gt, isNull, ne, sql } from 'drizzle-orm';
 import { refreshTokens, UserSession, userSessions } from '@tenantry/db';
-import { TenantTransaction } from '@tenantry/tenancy';
+import { TenantAccessVersions, TenantTransaction } from '@tenantry/tenancy';
 
 /** Where a sign-in or refresh came from, as stored on its session. */
 export interface SessionClient {
@@ -11,10 +11,16 @@ export interface SessionClient {
 
 const clientColumns = (client: SessionClient) => ({ ip: client.ip ?? null, userAgent: client.userAgent?.slice(0, 512) ?? null });
 
-/** Sessions (refresh-token families) of the current tenant's users. */
+/**
+ * Sessions (refresh-token families) of the current tenant's users. Revoking one bumps the tenant's
+ * access version after commit: the per-request check reads it (TenantAccessVersions).
+ */
 @Injectable()
 export class UserSessionsRepository {
-  constructor(private readonly tenantTransaction: TenantTransaction) {}
+  constructor(
+    private readonly tenantTransaction: TenantTransaction,
+    private readonly accessVersions: TenantAccessVersions,
+  ) {}
 
   async create(values: { id: string; userId: string; expiresAt: Date; client: SessionClient }): Promise<void> {
     const { tx, tenantId } = this.tenantTransaction;
@@ -50,6 +56,7 @@ export class UserSessionsRepository {
       .where(and(eq(userSessions.tenantId, tenantId), eq(userSessions.id, id), eq(userSessions.userId, userId), isNull(userSessions.revokedAt)))
       .returning({ id: userSessions.id });
     if (revoked.length === 0) return false;
+    this.accessVersions.bumpAfterCommit();
     await tx
       .update(refreshTokens)
       .set({ revokedAt: sql`now()` })
@@ -66,6 +73,7 @@ export class UserSessionsRepository {
       .set({ revokedAt: sql`now()` })
       .where(and(eq(userSessions.tenantId, tenantId), eq(userSessions.userId, userId), isNull(userSessions.revokedAt), keep(userSessions.id)))
       .returning({ id: userSessions.id });
+    if (revoked.length > 0) this.accessVersions.bumpAfterCommit();
     await tx
       .update(refreshTokens)
       .set({ revokedAt: sql`now()` })

@@ -1,12 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { and, count, desc, eq } from 'drizzle-orm';
 import { TenantRole, User, users, UserStatus } from '@tenantry/db';
-import { TenantTransaction } from '@tenantry/tenancy';
+import { TenantAccessVersions, TenantTransaction } from '@tenantry/tenancy';
 import { afterPosition, KeysetPosition } from '../pagination/cursor';
 
+/**
+ * The users of the current tenant. A change of a user's role or status, or its removal, bumps the
+ * tenant's access version after commit: the per-request check reads them (TenantAccessVersions).
+ */
 @Injectable()
 export class UsersRepository {
-  constructor(private readonly tenantTransaction: TenantTransaction) {}
+  constructor(
+    private readonly tenantTransaction: TenantTransaction,
+    private readonly accessVersions: TenantAccessVersions,
+  ) {}
 
   async list(limit: number, after: KeysetPosition | undefined): Promise<User[]> {
     const { tx, tenantId } = this.tenantTransaction;
@@ -55,6 +62,7 @@ export class UsersRepository {
 
   async updateRole(id: string, role: TenantRole): Promise<User | undefined> {
     const { tx, tenantId } = this.tenantTransaction;
+    this.accessVersions.bumpAfterCommit();
     const [row] = await tx
       .update(users)
       .set({ role, updatedAt: new Date() })
@@ -65,6 +73,7 @@ export class UsersRepository {
 
   async setStatus(id: string, status: UserStatus): Promise<User | undefined> {
     const { tx, tenantId } = this.tenantTransaction;
+    this.accessVersions.bumpAfterCommit();
     const [row] = await tx
       .update(users)
       .set({ status, deactivatedAt: status === 'deactivated' ? new Date() : null, updatedAt: new Date() })
@@ -87,6 +96,7 @@ export class UsersRepository {
 
   async remove(id: string): Promise<void> {
     const { tx, tenantId } = this.tenantTransaction;
+    this.accessVersions.bumpAfterCommit();
     await tx.delete(users).where(and(eq(users.tenantId, tenantId), eq(users.id, id)));
   }
 }
