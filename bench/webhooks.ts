@@ -316,7 +316,7 @@ async function main(): Promise<void> {
           writes[name].push(result.perSecond);
           writeCpu[name].push(result.cpuPerRequest.server ?? NaN);
           writeP99[name].push(result.p99);
-          console.log(`round ${round + 1} webhooks ${name}: ${result.perSecond} req/s, server ${result.cpuPerRequest.server} µs CPU/request, p50 ${result.p50} ms, p99 ${result.p99} ms`);
+          console.log(`round ${round + 1} webhooks ${name}: ${result.perSecond} req/s, server ${result.cpuPerRequest.server} µs CPU/request, machine ${result.cpuPerRequest.machine} µs, p50 ${result.p50} ms, p99 ${result.p99} ms`);
         }
       }
       const [eventsWritten] = await owner`select count(*)::int as n from events where tenant_id = ${onTenant.id} and type = 'project.created' and data -> 'object' ->> 'name' = 'p'`;
@@ -333,6 +333,9 @@ async function main(): Promise<void> {
         webhooksOff: { serverCpuMicrosPerRequest: median(writeCpu.off), reqPerSecond: median(writes.off), p99Ms: median(writeP99.off), eventsWritten: eventsNotWritten!.n },
         cpuPerRequestOnOverOff: Number((median(writeCpu.on) / median(writeCpu.off)).toFixed(3)),
         reqPerSecondOnOverOff: Number((median(writes.on) / median(writes.off)).toFixed(3)),
+        // Each round's on beside its off (run back to back): the median of those ratios moves least with a drifting machine.
+        pairedCpuPerRequestOnOverOff: Number(median(writeCpu.on.map((cpu, round) => cpu / writeCpu.off[round]!)).toFixed(3)),
+        pairedReqPerSecondOnOverOff: Number(median(writes.on.map((perSecond, round) => perSecond / writes.off[round]!)).toFixed(3)),
         ...(process.env.BENCH_WRITE_NOHINT ? { withoutHint: { serverCpuMicrosPerRequest: median(writeCpu.nohint), reqPerSecond: median(writes.nohint) } } : {}),
         ...(BASELINE
           ? {

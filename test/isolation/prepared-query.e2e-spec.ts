@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
-import { preparedQuery, projects, tenants, users } from '@tenantry/db';
+import { events, fixedStatement, preparedQuery, projects, tenants, users } from '@tenantry/db';
 import { TenantTransaction } from '@tenantry/tenancy';
 import { createProject, createTenantWithUsers, TestTenantWithUsers } from '../factories';
 import { useTestApp } from '../support/test-app';
@@ -49,5 +50,36 @@ describe('preparedQuery', () => {
     expect(await run(acme.viewer.id)).toEqual([{ slug: acme.slug, role: 'viewer' }]);
     expect(await run(globex.owner.id)).toEqual([{ slug: acme.slug, role: null }]);
     expect(await run(acme.owner.id)).toEqual([{ slug: acme.slug, role: 'owner' }]);
+  });
+
+  describe('fixedStatement', () => {
+    const insertEvent = fixedStatement('insert into events (tenant_id, id, type, data) values ($1, $2, $3, $4)');
+    const eventsOf = (tenantId: string, id: string) =>
+      tenantTransaction.run({ tenantId }, (tx) => tx.select({ tenantId: events.tenantId, data: events.data }).from(events).where(eq(events.id, id)));
+
+    it('writes in the transaction it is given, a jsonb from its JSON text, and commits with it', async () => {
+      const id = randomUUID();
+      await tenantTransaction.run({ tenantId: acme.id }, (tx) => insertEvent(tx, [acme.id, id, 'project.created', JSON.stringify({ object: { n: 1 } })]));
+      expect(await eventsOf(acme.id, id)).toEqual([{ tenantId: acme.id, data: { object: { n: 1 } } }]);
+    });
+
+    it('rolls back with its transaction', async () => {
+      const id = randomUUID();
+      await expect(
+        tenantTransaction.run({ tenantId: acme.id }, async (tx) => {
+          await insertEvent(tx, [acme.id, id, 'project.created', '{"object":{}}']);
+          throw new Error('the change fails');
+        }),
+      ).rejects.toThrow('the change fails');
+      expect(await eventsOf(acme.id, id)).toEqual([]);
+    });
+
+    it("is held to the transaction's tenant by RLS", async () => {
+      const id = randomUUID();
+      await expect(
+        tenantTransaction.run({ tenantId: acme.id }, (tx) => insertEvent(tx, [globex.id, id, 'project.created', '{"object":{}}'])),
+      ).rejects.toThrow(/row-level security/);
+      expect(await eventsOf(globex.id, id)).toEqual([]);
+    });
   });
 });

@@ -157,7 +157,7 @@ describe('TenantTransaction', () => {
         await tx.insert(projects).values({ tenantId: tenant.id, name: 'after the failure' });
       }),
     ).rejects.toThrow(/Failed query: select 1 \/ 0/);
-    // Failing as the last statement: COMMIT is not sent past it.
+    // Failing as the last statement: the COMMIT sent behind it is answered with ROLLBACK; the error is the statement's own.
     await expect(
       tenantTransaction.run({ tenantId: tenant.id }, async (tx) => {
         await tx.insert(projects).values({ tenantId: tenant.id, name: 'before the failure' });

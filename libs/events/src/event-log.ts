@@ -1,19 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { sql } from 'drizzle-orm';
-import { EventData, events, preparedQuery } from '@tenantry/db';
+import { EventData, fixedStatement } from '@tenantry/db';
 import { SystemTransaction } from '@tenantry/system-db';
 import { TenantTransaction } from '@tenantry/tenancy';
 import { EventNotifier } from './event-notifier';
 import { EventType } from './event-types';
 
-// On every change a tenant cares about: built once (see preparedQuery), described once per connection.
-const insertEvent = preparedQuery('events.insert', (tx) =>
-  tx.insert(events).values({ tenantId: sql.placeholder('tenantId'), id: sql.placeholder('id'), type: sql.placeholder('type'), data: sql.placeholder('data') }),
-);
+// On every change a tenant cares about (see fixedStatement): the columns of `events` that a new event sets.
+const insertEvent = fixedStatement('insert into events (tenant_id, id, type, data) values ($1, $2, $3, $4)');
 
-/** Serialised once, by the column: a Date becomes its ISO string, as `data` reads on the wire. */
-const payloadOf = (data: EventData): EventData => (data.previous ? { object: data.object, previous: data.previous } : { object: data.object });
+/** The row's `data` as JSON text, serialised once: a Date becomes its ISO string, as `data` reads on the wire. */
+const payloadOf = (data: EventData): string => JSON.stringify(data.previous ? { object: data.object, previous: data.previous } : { object: data.object });
 
 /**
  * Writes events into the tenant's event log in the transaction that makes the change (the
@@ -33,7 +30,7 @@ export class EventLog {
   async record(type: EventType, data: EventData): Promise<string> {
     const id = randomUUID();
     // Sent alongside the request's next statement, awaited before COMMIT: no round trip of its own.
-    this.tenantTransaction.alongside(insertEvent(this.tenantTransaction.tx, { tenantId: this.tenantTransaction.tenantId, id, type, data: payloadOf(data) }));
+    this.tenantTransaction.alongside(insertEvent(this.tenantTransaction.tx, [this.tenantTransaction.tenantId, id, type, payloadOf(data)]));
     this.tenantTransaction.afterCommit(() => this.notifier.committed());
     return id;
   }
@@ -41,7 +38,7 @@ export class EventLog {
   /** Into a tenant's log, in the active system transaction (the admin module's changes to a tenant). */
   async recordFor(tenantId: string, type: EventType, data: EventData): Promise<string> {
     const id = randomUUID();
-    await insertEvent(this.systemTransaction.tx, { tenantId, id, type, data: payloadOf(data) });
+    await insertEvent(this.systemTransaction.tx, [tenantId, id, type, payloadOf(data)]);
     this.systemTransaction.afterCommit(() => this.notifier.committed());
     return id;
   }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ClsService } from 'nestjs-cls';
 import type postgres from 'postgres';
-import { AfterCommitCallback, AfterCommitOptions, AfterCommitWork, APP_DATABASE, DatabaseHandle, IsolationLevel, runAfterCommit, Transaction } from '@tenantry/db';
+import { AfterCommitCallback, AfterCommitOptions, AfterCommitWork, APP_DATABASE, DatabaseHandle, IsolationLevel, runAfterCommit, Transaction, TransactionRolledBackError } from '@tenantry/db';
 import { timeTenantTransaction } from '@tenantry/metrics';
 import { MissingTenantTransactionError, TenantScope, UUID_PATTERN } from './tenant-context';
 
@@ -12,7 +12,7 @@ interface ActiveTenantTransaction {
   tx: Transaction;
   scope: TenantScope;
   afterCommit: AfterCommitWork[];
-  /** Statements sent and not awaited by their writer (see `alongside`): the transaction awaits them before COMMIT. */
+  /** Statements sent and not awaited by their writer (see `alongside`): COMMIT follows them, and the transaction fails with the first one that fails. */
   alongside: Promise<unknown>[];
 }
 
@@ -70,6 +70,7 @@ export class TenantTransaction {
       throw new Error('TenantTransaction.run: a tenant transaction is already active in this context');
     }
     const afterCommit: AfterCommitWork[] = [];
+    const alongside: Promise<unknown>[] = [];
     return timeTenantTransaction(() =>
       this.cls.run({ ifNested: 'inherit' }, () =>
         // BEGIN, set_config and the work's first query (for a request: the tenant and user check)
@@ -77,28 +78,29 @@ export class TenantTransaction {
         // tenant. Should set_config fail, the aborted transaction fails every later query; should
         // BEGIN fail, the error rolls the work back and any statement that ran saw no tenant,
         // which the policies answer with no rows and refused writes.
-        this.database.pipelinedTransaction(
-          (sql) => [setTenantScope(sql, scope)],
-          async (tx) => {
-            const alongside: Promise<unknown>[] = [];
-            this.cls.set<ActiveTenantTransaction>(ACTIVE, { tx, scope, afterCommit, alongside });
-            try {
-              let result: T;
+        this.database
+          .pipelinedTransaction(
+            (sql) => [setTenantScope(sql, scope)],
+            async (tx) => {
+              this.cls.set<ActiveTenantTransaction>(ACTIVE, { tx, scope, afterCommit, alongside });
               try {
-                result = await work(tx);
+                return await work(tx);
               } catch (error) {
                 // A statement sent alongside failed first: the later ones only saw the aborted transaction.
                 throw (await firstFailure(alongside)) ?? error;
+              } finally {
+                this.cls.set(ACTIVE, undefined);
               }
-              // Not committed before every statement sent alongside has succeeded (one failing rolls it all back).
-              for (const statement of alongside) await statement;
-              return result;
-            } finally {
-              this.cls.set(ACTIVE, undefined);
-            }
-          },
-          options,
-        ),
+            },
+            options,
+          )
+          // COMMIT leaves right behind the statements sent alongside that are still under way (no
+          // round trip of its own for them). PostgreSQL answers them in order: should one fail, the
+          // transaction is aborted and COMMIT is answered with ROLLBACK (TransactionRolledBackError),
+          // and the transaction fails with that statement's own error.
+          .catch(async (error: unknown) => {
+            throw (error instanceof TransactionRolledBackError && (await firstFailure(alongside))) || error;
+          }),
       ),
     ).then((result) => {
       const awaited = runAfterCommit(afterCommit, this.logger);
@@ -135,9 +137,9 @@ export class TenantTransaction {
 
   /**
    * A statement of the active transaction that its writer does not wait for: it is sent now and
-   * goes to the server with the statement after it (one round trip less), and the transaction
-   * awaits it before COMMIT, so it commits with the rest or, failing, rolls everything back and
-   * the transaction fails with its error. For writes whose result nothing in the request reads
+   * goes to the server with the statement after it, COMMIT included (no round trip of its own), so
+   * it commits with the rest or, failing, rolls everything back and the transaction fails with its
+   * error. For writes whose result nothing in the request reads
    * (the event log's inserts).
    */
   alongside(statement: Promise<unknown>): void {
