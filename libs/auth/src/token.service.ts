@@ -63,8 +63,10 @@ export class TokenService {
     return `${this.config.get('JWT_AUDIENCE')}:mfa`;
   }
 
-  /** A short-lived session of the queue dashboard for a system admin (see QueueDashboardClaims). */
-  /** `sessionId` (the admin's sign-in) becomes the `sid` claim: signing out ends the dashboard session too. */
+  /**
+   * A short-lived session of the queue dashboard for a system admin (see QueueDashboardClaims).
+   * `sessionId` (the admin's sign-in) becomes the `sid` claim: signing out ends the dashboard session too.
+   */
   issueQueueDashboardSession(adminId: string, sessionId: string | undefined, ttlSeconds: number): Promise<AccessToken> {
     return this.sign({ sub: adminId, role: 'system_admin', typ: 'queue_dashboard', ...(sessionId ? { sid: sessionId } : {}) }, ttlSeconds);
   }

@@ -18,10 +18,10 @@ export interface AfterCommitWork {
 /**
  * Runs the callbacks of a committed transaction, in order. A callback that throws (or rejects) is
  * logged and passed over: the transaction is committed, so its caller must not see an error.
- * Answers a promise of the awaited callbacks when there are any (undefined otherwise, so a
- * transaction without one resolves as before, without waiting on anything).
+ * Answers the transaction's `result`: once the awaited callbacks have settled when there are any,
+ * at once otherwise (a transaction without one resolves without waiting on anything).
  */
-export function runAfterCommit(work: readonly AfterCommitWork[], logger: { error(message: string): void }): Promise<void> | undefined {
+export function runAfterCommit<T>(work: readonly AfterCommitWork[], logger: { error(message: string): void }, result: T): T | Promise<T> {
   const report = (error: unknown) =>
     logger.error(`an after-commit callback failed (the transaction stays committed): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   let awaited: Promise<unknown>[] | undefined;
@@ -36,5 +36,5 @@ export function runAfterCommit(work: readonly AfterCommitWork[], logger: { error
       report(error);
     }
   }
-  return awaited && Promise.all(awaited).then(() => undefined);
+  return awaited ? Promise.all(awaited).then(() => result) : result;
 }

@@ -29,7 +29,7 @@ export class EventLog {
   /** Into the current tenant's log, in the current tenant transaction (throws outside one); the event's id. */
   async record(type: EventType, data: EventData): Promise<string> {
     const id = randomUUID();
-    // Sent alongside the request's next statement, awaited before COMMIT: no round trip of its own.
+    // Sent alongside: it leaves with the request's next statement or its COMMIT, no round trip of its own.
     this.tenantTransaction.alongside(insertEvent(this.tenantTransaction.tx, [this.tenantTransaction.tenantId, id, type, payloadOf(data)]));
     this.tenantTransaction.afterCommit(() => this.notifier.committed());
     return id;

@@ -55,10 +55,7 @@ export class SystemTransaction {
           options,
         ),
       )
-      .then((result) => {
-        const awaited = runAfterCommit(afterCommit, this.logger);
-        return awaited ? awaited.then(() => result) : result;
-      });
+      .then((result) => runAfterCommit(afterCommit, this.logger, result));
   }
 
   /**

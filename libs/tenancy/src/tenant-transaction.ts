@@ -102,10 +102,7 @@ export class TenantTransaction {
             throw (error instanceof TransactionRolledBackError && (await firstFailure(alongside))) || error;
           }),
       ),
-    ).then((result) => {
-      const awaited = runAfterCommit(afterCommit, this.logger);
-      return awaited ? awaited.then(() => result) : result;
-    });
+    ).then((result) => runAfterCommit(afterCommit, this.logger, result));
   }
 
   /**
@@ -139,12 +136,11 @@ export class TenantTransaction {
    * A statement of the active transaction that its writer does not wait for: it is sent now and
    * goes to the server with the statement after it, COMMIT included (no round trip of its own), so
    * it commits with the rest or, failing, rolls everything back and the transaction fails with its
-   * error. For writes whose result nothing in the request reads
-   * (the event log's inserts).
+   * error. For writes whose result nothing in the request reads (the event log's inserts).
    */
   alongside(statement: Promise<unknown>): void {
     const active = this.active();
-    // Awaited before COMMIT, or its failure reported by run: never an unhandled rejection meanwhile.
+    // Its failure is reported by run (see there): never an unhandled rejection meanwhile.
     statement.catch(() => undefined);
     active.alongside.push(statement);
   }
