@@ -273,7 +273,14 @@ async function main(): Promise<void> {
           const child = fork(join(root, 'bench', 'servers', 'webhook-api.ts'), [], {
             cwd: root,
             env: { ...process.env, BENCH_OUTBOX: outbox },
-            execArgv: ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register'],
+            // BENCH_CPU_PROF=<dir>: each API writes a V8 CPU profile there as it stops (<variant>.cpuprofile).
+            execArgv: [
+              '-r',
+              'ts-node/register/transpile-only',
+              '-r',
+              'tsconfig-paths/register',
+              ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, `--cpu-prof-name=${outbox}${root === ROOT ? '' : '-baseline'}.cpuprofile`] : []),
+            ],
             stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
           });
           child.once('message', (message: { port: number }) => resolve({ child, origin: `http://127.0.0.1:${message.port}` }));
