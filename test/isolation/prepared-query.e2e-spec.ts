@@ -81,5 +81,16 @@ describe('preparedQuery', () => {
       ).rejects.toThrow(/row-level security/);
       expect(await eventsOf(globex.id, id)).toEqual([]);
     });
+
+    it('is a prepared statement of its connection: described once, not before every run', async () => {
+      const text = 'select $1::int + 1 as n -- test.fixedStatement';
+      const addOne = fixedStatement(text);
+      const [results, preparedCount] = await tenantTransaction.run({ tenantId: acme.id }, async (tx) => [
+        [await addOne(tx, [1]), await addOne(tx, [41])],
+        ((await tx.execute(sql`select count(*)::int as n from pg_prepared_statements where statement = ${text}`)) as unknown as { n: number }[])[0]!.n,
+      ]);
+      expect(results).toEqual([[{ n: 2 }], [{ n: 42 }]]);
+      expect(preparedCount).toBe(1);
+    });
   });
 });

@@ -45,11 +45,13 @@ export function preparedQuery<R, P extends Record<string, unknown> = Record<stri
 /**
  * A statement of fixed text with positional parameters, run on the handle's own connection by
  * postgres.js alone (prepared as the pool is configured: described once per connection, or unnamed
- * without prepared statements): for a hot write whose result nothing reads, where drizzle's execute
+ * without prepared statements): for a hot write (its result is postgres.js's rows), where drizzle's execute
  * (placeholder filling, value mapping, its tracing wrapper) costs more than the statement. Values go
  * to the driver as drizzle would pass them: a jsonb as its JSON text, a timestamp as an ISO string.
  * The query starts at once (sent with the connection's next write).
  */
 export function fixedStatement(text: string): (handle: Handle, values: postgres.ParameterOrJSON<never>[]) => Promise<unknown> {
-  return (handle, values) => connectionOf(handle).unsafe(text, values).execute();
+  // postgres.js sends `unsafe` text unnamed unless asked: then every run is described first, a
+  // round trip of its own that also holds back the statements after it. Asked, the pool's setting wins.
+  return (handle, values) => connectionOf(handle).unsafe(text, values, { prepare: true }).execute();
 }
