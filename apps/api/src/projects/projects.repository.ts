@@ -24,6 +24,19 @@ const nextPage = preparedQuery('projects.nextPage', (tx) =>
     .orderBy(desc(projects.createdAt), desc(projects.id))
     .limit(sql.placeholder('limit')),
 );
+// The writes, built once too: drizzle's ad-hoc statements go unnamed, described first every time (a round trip of their own).
+const insertProject = preparedQuery('projects.insert', (tx) =>
+  tx
+    .insert(projects)
+    .values({ tenantId: sql.placeholder('tenantId'), name: sql.placeholder('name'), description: sql.placeholder('description'), createdBy: sql.placeholder('createdBy') })
+    .returning(),
+);
+const deleteProject = preparedQuery('projects.delete', (tx) =>
+  tx
+    .delete(projects)
+    .where(and(eq(projects.tenantId, sql.placeholder('tenantId')), eq(projects.id, sql.placeholder('id'))))
+    .returning({ id: projects.id }),
+);
 
 /**
  * Every query of projects. Each names tenant_id explicitly as well: RLS is the guarantee, the
@@ -54,7 +67,7 @@ export class ProjectsRepository {
 
   async create(values: { name: string; description?: string | null; createdBy?: string }): Promise<Project> {
     const { tx, tenantId } = this.tenantTransaction;
-    const [row] = await tx.insert(projects).values({ ...values, tenantId }).returning();
+    const [row] = await insertProject(tx, { tenantId, name: values.name, description: values.description ?? null, createdBy: values.createdBy ?? null });
     return row!;
   }
 
@@ -70,10 +83,7 @@ export class ProjectsRepository {
 
   async remove(id: string): Promise<boolean> {
     const { tx, tenantId } = this.tenantTransaction;
-    const rows = await tx
-      .delete(projects)
-      .where(and(eq(projects.tenantId, tenantId), eq(projects.id, id)))
-      .returning({ id: projects.id });
+    const rows = await deleteProject(tx, { tenantId, id });
     return rows.length > 0;
   }
 }
