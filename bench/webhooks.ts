@@ -143,7 +143,7 @@ async function main(): Promise<void> {
     const { TenantTransaction } = await import('@tenantry/tenancy');
     const build = async (outbox: boolean) => {
       let builder = Test.createTestingModule({ imports: [AppModule] });
-      if (!outbox) builder = builder.overrideProvider(EventLog).useValue({ record: async () => randomUUID(), recordFor: async () => randomUUID() });
+      if (!outbox) builder = builder.overrideProvider(EventLog).useValue({ record: async () => randomUUID(), recordFor: async () => randomUUID(), takePending: () => [], flush: () => undefined });
       const app = configureApp((await builder.compile()).createNestApplication({ logger: ['error'] }));
       await app.listen(0, '127.0.0.1');
       return { app, origin: `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}` };

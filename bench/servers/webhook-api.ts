@@ -8,22 +8,61 @@
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { Test } from '@nestjs/testing';
 import { EventLog, EventNotifier } from '@tenantry/events';
 import { AppModule } from '../../apps/api/src/app.module';
 import { configureApp } from '../../apps/api/src/configure-app';
 
+/** BENCH_COUNT_WRITES=1: socket writes per request by remote port, on stderr as the process stops. */
+function countSocketWrites(): () => string {
+  const counts = new Map<string, number>();
+  const original = net.Socket.prototype.write;
+  net.Socket.prototype.write = function (this: net.Socket, ...args: unknown[]) {
+    const key = String(this.remotePort ?? 'unknown');
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+    return (original as (...a: unknown[]) => boolean).apply(this, args);
+  } as typeof original;
+  return () => [...counts].map(([port, count]) => `${port}: ${count}`).join(', ');
+}
+
+/** BENCH_TRACE_WRITES=<n>: the messages of each write to PostgreSQL during the nth request, on stderr. */
+function traceWrites(nth: number, requestNumber: () => number): void {
+  const original = net.Socket.prototype.write;
+  net.Socket.prototype.write = function (this: net.Socket, ...args: unknown[]) {
+    const chunk = args[0];
+    if (this.remotePort === 5432 && Buffer.isBuffer(chunk) && requestNumber() >= nth && requestNumber() <= nth + 1) {
+      const messages: string[] = [];
+      for (let at = 0; at < chunk.length; ) {
+        const type = String.fromCharCode(chunk[at]!);
+        const length = chunk.readInt32BE(at + 1);
+        const body = chunk.subarray(at + 5, at + 1 + length);
+        messages.push(type === 'P' ? `P(${body.toString('utf8').replace(/\0/g, '|').slice(0, 60)})` : type === 'Q' ? `Q(${body.toString('utf8').slice(0, 40)})` : type);
+        at += 1 + length;
+      }
+      console.error(`request ${requestNumber()} write: ${messages.join(' ')}`);
+    }
+    return (original as (...a: unknown[]) => boolean).apply(this, args);
+  } as typeof original;
+}
+
 async function main(): Promise<void> {
+  const report = process.env.BENCH_COUNT_WRITES ? countSocketWrites() : undefined;
+  let requests = 0;
+  if (process.env.BENCH_TRACE_WRITES) traceWrites(Number(process.env.BENCH_TRACE_WRITES), () => requests);
   let builder = Test.createTestingModule({ imports: [AppModule] });
   // `nohint`: the event row is written, the after-commit hint to the dispatcher is not (what the hint costs).
   if (process.env.BENCH_OUTBOX === 'nohint') builder = builder.overrideProvider(EventNotifier).useValue({ committed: () => undefined });
-  if (process.env.BENCH_OUTBOX === 'off') builder = builder.overrideProvider(EventLog).useValue({ record: async () => randomUUID(), recordFor: async () => randomUUID() });
+  if (process.env.BENCH_OUTBOX === 'off') builder = builder.overrideProvider(EventLog).useValue({ record: async () => randomUUID(), recordFor: async () => randomUUID(), takePending: () => [], flush: () => undefined });
   const app = configureApp((await builder.compile()).createNestApplication({ logger: ['error'] }));
   await app.listen(0, '127.0.0.1');
+  app.getHttpServer().on('request', () => requests++);
   const { port } = app.getHttpServer().address() as AddressInfo;
   process.on('message', (message) => {
-    if (message === 'stop') void app.close().then(() => process.exit(0));
+    if (message === 'stop') {
+      if (report) console.error(`${process.env.BENCH_OUTBOX}: ${requests} requests; socket writes by remote port: ${report()}`);
+      void app.close().then(() => process.exit(0));
+    }
   });
   process.send!({ port });
 }
