@@ -1,5 +1,8 @@
 import type { TestingModule } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { AuditWriter } from '@tenantry/audit';
+import type { Transaction } from '@tenantry/db';
 import { EventLog } from '@tenantry/events';
 import type { UsageEvent } from '@tenantry/queues';
 import { TenantTransaction } from '@tenantry/tenancy';
@@ -123,6 +126,32 @@ describe('the event log', () => {
     expect((await t.as(tenant.owner).post('/v1/projects').send({ name: 'over' })).status).toBe(403);
     const [row] = await t.owner<{ count: number }[]>`select count(*)::int as count from events where tenant_id = ${tenant.id}`;
     expect(row!.count).toBe(0);
+  });
+
+  it("writes a transaction's events once each, however many, with its audit row or at COMMIT; flush makes them visible before", async () => {
+    const tenant = await createTenantWithUsers(t);
+    const events = t.app.get(EventLog);
+    const countIn = async (tx: Transaction) => ((await tx.execute(sql`select count(*)::int as count from events`)) as unknown as { count: number }[])[0]!.count;
+    const seen: number[] = [];
+    const ids = await t.app.get(TenantTransaction).run({ tenantId: tenant.id }, async (tx) => {
+      const recorded: string[] = [];
+      const record = async (index: number) => recorded.push(await events.record('project.created', { object: { id: randomUUID(), name: `p${index}` } }));
+      for (let index = 0; index < 13; index++) await record(index);
+      seen.push(await countIn(tx)); // none sent yet
+      events.flush();
+      seen.push(await countIn(tx));
+      for (let index = 13; index < 25; index++) await record(index);
+      // The audit row takes ten of them into its statement; the other two go with COMMIT.
+      await t.app.get(AuditWriter).write({ action: 'project.created', resourceType: 'project' });
+      seen.push(await countIn(tx));
+      return recorded;
+    });
+    expect(seen).toEqual([0, 13, 23]);
+    const rows = await t.owner<{ id: string; name: string }[]>`select id, data -> 'object' ->> 'name' as name from events where tenant_id = ${tenant.id}`;
+    expect(rows.map((row) => row.id).sort()).toEqual([...ids].sort());
+    expect(rows.map((row) => row.name).sort()).toEqual(Array.from({ length: 25 }, (_, index) => `p${index}`).sort());
+    const [audit] = await t.owner<{ count: number }[]>`select count(*)::int as count from audit_logs where tenant_id = ${tenant.id} and action = 'project.created'`;
+    expect(audit!.count).toBe(1);
   });
 
   it("shows each tenant only its own events, and only to admins and owners", async () => {

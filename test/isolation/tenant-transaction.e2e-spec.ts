@@ -169,4 +169,55 @@ describe('TenantTransaction', () => {
     expect(await names()).toEqual(['alongside', 'awaited']);
     expect(() => tenantTransaction.alongside(Promise.resolve())).toThrow(MissingTenantTransactionError);
   });
+
+  it('runs beforeCommit callbacks after the work and before COMMIT, never when the work fails; one failing rolls back', async () => {
+    const tenant = await createTenant(t);
+    const names = async () => (await t.owner`select name from projects where tenant_id = ${tenant.id} order by name`).map((row) => row.name as string);
+    const seen: string[] = [];
+    const result = await tenantTransaction.run({ tenantId: tenant.id }, async (tx) => {
+      tenantTransaction.afterCommit(() => seen.push('after commit'));
+      tenantTransaction.beforeCommit(() => {
+        seen.push('before commit');
+        tenantTransaction.alongside(tx.insert(projects).values({ tenantId: tenant.id, name: 'sent before commit' }).then(() => undefined));
+      });
+      tenantTransaction.beforeCommit(() => seen.push('second before commit'));
+      await tx.insert(projects).values({ tenantId: tenant.id, name: 'work' });
+      seen.push('work done');
+      return 'result';
+    });
+    expect(result).toBe('result');
+    expect(seen).toEqual(['work done', 'before commit', 'second before commit', 'after commit']);
+    expect(await names()).toEqual(['sent before commit', 'work']);
+
+    seen.length = 0;
+    await expect(
+      tenantTransaction.run({ tenantId: tenant.id }, async (tx) => {
+        tenantTransaction.beforeCommit(() => seen.push('before commit'));
+        await tx.insert(projects).values({ tenantId: tenant.id, name: 'failed work' });
+        throw new Error('work failed');
+      }),
+    ).rejects.toThrow('work failed');
+    expect(seen).toEqual([]);
+
+    // A statement it sends fails: COMMIT is answered with ROLLBACK, the error is the statement's own.
+    await expect(
+      tenantTransaction.run({ tenantId: tenant.id }, async (tx) => {
+        tenantTransaction.afterCommit(() => seen.push('after commit'));
+        tenantTransaction.beforeCommit(() => tenantTransaction.alongside(tx.execute(sql`select 1 / 0`)));
+        await tx.insert(projects).values({ tenantId: tenant.id, name: 'rolled back by its statement' });
+      }),
+    ).rejects.toThrow(/Failed query: select 1 \/ 0/);
+    // It throws: the same.
+    await expect(
+      tenantTransaction.run({ tenantId: tenant.id }, async (tx) => {
+        tenantTransaction.beforeCommit(() => {
+          throw new Error('refused before commit');
+        });
+        await tx.insert(projects).values({ tenantId: tenant.id, name: 'rolled back by its throw' });
+      }),
+    ).rejects.toThrow('refused before commit');
+    expect(seen).toEqual([]);
+    expect(await names()).toEqual(['sent before commit', 'work']);
+    expect(() => tenantTransaction.beforeCommit(() => undefined)).toThrow(MissingTenantTransactionError);
+  });
 });

@@ -12,6 +12,8 @@ interface ActiveTenantTransaction {
   tx: Transaction;
   scope: TenantScope;
   afterCommit: AfterCommitWork[];
+  /** Run in order once the work has succeeded, right before COMMIT (see `beforeCommit`). */
+  beforeCommit: (() => void)[];
   /** Statements sent and not awaited by their writer (see `alongside`): COMMIT follows them, and the transaction fails with the first one that fails. */
   alongside: Promise<unknown>[];
 }
@@ -71,6 +73,7 @@ export class TenantTransaction {
     }
     const afterCommit: AfterCommitWork[] = [];
     const alongside: Promise<unknown>[] = [];
+    const beforeCommit: (() => void)[] = [];
     return timeTenantTransaction(() =>
       this.cls.run({ ifNested: 'inherit' }, () =>
         // BEGIN, set_config and the work's first query (for a request: the tenant and user check)
@@ -82,9 +85,12 @@ export class TenantTransaction {
           .pipelinedTransaction(
             (sql) => [setTenantScope(sql, scope)],
             async (tx) => {
-              this.cls.set<ActiveTenantTransaction>(ACTIVE, { tx, scope, afterCommit, alongside });
+              this.cls.set<ActiveTenantTransaction>(ACTIVE, { tx, scope, afterCommit, beforeCommit, alongside });
               try {
-                return await work(tx);
+                const result = await work(tx);
+                // Synchronous, so what they send leaves in the same write as COMMIT.
+                for (const callback of beforeCommit) callback();
+                return result;
               } catch (error) {
                 // A statement sent alongside failed first: the later ones only saw the aborted transaction.
                 throw (await firstFailure(alongside)) ?? error;
@@ -130,6 +136,17 @@ export class TenantTransaction {
    */
   afterCommit(callback: AfterCommitCallback, options: AfterCommitOptions = {}): void {
     this.active().afterCommit.push({ callback, isAwaited: options.isAwaited === true });
+  }
+
+  /**
+   * Runs `callback` once the active tenant transaction's work has succeeded, right before COMMIT
+   * (callbacks in the order registered; never when the work fails): for statements gathered during
+   * the work and sent alongside at its end, so that they leave in the same socket write as COMMIT
+   * (the event log's inserts). A callback that throws, or a statement it sends that fails, rolls
+   * the transaction back and the transaction fails with that error.
+   */
+  beforeCommit(callback: () => void): void {
+    this.active().beforeCommit.push(callback);
   }
 
   /**

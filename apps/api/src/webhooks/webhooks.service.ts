@@ -89,6 +89,7 @@ export class WebhooksService {
   async sendTest(id: string): Promise<AcceptedDeliveryResponse> {
     const endpoint = await this.require(id);
     const eventId = await this.events.record('webhook.test', { object: { endpoint: { ...toWebhookResponse(endpoint) }, message: 'A test event from tenantry' } });
+    this.events.flush(); // the delivery row refers to the event
     const delivery = await this.repository.createDelivery({ endpointId: id, eventId, eventType: 'webhook.test' });
     return { deliveryId: delivery.id, eventId };
   }
