@@ -29,18 +29,26 @@ function countSocketWrites(): () => string {
 /** BENCH_TRACE_WRITES=<n>: the messages of each write to PostgreSQL during the nth request, on stderr. */
 function traceWrites(nth: number, requestNumber: () => number): void {
   const original = net.Socket.prototype.write;
+  // Statements prepared on any connection, by name: a Bind of one shows the start of its text.
+  const statements = new Map<string, string>();
+  const text = (bytes: Buffer) => bytes.toString('utf8').replace(/\s+/g, ' ').slice(0, 50);
   net.Socket.prototype.write = function (this: net.Socket, ...args: unknown[]) {
     const chunk = args[0];
-    if (this.remotePort === 5432 && Buffer.isBuffer(chunk) && requestNumber() >= nth && requestNumber() <= nth + 1) {
+    if (this.remotePort === 5432 && Buffer.isBuffer(chunk)) {
       const messages: string[] = [];
       for (let at = 0; at < chunk.length; ) {
         const type = String.fromCharCode(chunk[at]!);
         const length = chunk.readInt32BE(at + 1);
-        const body = chunk.subarray(at + 5, at + 1 + length);
-        messages.push(type === 'P' ? `P(${body.toString('utf8').replace(/\0/g, '|').slice(0, 60)})` : type === 'Q' ? `Q(${body.toString('utf8').slice(0, 40)})` : type);
+        const [first, second] = chunk.subarray(at + 5, at + 1 + length).toString('utf8').split('\0');
+        if (type === 'P') {
+          if (first) statements.set(first, second!);
+          messages.push(`P(${first ? 'named' : 'unnamed'}: ${text(Buffer.from(second!))})`);
+        } else if (type === 'B') messages.push(second ? `B(${text(Buffer.from(statements.get(second) ?? second))})` : 'B');
+        else if (type === 'Q') messages.push(`Q(${text(Buffer.from(first!))})`);
+        else messages.push(type);
         at += 1 + length;
       }
-      console.error(`request ${requestNumber()} write: ${messages.join(' ')}`);
+      if (requestNumber() >= nth && requestNumber() <= nth + 1) console.error(`request ${requestNumber()} write: ${messages.join(' ')}`);
     }
     return (original as (...a: unknown[]) => boolean).apply(this, args);
   } as typeof original;
