@@ -5,6 +5,7 @@ import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { IMPERSONATION_REFUSED, IS_PUBLIC, MIN_ROLE, SCIM_ROUTE, SYSTEM_ADMIN_ROUTE } from '@tenantry/auth';
 import type { TenantRole } from '@tenantry/db';
 import { REQUIRED_FEATURE } from '@tenantry/plans';
+import { TENANT_REQUEST_WRAPPED } from '@tenantry/tenancy';
 import type { TestApp } from '../support/test-app';
 
 /** `scim`: the tenant's directory, with a SCIM token (tests of its own in test/e2e/scim.e2e-spec.ts). */
@@ -27,6 +28,8 @@ export interface CatalogRoute {
   hasBody: boolean;
   /** The interceptors bound to it, in the order they run (its controller's, then its own). */
   interceptors: unknown[];
+  /** @TenantRequests() wrapped its handler to run in the tenant transaction (no interceptors then). */
+  isTenantWrapped: boolean;
 }
 
 /** Every route of the app, read from the router and the decorators' metadata (the guards read the same). */
@@ -69,6 +72,7 @@ export function routeCatalog(t: TestApp): CatalogRoute[] {
           ...((Reflect.getMetadata(INTERCEPTORS_METADATA, wrapper.metatype) ?? []) as unknown[]),
           ...((Reflect.getMetadata(INTERCEPTORS_METADATA, handler) ?? []) as unknown[]),
         ],
+        isTenantWrapped: Reflect.getMetadata(TENANT_REQUEST_WRAPPED, handler) === true,
       });
     }
   }

@@ -1,15 +1,8 @@
-import {
-  CallHandler,
-  ExecutionContext,
-  ForbiddenException,
-  Injectable,
-  NestInterceptor,
-  SetMetadata,
-  UnauthorizedException,
-  UseInterceptors,
-} from '@nestjs/common';
+import { CallHandler, ExecutionContext, ForbiddenException, Inject, Injectable, NestInterceptor, SetMetadata, UnauthorizedException } from '@nestjs/common';
+import { INTERCEPTORS_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
+import { CLS_REQ, ClsService } from 'nestjs-cls';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { AppConfig } from '@tenantry/config';
 import { Principal } from './principal';
@@ -48,25 +41,42 @@ export class TenantRequestInterceptor implements NestInterceptor {
     private readonly accessCache: TenantAccessCache,
     private readonly config: AppConfig,
     private readonly reflector: Reflector,
+    private readonly cls: ClsService,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
     const request = context.switchToHttp().getRequest<Request & { user?: Principal }>();
+    const running = this.runRequest(request, context.getHandler(), () => lastValueFrom(next.handle(), { defaultValue: undefined }));
+    return running ? from(running) : next.handle();
+  }
+
+  /**
+   * A route handler wrapped by @TenantRequests() (one without interceptors of its own): the same
+   * transaction and checks as `intercept`, for the request of the current context, without Nest's
+   * interceptor pipeline around it.
+   */
+  runHandler(handler: (...args: unknown[]) => unknown, controller: unknown, args: unknown[]): unknown {
+    const request = this.cls.isActive() ? this.cls.get<(Request & { user?: Principal }) | undefined>(CLS_REQ) : undefined;
+    const running = request && this.runRequest(request, handler, async () => handler.apply(controller, args));
+    return running ?? handler.apply(controller, args);
+  }
+
+  /** The request's handler (`handle`) in its tenant transaction; undefined when no tenant principal made the request. */
+  private runRequest(request: Request & { user?: Principal }, handler: object, handle: () => Promise<unknown>): Promise<unknown> | undefined {
     const principal = request.user;
-    if (principal?.kind !== 'tenant') return next.handle();
+    if (principal?.kind !== 'tenant') return undefined;
 
     const hostSlug = slugFromHost(request.headers.host, this.config.get('BASE_DOMAIN'));
     const scope: TenantScope = { tenantId: principal.tenantId, userId: principal.actorType === 'user' ? principal.subjectId : undefined };
-    const isInService = this.reflector.get<string | undefined>(TRANSACTIONS_IN_SERVICE, context.getHandler()) !== undefined;
-    const handle = () => lastValueFrom(next.handle(), { defaultValue: undefined });
+    const isInService = this.reflector.get<string | undefined>(TRANSACTIONS_IN_SERVICE, handler as never) !== undefined;
 
     const version = requestAccessVersion(request);
     const accessKey = TenantAccessCache.keyOf(principal);
     const passedSlug = version === undefined ? undefined : this.accessCache.passedSlug(accessKey, version);
     if (passedSlug !== undefined) {
       assertHostMatches(hostSlug, passedSlug);
-      return from(isInService ? this.tenantTransaction.withRequestScope(scope, handle) : this.tenantTransaction.run(scope, handle));
+      return isInService ? this.tenantTransaction.withRequestScope(scope, handle) : this.tenantTransaction.run(scope, handle);
     }
 
     const check = async () => {
@@ -88,19 +98,15 @@ export class TenantRequestInterceptor implements NestInterceptor {
       assertHostMatches(hostSlug, tenant.slug);
     };
     if (isInService) {
-      return from(
-        (async () => {
-          await this.tenantTransaction.run(scope, check);
-          return this.tenantTransaction.withRequestScope(scope, handle);
-        })(),
-      );
+      return (async () => {
+        await this.tenantTransaction.run(scope, check);
+        return this.tenantTransaction.withRequestScope(scope, handle);
+      })();
     }
-    return from(
-      this.tenantTransaction.run(scope, async () => {
-        await check();
-        return handle();
-      }),
-    );
+    return this.tenantTransaction.run(scope, async () => {
+      await check();
+      return handle();
+    });
   }
 }
 
@@ -110,12 +116,38 @@ function assertHostMatches(hostSlug: string | undefined, tenantSlug: string): vo
   }
 }
 
+/** The property of a @TenantRequests() controller that holds the TenantRequestInterceptor (property injection). */
+const RUNNER = '__tenantRequests';
+/** Marks a route handler that @TenantRequests() wrapped (TenantRequestInterceptor.runHandler). */
+export const TENANT_REQUEST_WRAPPED = 'tenancy:wrapped';
+
 /**
  * On every controller with a route that is not @Public(): its tenant requests run in one tenant
- * transaction (TenantRequestInterceptor), ahead of the routes' own interceptors (@Audit's, so an
- * audit row commits with the change or not at all). Bound per controller rather than as a global
- * interceptor so the public routes (the probes, sign-in), which never carry a principal, skip
- * Nest's interceptor pipeline altogether; test/e2e/tenant-request-binding checks that every
- * route that is not public has it first.
+ * transaction (TenantRequestInterceptor). A route with interceptors of its own (@Audit's) gets it
+ * as its first interceptor, so that they run inside the transaction (an audit row commits with
+ * the change or not at all); every other route's handler is wrapped to run in it directly, without
+ * Nest's interceptor pipeline (rxjs and a bound async resource per layer), its metadata kept.
+ * Nothing global, so the public routes (the probes, sign-in), which never carry a principal, skip
+ * it altogether; test/e2e/tenant-request-binding checks that every route that is not public has it.
  */
-export const TenantRequests = () => UseInterceptors(TenantRequestInterceptor);
+export const TenantRequests = (): ClassDecorator => (target) => {
+  const prototype = target.prototype as Record<string, unknown>;
+  Inject(TenantRequestInterceptor)(prototype, RUNNER);
+  for (const name of Object.getOwnPropertyNames(prototype)) {
+    const descriptor = Object.getOwnPropertyDescriptor(prototype, name)!;
+    const handler = descriptor.value as ((...args: unknown[]) => unknown) | undefined;
+    if (name === 'constructor' || typeof handler !== 'function' || Reflect.getMetadata(PATH_METADATA, handler) === undefined) continue;
+    const own = (Reflect.getMetadata(INTERCEPTORS_METADATA, handler) ?? []) as unknown[];
+    if (own.length > 0) {
+      Reflect.defineMetadata(INTERCEPTORS_METADATA, [TenantRequestInterceptor, ...own], handler);
+      continue;
+    }
+    const wrapped = function (this: Record<string, TenantRequestInterceptor>, ...args: unknown[]) {
+      return this[RUNNER]!.runHandler(handler, this, args);
+    };
+    for (const key of Reflect.getMetadataKeys(handler)) Reflect.defineMetadata(key, Reflect.getMetadata(key, handler), wrapped);
+    Reflect.defineMetadata(TENANT_REQUEST_WRAPPED, true, wrapped);
+    Object.defineProperty(wrapped, 'name', { value: handler.name });
+    Object.defineProperty(prototype, name, { ...descriptor, value: wrapped });
+  }
+};
