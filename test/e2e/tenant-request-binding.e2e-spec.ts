@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { AuditInterceptor } from '@tenantry/audit';
+import { ProjectsController } from '../../apps/api/src/projects/projects.controller';
 import { TenantRequestInterceptor } from '@tenantry/tenancy';
 import { routeCatalog } from '../routes/catalog';
 import { useTestApp } from '../support/test-app';
@@ -33,5 +35,10 @@ describe('tenant request binding', () => {
     const audited = routes.filter((route) => route.interceptors.includes(AuditInterceptor));
     expect(audited.length).toBeGreaterThan(10);
     expect(audited.filter((route) => route.access !== 'public' && route.interceptors.indexOf(AuditInterceptor) < route.interceptors.indexOf(TenantRequestInterceptor))).toEqual([]);
+  });
+
+  it('never runs a wrapped handler without the request in the async context: it fails closed', () => {
+    const controller = t.app.get(ProjectsController);
+    expect(() => controller.get(randomUUID())).toThrow(/no request in the async context/);
   });
 });

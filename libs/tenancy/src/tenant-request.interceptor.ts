@@ -3,7 +3,7 @@ import { INTERCEPTORS_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { CLS_REQ, ClsService } from 'nestjs-cls';
-import { from, lastValueFrom, Observable } from 'rxjs';
+import { from, isObservable, lastValueFrom, Observable } from 'rxjs';
 import { AppConfig } from '@tenantry/config';
 import { Principal } from './principal';
 import { TenantAccessCache } from './tenant-access.cache';
@@ -54,11 +54,17 @@ export class TenantRequestInterceptor implements NestInterceptor {
   /**
    * A route handler wrapped by @TenantRequests() (one without interceptors of its own): the same
    * transaction and checks as `intercept`, for the request of the current context, without Nest's
-   * interceptor pipeline around it.
+   * interceptor pipeline around it. Fails closed: without the request in the async context (the
+   * request-context middleware covers every route), the handler does not run. An Observable the
+   * handler returns is consumed inside the transaction, as the interceptor's pipeline would.
    */
   runHandler(handler: (...args: unknown[]) => unknown, controller: unknown, args: unknown[]): unknown {
     const request = this.cls.isActive() ? this.cls.get<(Request & { user?: Principal }) | undefined>(CLS_REQ) : undefined;
-    const running = request && this.runRequest(request, handler, async () => handler.apply(controller, args));
+    if (!request) throw new Error('@TenantRequests(): no request in the async context; the request-context middleware must cover every route');
+    const running = this.runRequest(request, handler, async () => {
+      const result = await handler.apply(controller, args);
+      return isObservable(result) ? lastValueFrom(result, { defaultValue: undefined }) : result;
+    });
     return running ?? handler.apply(controller, args);
   }
 
@@ -126,7 +132,10 @@ export const TENANT_REQUEST_WRAPPED = 'tenancy:wrapped';
  * transaction (TenantRequestInterceptor). A route with interceptors of its own (@Audit's) gets it
  * as its first interceptor, so that they run inside the transaction (an audit row commits with
  * the change or not at all); every other route's handler is wrapped to run in it directly, without
- * Nest's interceptor pipeline (rxjs and a bound async resource per layer), its metadata kept.
+ * Nest's interceptor pipeline (rxjs and a bound async resource per layer), its metadata kept. On a
+ * wrapped route Nest's pipes (validation) run before the wrapper, so there a request that fails
+ * validation answers 400 before the tenant and user check; the guards (authentication, roles,
+ * the rate limit) still come first, and nothing is read or written before the check.
  * Nothing global, so the public routes (the probes, sign-in), which never carry a principal, skip
  * it altogether; test/e2e/tenant-request-binding checks that every route that is not public has it.
  */
