@@ -46,13 +46,28 @@ export function bearerCredential(header: string | undefined): string | undefined
   return match && match[1].toLowerCase() === 'bearer' ? match[2] : undefined;
 }
 
+/** Tokens whose verification a process remembers at most (the oldest forgotten first). */
+export const VERIFIED_TOKENS_KEPT = 10_000;
+
+interface VerifiedToken {
+  principal: Principal;
+  /** Epoch ms from which the token is expired (its `exp`), and before which it is not yet valid (`nbf`). */
+  expiresAt: number;
+  notBefore: number;
+}
+
 /**
  * Bearer access JWTs, verified in the request's own call (no per-request strategy object): the
  * algorithm is pinned (no `none`, no RS/HS confusion), and iss, aud and exp are all checked before
- * the claims are turned into a principal. Any failure is a plain 401.
+ * the claims are turned into a principal. Any failure is a plain 401. A token that verified is
+ * remembered by its exact text, with its principal and validity window, so that the same client's
+ * next requests skip the HMAC and the parsing: the same bytes verify the same way under the same
+ * key; `exp` and `nbf` are checked again on every use; a failure is never remembered. Revocation
+ * (a session signed out, a role changed) is the tenant and user check's, unaffected.
  */
 @Injectable()
 export class AccessTokenVerifier {
+  private readonly verified = new Map<string, VerifiedToken>();
   /**
    * A KeyObject made once: given a string, jsonwebtoken first tries (and fails) to parse it as a
    * public key on every verification, which was the largest single cost of a request.
@@ -70,9 +85,13 @@ export class AccessTokenVerifier {
     };
   }
 
-  /** The principal of a valid access token; UnauthorizedException for anything else. */
+  /** The principal of a valid access token (a copy of its own); UnauthorizedException for anything else. */
   principalOf(token: string | undefined): Principal {
     if (!token) throw new UnauthorizedException();
+    const now = Date.now();
+    const known = this.verified.get(token);
+    if (known && now < known.expiresAt && now >= known.notBefore) return { ...known.principal };
+    if (known) this.verified.delete(token);
     let claims: unknown;
     try {
       claims = verify(token, this.key, this.options);
@@ -80,6 +99,10 @@ export class AccessTokenVerifier {
       throw new UnauthorizedException();
     }
     if (typeof claims !== 'object' || claims === null) throw new UnauthorizedException();
-    return principalFromAccessClaims(claims as AccessTokenClaims & { exp?: unknown });
+    const typed = claims as AccessTokenClaims & { exp?: unknown; nbf?: unknown };
+    const principal = principalFromAccessClaims(typed);
+    if (this.verified.size >= VERIFIED_TOKENS_KEPT) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(token, { principal, expiresAt: (typed.exp as number) * 1000, notBefore: typeof typed.nbf === 'number' ? typed.nbf * 1000 : 0 });
+    return { ...principal };
   }
 }
