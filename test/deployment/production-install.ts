@@ -101,7 +101,7 @@ export function buildStage(): { dir: string; workdir: string } {
   const build = stage('build');
   const files = contextFiles();
   const dir = join(tmpdir(), `tenantry-image-build-${contextKey(files)}`);
-  if (existsSync(join(dir, '.built'))) return { dir, workdir: build.workdir };
+  if (existsSync(join(dir, '.built'))) return reused(dir, build.workdir);
   // One build at a time: a suite that finds another building the same content waits for it.
   const lock = `${dir}.lock`;
   for (;;) {
@@ -109,7 +109,7 @@ export function buildStage(): { dir: string; workdir: string } {
       mkdirSync(lock);
       break;
     } catch {
-      if (existsSync(join(dir, '.built'))) return { dir, workdir: build.workdir };
+      if (existsSync(join(dir, '.built'))) return reused(dir, build.workdir);
       if (Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 15 * 60_000) rmSync(lock, { recursive: true, force: true });
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
     }
@@ -123,6 +123,20 @@ export function buildStage(): { dir: string; workdir: string } {
     rmSync(lock, { recursive: true, force: true });
   }
   return { dir, workdir: build.workdir };
+}
+
+/**
+ * A build made by another checkout of the same sources links that checkout's node_modules (see
+ * buildInto): once that checkout is gone the link dangles, so it is pointed at this one's.
+ */
+function reused(dir: string, workdir: string): { dir: string; workdir: string } {
+  const link = join(dir, 'node_modules');
+  if (!existsSync(link)) {
+    const fresh = `${link}.${process.pid}-${Date.now()}`;
+    symlinkSync(join(ROOT, 'node_modules'), fresh, 'dir');
+    renameSync(fresh, link);
+  }
+  return { dir, workdir };
 }
 
 /** Builds of other sources left from earlier runs: removed after a day, so the temporary directory does not fill up. */
