@@ -2,10 +2,19 @@ import type Redis from 'ioredis';
 import type { AppConfig } from '@tenantry/config';
 import { EventNotifier, HINT_INTERVAL_MS } from './event-notifier';
 
+// The interval runs on a fake clock (setTimeout and Date.now), so no assertion depends on how fast
+// the machine is; setImmediate and the promise queue stay real.
 const turn = () => new Promise((resolve) => setImmediate(resolve));
-const interval = () => new Promise((resolve) => setTimeout(resolve, HINT_INTERVAL_MS + 5));
+const interval = async () => {
+  await turn();
+  jest.advanceTimersByTime(HINT_INTERVAL_MS + 5);
+  await turn();
+};
 
 describe('EventNotifier', () => {
+  beforeEach(() => jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] }));
+  afterEach(() => jest.useRealTimers());
+
   const config = { get: () => 'prefix' } as unknown as AppConfig;
   /** A Redis whose publishes stay open until the test answers them. */
   const redisWithOpenPublishes = () => {
