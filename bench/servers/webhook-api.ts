@@ -14,44 +14,47 @@ import { EventLog, EventNotifier } from '@tenantry/events';
 import { AppModule } from '../../apps/api/src/app.module';
 import { configureApp } from '../../apps/api/src/configure-app';
 
+/** Calls `onWrite` with each socket write's socket and first argument, before the write itself. */
+function watchSocketWrites(onWrite: (socket: net.Socket, chunk: unknown) => void): void {
+  const original = net.Socket.prototype.write;
+  net.Socket.prototype.write = function (this: net.Socket, ...args: unknown[]) {
+    onWrite(this, args[0]);
+    return (original as (...a: unknown[]) => boolean).apply(this, args);
+  } as typeof original;
+}
+
 /** BENCH_COUNT_WRITES=1: socket writes per request by remote port, on stderr as the process stops. */
 function countSocketWrites(): () => string {
   const counts = new Map<string, number>();
-  const original = net.Socket.prototype.write;
-  net.Socket.prototype.write = function (this: net.Socket, ...args: unknown[]) {
-    const key = String(this.remotePort ?? 'unknown');
+  watchSocketWrites((socket) => {
+    const key = String(socket.remotePort ?? 'unknown');
     counts.set(key, (counts.get(key) ?? 0) + 1);
-    return (original as (...a: unknown[]) => boolean).apply(this, args);
-  } as typeof original;
+  });
   return () => [...counts].map(([port, count]) => `${port}: ${count}`).join(', ');
 }
 
 /** BENCH_TRACE_WRITES=<n>: the messages of each write to PostgreSQL during the nth request, on stderr. */
 function traceWrites(nth: number, requestNumber: () => number): void {
-  const original = net.Socket.prototype.write;
   // Statements prepared on any connection, by name: a Bind of one shows the start of its text.
   const statements = new Map<string, string>();
-  const text = (bytes: Buffer) => bytes.toString('utf8').replace(/\s+/g, ' ').slice(0, 50);
-  net.Socket.prototype.write = function (this: net.Socket, ...args: unknown[]) {
-    const chunk = args[0];
-    if (this.remotePort === 5432 && Buffer.isBuffer(chunk)) {
-      const messages: string[] = [];
-      for (let at = 0; at < chunk.length; ) {
-        const type = String.fromCharCode(chunk[at]!);
-        const length = chunk.readInt32BE(at + 1);
-        const [first, second] = chunk.subarray(at + 5, at + 1 + length).toString('utf8').split('\0');
-        if (type === 'P') {
-          if (first) statements.set(first, second!);
-          messages.push(`P(${first ? 'named' : 'unnamed'}: ${text(Buffer.from(second!))})`);
-        } else if (type === 'B') messages.push(second ? `B(${text(Buffer.from(statements.get(second) ?? second))})` : 'B');
-        else if (type === 'Q') messages.push(`Q(${text(Buffer.from(first!))})`);
-        else messages.push(type);
-        at += 1 + length;
-      }
-      if (requestNumber() >= nth && requestNumber() <= nth + 1) console.error(`request ${requestNumber()} write: ${messages.join(' ')}`);
+  const text = (value: string) => value.replace(/\s+/g, ' ').slice(0, 50);
+  watchSocketWrites((socket, chunk) => {
+    if (socket.remotePort !== 5432 || !Buffer.isBuffer(chunk)) return;
+    const messages: string[] = [];
+    for (let at = 0; at < chunk.length; ) {
+      const type = String.fromCharCode(chunk[at]!);
+      const length = chunk.readInt32BE(at + 1);
+      const [first, second] = chunk.subarray(at + 5, at + 1 + length).toString('utf8').split('\0');
+      if (type === 'P') {
+        if (first) statements.set(first, second!);
+        messages.push(`P(${first ? 'named' : 'unnamed'}: ${text(second!)})`);
+      } else if (type === 'B') messages.push(second ? `B(${text(statements.get(second) ?? second)})` : 'B');
+      else if (type === 'Q') messages.push(`Q(${text(first!)})`);
+      else messages.push(type);
+      at += 1 + length;
     }
-    return (original as (...a: unknown[]) => boolean).apply(this, args);
-  } as typeof original;
+    if (requestNumber() >= nth && requestNumber() <= nth + 1) console.error(`request ${requestNumber()} write: ${messages.join(' ')}`);
+  });
 }
 
 async function main(): Promise<void> {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { CLS_REQ, ClsService } from 'nestjs-cls';
 import { ActorType, AuditChanges, fixedStatement, systemAuditLogs, Transaction } from '@tenantry/db';
-import { EventLog, EventNotifier, EVENTS_PER_INSERT, eventRowsSql } from '@tenantry/events';
+import { EventLog, EventNotifier, EVENTS_PER_INSERT, insertEventsSql } from '@tenantry/events';
 import { SystemTransaction } from '@tenantry/system-db';
 import { Principal, TenantTransaction } from '@tenantry/tenancy';
 import { redactSecrets } from './redact';
@@ -23,7 +23,7 @@ export interface AuditEntry {
  * EventLog.takePending). One statement shape per count, made once.
  */
 const auditStatementSql = (eventCount: number): string => `
-  with ${eventCount > 0 ? `change_events as (insert into events (tenant_id, id, type, data) values ${eventRowsSql(eventCount, 12)}),` : ''}
+  with ${eventCount > 0 ? `change_events as (${insertEventsSql(eventCount, 12)}),` : ''}
   audit as (
     insert into audit_logs (tenant_id, actor_type, actor_id, impersonator_id, action, resource_type, resource_id, request_id, ip, user_agent, changes)
     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb)

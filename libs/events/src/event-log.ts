@@ -9,12 +9,15 @@ import { EventType } from './event-types';
 /** Rows in one insert at most: a transaction with more events sends several (a few statement shapes per connection). */
 export const EVENTS_PER_INSERT = 10;
 
-/** The values of `count` events' rows, four each (tenant_id, id, type, data) from parameter `first` on. */
-export const eventRowsSql = (count: number, first = 1): string =>
-  Array.from({ length: count }, (_, row) => `($${first + row * 4}, $${first + row * 4 + 1}, $${first + row * 4 + 2}, $${first + row * 4 + 3})`).join(', ');
+/**
+ * The insert of `count` events, their values four each (tenant_id, id, type, data: the order of
+ * `takePending`'s values) from parameter `first` on.
+ */
+export const insertEventsSql = (count: number, first = 1): string =>
+  `insert into events (tenant_id, id, type, data) values ${Array.from({ length: count }, (_, row) => `($${first + row * 4}, $${first + row * 4 + 1}, $${first + row * 4 + 2}, $${first + row * 4 + 3})`).join(', ')}`;
 
 /** The insert of 1..EVENTS_PER_INSERT events (see fixedStatement), one per count. */
-const insertEvents = Array.from({ length: EVENTS_PER_INSERT }, (_, index) => fixedStatement(`insert into events (tenant_id, id, type, data) values ${eventRowsSql(index + 1)}`));
+const insertEvents = Array.from({ length: EVENTS_PER_INSERT }, (_, index) => fixedStatement(insertEventsSql(index + 1)));
 const insertEvent = insertEvents[0]!;
 
 /** The row's `data` as JSON text, serialised once: a Date becomes its ISO string, as `data` reads on the wire. */
