@@ -24,12 +24,13 @@
 import 'reflect-metadata';
 import { ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { JwtService } from '@nestjs/jwt';
 import postgres from 'postgres';
+import ts from 'typescript';
 import { createScratchDatabase, ScratchDatabase } from '../test/support/scratch-database';
 import { asRole, testServerUrl } from '../test/support/database-urls';
 import { dropRedisKeys, LoadResult, LoadTarget, median, runLoad } from './harness';
@@ -68,7 +69,14 @@ const JWT = { secret: randomBytes(32).toString('hex'), issuer: 'tenantry', audie
 const ENTRY = (name: string) => join(__dirname, 'servers', name);
 const ROOT = resolve(__dirname, '..');
 const PROFILE_DIR = join(__dirname, 'profiles');
-const TS_NODE = ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register'];
+/**
+ * The servers run as plain JavaScript, transpiled here once (`compiledEntry`), with only
+ * tsconfig-paths preloaded, as `start:prod` runs. Not through ts-node's require hook: ts-node loads
+ * Node's `repl`, and with it `domain`, which wraps every EventEmitter emit and every callback from
+ * libuv of the process, and which production never loads.
+ */
+const PRELOAD = ['-r', 'tsconfig-paths/register'];
+const COMPILED_DIR = join(__dirname, 'servers', '.build');
 
 type Route = 'get' | 'list' | 'live';
 
@@ -109,11 +117,29 @@ interface Child {
 
 const children: ChildProcess[] = [];
 
+/** A server's TypeScript entry as CommonJS beside it (bench/servers/.build/, git-ignored): what `start` forks. */
+function compiledEntry(entry: string): string {
+  const compiled = join(COMPILED_DIR, basename(entry).replace(/\.ts$/, '.js'));
+  const { outputText } = ts.transpileModule(readFileSync(entry, 'utf8'), {
+    fileName: entry,
+    compilerOptions: {
+      module: ts.ModuleKind.CommonJS,
+      target: ts.ScriptTarget.ES2022,
+      esModuleInterop: true,
+      experimentalDecorators: true,
+      emitDecoratorMetadata: true,
+    },
+  });
+  mkdirSync(COMPILED_DIR, { recursive: true });
+  writeFileSync(compiled, outputText);
+  return compiled;
+}
+
 /** Forks a child, waits for its first IPC message (its port, or that it is ready). */
 async function start(entry: string, env: Record<string, string>, execArgv: string[] = [], cwd = ROOT): Promise<Child> {
-  const child = fork(entry, [], {
+  const child = fork(compiledEntry(entry), [], {
     cwd,
-    execArgv: [...TS_NODE, ...execArgv],
+    execArgv: [...PRELOAD, ...execArgv],
     env: { ...process.env, ...env },
     // Server logs (one JSON line per request in production) go where a log shipper would read them.
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
@@ -254,8 +280,10 @@ async function main(): Promise<void> {
       const isDefault = dataset.label === 'default';
       const profile = [
         ...(args.profile && isDefault ? [`--cpu-prof`, `--cpu-prof-dir=${PROFILE_DIR}`] : []),
-        // JIT-compiled functions by name in perf's samples (a map file in /tmp, read by perf report).
-        ...(args.perf && isDefault ? ['--perf-basic-prof-only-functions'] : []),
+        // JIT-compiled code described for perf (a jit-<pid>.dump in the working directory, which
+        // `perf inject --jit` reads): unlike a /tmp/perf-<pid>.map, it follows code that V8 moved or
+        // freed, so an address reused by other code is not charged to the first function seen there.
+        ...(args.perf && isDefault ? ['--perf-prof'] : []),
       ];
       const rls = await start(ENTRY('app-server.ts'), appEnv(dataset.database.appUrl, dataset, redisPrefix), profile);
       const bypass = await start(ENTRY('app-server.ts'), appEnv(dataset.bypassUrl, dataset, redisPrefix));
@@ -439,25 +467,67 @@ async function main(): Promise<void> {
 /**
  * On-CPU samples of the RLS API (`perf record -e cpu-clock`, all threads) while it serves one more
  * run of A.get. cpu-clock counts only time on a CPU: a V8 --cpu-prof profile on these VMs charges
- * the waits after a socket write to the write. Writes perf.data and a flat report (self time by
- * symbol) into bench/profiles/ and returns the report's head.
+ * the waits after a socket write to the write. Writes perf.data (JIT code resolved with `perf
+ * inject --jit`), a flat report (self time by symbol) and `perf-packages.txt` (each sample of the
+ * main thread charged to the package of its innermost JavaScript frame; the other threads, GC's
+ * helpers and libuv's, apart) into bench/profiles/, and returns the report's head.
  */
 async function recordPerf(pid: number, scenario: Scenario): Promise<string> {
   mkdirSync(PROFILE_DIR, { recursive: true });
+  const raw = join(PROFILE_DIR, 'perf.raw.data');
   const data = join(PROFILE_DIR, 'perf.data');
-  const perf = spawn('perf', ['record', '-e', 'cpu-clock', '-F', '999', '-g', '-p', String(pid), '-o', data], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const perf = spawn('perf', ['record', '-k', 'mono', '-e', 'cpu-clock', '-F', '999', '-g', '-p', String(pid), '-o', raw], { stdio: ['ignore', 'ignore', 'inherit'] });
   await new Promise((done) => setTimeout(done, 500));
   const result = await scenario.run(SECONDS);
   const exited = new Promise((done) => perf.once('exit', done));
   perf.kill('SIGINT');
   await exited;
-  const report = execFileSync('perf', ['report', '-i', data, '--no-children', '--sort', 'dso,symbol', '--stdio', '-g', 'none', '--percent-limit', '0.5'], {
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const perfCommand = (perfArgs: string[]) => execFileSync('perf', perfArgs, { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] });
+  perfCommand(['inject', '--jit', '-i', raw, '-o', data]);
+  const report = perfCommand(['report', '-i', data, '--no-children', '--sort', 'dso,symbol', '--stdio', '-g', 'none', '--percent-limit', '0.5']);
+  const packages = packageShares(perfCommand(['script', '-i', data]), pid);
+  // perf inject wrote one ELF file per JIT-compiled function beside the dump, in the API's working directory.
+  for (const file of readdirSync(ROOT)) if (file === `jit-${pid}.dump` || file.startsWith(`jitted-${pid}-`)) rmSync(join(ROOT, file));
+  rmSync(raw, { force: true });
   writeFileSync(join(PROFILE_DIR, 'perf-report.txt'), report);
-  console.log(`perf: ${result.cpuPerRequest.server} µs/req during the profiled run; report in ${join(PROFILE_DIR, 'perf-report.txt')}`);
+  writeFileSync(join(PROFILE_DIR, 'perf-packages.txt'), packages);
+  console.log(`perf: ${result.cpuPerRequest.server} µs/req during the profiled run; reports in ${join(PROFILE_DIR, 'perf-report.txt')} and perf-packages.txt`);
+  console.log(packages.split('\n').slice(0, 30).join('\n'));
   return report.split('\n').filter((line) => line && !line.startsWith('#')).slice(0, 60).join('\n');
+}
+
+/**
+ * `perf script` output summed by where the time went: each sample of the main thread (tid = pid)
+ * goes to the package of its innermost JavaScript frame (a node_modules package, `ours:<lib or
+ * app folder>`, or a Node core module), or to `no JavaScript frame` (GC on the main thread, libuv,
+ * the kernel's side of a read); samples of other threads to `other threads`.
+ */
+function packageShares(script: string, pid: number): string {
+  const shares = new Map<string, number>();
+  let total = 0;
+  for (const sample of script.split('\n\n')) {
+    const [head, ...frames] = sample.split('\n').filter((line) => line.trim());
+    if (!head) continue;
+    total += 1;
+    const tid = Number(head.trim().split(/\s+/)[1]);
+    let share = 'other threads (GC helpers, libuv)';
+    if (tid === pid) {
+      const js = frames.map((frame) => / JS:\S?(.*) \(/.exec(frame)?.[1]).find((name) => name !== undefined);
+      share = js === undefined ? 'no JavaScript frame' : packageOf(js);
+    }
+    shares.set(share, (shares.get(share) ?? 0) + 1);
+  }
+  const lines = [...shares].sort((a, b) => b[1] - a[1]).map(([share, count]) => `${((100 * count) / total).toFixed(2).padStart(6)}%  ${share}`);
+  return [`${total} samples; share of all samples by the innermost JavaScript frame's package (main thread)`, ...lines].join('\n') + '\n';
+}
+
+function packageOf(frame: string): string {
+  const module = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(frame);
+  if (module) return module[1]!;
+  const ours = /\/dist\/(apps\/[^/]+\/src\/[^/]+|libs\/[^/]+)/.exec(frame);
+  if (ours) return `ours:${ours[1]}`;
+  const core = /node:(internal\/)?([a-z_]+)/.exec(frame);
+  return core ? `node:${core[1] ?? ''}${core[2]}` : 'other JavaScript';
 }
 
 main().then(
