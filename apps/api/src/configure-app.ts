@@ -2,18 +2,16 @@ import { INestApplication, ValidationPipe } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
-import { urlencoded } from 'express';
 import helmet from 'helmet';
 import { AppConfig } from '@tenantry/config';
 import { mountConsole } from './console/mount-console';
 import { AppExceptionFilter } from './errors/app-exception.filter';
 import { answerClientErrors, collectHeaders } from './http-edge/client-errors';
-import { jsonBodyParser } from './http-edge/json-body-parser';
-import { jsonBodiesOnly, refuseHostileInput, SAML_ACS_PATH } from './http-edge/request-edge';
+import { answerJsonDirectly } from './http-edge/json-reply';
+import { requestEdge } from './http-edge/request-edge';
 import { applyServerLimits } from './http-edge/server-limits';
 import { openApiDocument } from './openapi/openapi-document';
 import { mountQueueDashboard } from './queue-dashboard/mount-queue-dashboard';
-import { assignRequestIdAndHeaders } from './request-context/request-id';
 
 /** `trust proxy` from config: so audit IPs and throttles see the client, not the proxy. */
 function trustProxy(value: string): boolean | number | string {
@@ -30,20 +28,12 @@ export function configureApp(app: INestApplication, options: { serveBuiltConsole
   // would hash every body (SHA-1) to make one.
   express.set('etag', false);
   express.set('trust proxy', trustProxy(config.get('TRUST_PROXY')));
-  // The request edge, in order, ahead of every route (the docs and the queue dashboard too): a
-  // request id and the security headers first, so even a refusal of the parser carries them;
-  // JSON only (415); the parser; then the shape rules no route may skip (400). Refusals reach
-  // the exception filter, which answers in the shared error shape.
-  // helmet's headers (its defaults set the same ones on every response) collected once, so each
-  // answer sets them in one layer instead of running helmet's eleven middlewares.
+  // The request edge, ahead of every route (the docs and the queue dashboard too), in one layer: a
+  // request id and helmet's security headers (its defaults set the same ones on every response,
+  // so they are collected once), JSON only (415), the parser, the shape rules (400). Refusals
+  // reach the exception filter, which answers in the shared error shape.
   const securityHeaders = collectHeaders(helmet());
-  app.use(assignRequestIdAndHeaders(securityHeaders));
-  app.use(jsonBodiesOnly);
-  app.use(jsonBodyParser(config.get('BODY_LIMIT')));
-  // Only the SAML ACS takes a form (jsonBodiesOnly refuses forms on every other path), so the
-  // form parser is mounted on its path alone.
-  express.use(SAML_ACS_PATH, urlencoded({ limit: config.get('BODY_LIMIT'), extended: false, parameterLimit: 10 }));
-  app.use(refuseHostileInput);
+  app.use(requestEdge({ securityHeaders, bodyLimit: config.get('BODY_LIMIT') }));
   answerClientErrors(express.getHttpServer(), securityHeaders);
   applyServerLimits(express.getHttpServer(), {
     headersTimeoutMs: config.get('HTTP_HEADERS_TIMEOUT_MS'),
@@ -61,6 +51,8 @@ export function configureApp(app: INestApplication, options: { serveBuiltConsole
       stopAtFirstError: false,
     }),
   );
+  // A handler's object answer in one write, without Express's res.send (see answerJsonDirectly).
+  answerJsonDirectly(app.getHttpAdapter());
   app.useGlobalFilters(new AppExceptionFilter(app.get(HttpAdapterHost).httpAdapter));
   SwaggerModule.setup('docs', app, () => openApiDocument(app), { jsonDocumentUrl: 'docs-json' });
   mountQueueDashboard(app);
