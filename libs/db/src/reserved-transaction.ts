@@ -171,25 +171,28 @@ async function reserveConnection(client: postgres.Sql, deadline: number | undefi
   }
 }
 
-async function reserveBy(client: postgres.Sql, deadline: number, timeoutMs: number): Promise<postgres.ReservedSql> {
-  const reserving = client.reserve();
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ConnectionAcquireTimeoutError(timeoutMs)), Math.max(0, deadline - Date.now()));
+function reserveBy(client: postgres.Sql, deadline: number, timeoutMs: number): Promise<postgres.ReservedSql> {
+  // One promise and one timer per reservation (no race between two promises): most reservations
+  // are answered at once, and the timer is cleared with the answer.
+  return new Promise((resolve, reject) => {
+    let isExpired = false;
+    const timer = setTimeout(() => {
+      isExpired = true;
+      reject(new ConnectionAcquireTimeoutError(timeoutMs));
+    }, Math.max(0, deadline - Date.now()));
+    client.reserve().then(
+      (reserved) => {
+        clearTimeout(timer);
+        // Too late: the connection goes straight back to the pool.
+        if (isExpired) reserved.release();
+        else resolve(reserved);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
   });
-  try {
-    return await Promise.race([reserving, expired]);
-  } catch (error) {
-    if (error instanceof ConnectionAcquireTimeoutError) {
-      reserving.then(
-        (late) => late.release(),
-        () => undefined,
-      );
-    }
-    throw error;
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /**
