@@ -25,7 +25,7 @@ export const SCIM_PATH_PREFIX = '/scim/v2/';
  * the IdP has the browser post (its signed assertion, not a cookie, is the credential), and SCIM
  * takes application/scim+json.
  */
-export function jsonBodiesOnly(request: Request, _response: Response, next: NextFunction): void {
+function jsonBodiesOnly(request: Request, _response: Response, next: NextFunction): void {
   const type = request.headers['content-type'] ?? '';
   if (!hasBody(request) || JSON_MEDIA_TYPE.test(type)) return next();
   if (request.path.startsWith(SCIM_PATH_PREFIX) && SCIM_MEDIA_TYPE.test(type)) return next();
@@ -38,7 +38,7 @@ export function jsonBodiesOnly(request: Request, _response: Response, next: Next
  * and query may hold no nesting deeper than the bound, no prototype keys, no NUL and no lone
  * surrogate (see hostileInputProblem). One rule for every route, present and future.
  */
-export function refuseHostileInput(request: Request, _response: Response, next: NextFunction): void {
+function refuseHostileInput(request: Request, _response: Response, next: NextFunction): void {
   const body: unknown = request.body;
   if (hasBody(request) && (typeof body !== 'object' || body === null || Array.isArray(body))) {
     return next(new BadRequestException('The request body must be a JSON object'));
@@ -62,7 +62,7 @@ export function requestEdge(options: { securityHeaders: Record<string, string>; 
   const parseJson = jsonBodyParser(options.bodyLimit);
   const parseForm = urlencoded({ limit: options.bodyLimit, extended: false, parameterLimit: 10 });
   return function requestEdgeLayer(request: Request, response: Response, next: NextFunction): void {
-    assignIdAndHeaders(request, response, () => undefined);
+    assignIdAndHeaders(request, response);
     jsonBodiesOnly(request, response, (refusal?: unknown) => {
       if (refusal) return next(refusal);
       parseJson(request, response, (error?: unknown) => {

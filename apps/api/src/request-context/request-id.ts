@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { NextFunction, Request, Response } from 'express';
+import type { Request, Response } from 'express';
 
 const ACCEPTABLE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const REQUEST_ID = Symbol('requestId');
@@ -17,15 +17,14 @@ export const requestIdOf = (request: Request): string => {
 };
 
 /**
- * First middleware of all: every response says which request it answers, including those
- * refused before routing (body-parser, the request edge) and routes mounted on Express itself,
- * and carries the security headers (`headers`: helmet's, collected once at start-up).
+ * The request edge's first step (requestEdge): every response says which request it answers,
+ * including those refused before routing (body-parser, the request edge) and routes mounted on
+ * Express itself, and carries the security headers (`headers`: helmet's, collected once at start-up).
  */
-export function assignRequestIdAndHeaders(headers: Record<string, string>) {
+export function assignRequestIdAndHeaders(headers: Record<string, string>): (request: Request, response: Response) => void {
   const entries = Object.entries(headers);
-  return function assignRequestId(request: Request, response: Response, next: NextFunction): void {
+  return function assignRequestId(request: Request, response: Response): void {
     response.setHeader('X-Request-Id', requestIdOf(request));
     for (const [name, value] of entries) response.setHeader(name, value);
-    next();
   };
 }
