@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
-import { events, fixedStatement, preparedQuery, projects, tenants, users } from '@tenantry/db';
+import { asPgError, events, fixedStatement, PG_ERROR, preparedQuery, projects, tenants, users } from '@tenantry/db';
 import { TenantTransaction } from '@tenantry/tenancy';
 import { createProject, createTenantWithUsers, TestTenantWithUsers } from '../factories';
 import { useTestApp } from '../support/test-app';
@@ -50,6 +50,43 @@ describe('preparedQuery', () => {
     expect(await run(acme.viewer.id)).toEqual([{ slug: acme.slug, role: 'viewer' }]);
     expect(await run(globex.owner.id)).toEqual([{ slug: acme.slug, role: null }]);
     expect(await run(acme.owner.id)).toEqual([{ slug: acme.slug, role: 'owner' }]);
+  });
+
+  it('maps a selection of whole joined tables as drizzle does, a missing one as null', async () => {
+    const withCreator = preparedQuery('test.projectWithCreator', (tx) =>
+      tx.select().from(projects).leftJoin(users, eq(users.id, projects.createdBy)).where(eq(projects.name, sql.placeholder('name'))),
+    );
+    const [prepared, adHoc] = await tenantTransaction.run({ tenantId: acme.id }, async (tx) => [
+      await withCreator(tx, { name: 'shared-name' }),
+      await tx.select().from(projects).leftJoin(users, eq(users.id, projects.createdBy)).where(eq(projects.name, 'shared-name')),
+    ]);
+    expect(prepared).toEqual(adHoc);
+    expect(prepared[0]!.users?.id).toBe(acme.owner.id);
+    const [orphan] = await tenantTransaction.run({ tenantId: acme.id }, (tx) =>
+      tx.insert(projects).values({ tenantId: acme.id, name: 'made-by-a-key' }).returning(),
+    );
+    expect(await tenantTransaction.run({ tenantId: acme.id }, (tx) => withCreator(tx, { name: 'made-by-a-key' }))).toEqual([{ projects: orphan, users: null }]);
+  });
+
+  it("writes placeholders through their columns' encoders and maps what it returns", async () => {
+    const at = new Date('2026-01-02T03:04:05.678Z');
+    const insert = preparedQuery('test.insertProject', (tx) =>
+      tx
+        .insert(projects)
+        .values({ tenantId: sql.placeholder('tenantId'), name: sql.placeholder('name'), createdAt: sql.placeholder('at'), updatedAt: sql.placeholder('at') })
+        .returning({ id: projects.id, createdAt: projects.createdAt, name: projects.name }),
+    );
+    const [row] = await tenantTransaction.run({ tenantId: acme.id }, (tx) => insert(tx, { tenantId: acme.id, name: 'dated', at }));
+    expect(row).toEqual({ id: expect.any(String), createdAt: at, name: 'dated' });
+    const [stored] = await tenantTransaction.run({ tenantId: acme.id }, (tx) => tx.select().from(projects).where(eq(projects.id, row!.id)));
+    expect(stored!.updatedAt).toEqual(at);
+  });
+
+  it("fails with the database's error, and on a value left out names the placeholder", async () => {
+    const byId = preparedQuery('test.projectById', (tx) => tx.select().from(projects).where(eq(projects.id, sql.placeholder('id'))));
+    const failure = await tenantTransaction.run({ tenantId: acme.id }, (tx) => byId(tx, { id: 'not-a-uuid' })).catch((error: unknown) => error);
+    expect(asPgError(failure)?.code).toBe(PG_ERROR.INVALID_TEXT_REPRESENTATION);
+    await expect(tenantTransaction.run({ tenantId: acme.id }, (tx) => byId(tx, {}))).rejects.toThrow('No value for placeholder "id" was provided');
   });
 
   describe('fixedStatement', () => {
