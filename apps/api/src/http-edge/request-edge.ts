@@ -63,6 +63,13 @@ export function requestEdge(options: { securityHeaders: Record<string, string>; 
   const parseForm = urlencoded({ limit: options.bodyLimit, extended: false, parameterLimit: 10 });
   return function requestEdgeLayer(request: Request, response: Response, next: NextFunction): void {
     assignIdAndHeaders(request, response);
+    // A request that declares no body at all (neither a length nor chunks: most GETs) passes every
+    // parser untouched (body-parser's own test), so they are not called: req.body stays undefined,
+    // as body-parser leaves it, and only the query's shape is checked. (`Content-Length: 0` still
+    // goes through them: body-parser makes that body `{}`.)
+    if (request.headers['content-length'] === undefined && request.headers['transfer-encoding'] === undefined) {
+      return refuseHostileInput(request, response, next);
+    }
     jsonBodiesOnly(request, response, (refusal?: unknown) => {
       if (refusal) return next(refusal);
       parseJson(request, response, (error?: unknown) => {
