@@ -30,9 +30,9 @@ async function main(): Promise<void> {
   try {
     const { NestFactory } = await import('@nestjs/core');
     const { AppModule } = await import('../apps/api/src/app.module');
-    const { configureApp } = await import('../apps/api/src/configure-app');
+    const { API_APP_OPTIONS, configureApp } = await import('../apps/api/src/configure-app');
     const { TokenService } = await import('@tenantry/auth');
-    const app = configureApp(await NestFactory.create(AppModule, { logger: ['error'] }));
+    const app = configureApp(await NestFactory.create(AppModule, { ...API_APP_OPTIONS, logger: ['error'] }));
     await app.listen(0, '127.0.0.1');
     const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
 

@@ -137,14 +137,14 @@ async function main(): Promise<void> {
   try {
     const { Test } = await import('@nestjs/testing');
     const { AppModule } = await import('../apps/api/src/app.module');
-    const { configureApp } = await import('../apps/api/src/configure-app');
+    const { API_APP_OPTIONS, configureApp } = await import('../apps/api/src/configure-app');
     const { TokenService } = await import('@tenantry/auth');
     const { EventLog } = await import('@tenantry/events');
     const { TenantTransaction } = await import('@tenantry/tenancy');
     const build = async (outbox: boolean) => {
       let builder = Test.createTestingModule({ imports: [AppModule] });
       if (!outbox) builder = builder.overrideProvider(EventLog).useValue({ record: async () => randomUUID(), recordFor: async () => randomUUID(), takePending: () => [], flush: () => undefined });
-      const app = configureApp((await builder.compile()).createNestApplication({ logger: ['error'] }));
+      const app = configureApp((await builder.compile()).createNestApplication({ ...API_APP_OPTIONS, logger: ['error'] }));
       await app.listen(0, '127.0.0.1');
       return { app, origin: `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}` };
     };

@@ -12,7 +12,7 @@ import net, { type AddressInfo } from 'node:net';
 import { Test } from '@nestjs/testing';
 import { EventLog, EventNotifier } from '@tenantry/events';
 import { AppModule } from '../../apps/api/src/app.module';
-import { configureApp } from '../../apps/api/src/configure-app';
+import { API_APP_OPTIONS, configureApp } from '../../apps/api/src/configure-app';
 
 /** Calls `onWrite` with each socket write's socket and first argument, before the write itself. */
 function watchSocketWrites(onWrite: (socket: net.Socket, chunk: unknown) => void): void {
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   // `nohint`: the event row is written, the after-commit hint to the dispatcher is not (what the hint costs).
   if (process.env.BENCH_OUTBOX === 'nohint') builder = builder.overrideProvider(EventNotifier).useValue({ committed: () => undefined });
   if (process.env.BENCH_OUTBOX === 'off') builder = builder.overrideProvider(EventLog).useValue({ record: async () => randomUUID(), recordFor: async () => randomUUID(), takePending: () => [], flush: () => undefined });
-  const app = configureApp((await builder.compile()).createNestApplication({ logger: ['error'] }));
+  const app = configureApp((await builder.compile()).createNestApplication({ ...API_APP_OPTIONS, logger: ['error'] }));
   await app.listen(0, '127.0.0.1');
   app.getHttpServer().on('request', () => requests++);
   const { port } = app.getHttpServer().address() as AddressInfo;

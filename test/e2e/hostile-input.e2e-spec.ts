@@ -121,6 +121,13 @@ describe('hostile input: every refusal is a 4xx of the shared shape', () => {
     expectContract(empty, 400);
   });
 
+  it('parses bodies in the request edge alone: Nest adds no JSON or form parser of its own behind it', () => {
+    const layers = (t.app.getHttpAdapter().getInstance() as { router: { stack: { name: string }[] } }).router.stack.map((layer) => layer.name);
+    expect(layers).toContain('requestEdgeLayer');
+    expect(layers).not.toContain('jsonParser');
+    expect(layers).not.toContain('urlencodedParser');
+  });
+
   it("answers body-parser's refusals in the shared shape with the request id and security headers", async () => {
     const member = tenant.member.auth;
     const post = () => t.as(member).post('/v1/projects');

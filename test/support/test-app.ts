@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import postgres from 'postgres';
 import request from 'supertest';
-import { configureApp } from '../../apps/api/src/configure-app';
+import { API_APP_OPTIONS, configureApp } from '../../apps/api/src/configure-app';
 
 /** Who a request is from: a factory's user, admin or API key (`{ auth }`), or an `Authorization` value. */
 export type Principal = { auth: string } | string;
@@ -36,7 +36,7 @@ export async function createTestApp(
   try {
     const { AppModule } = await import('../../apps/api/src/app.module');
     const moduleRef = await override(Test.createTestingModule({ imports: [AppModule] })).compile();
-    const app = configureApp(moduleRef.createNestApplication({ logger: ['error', 'warn'] }));
+    const app = configureApp(moduleRef.createNestApplication({ ...API_APP_OPTIONS, logger: ['error', 'warn'] }));
     await app.init();
     const owner = postgres(process.env.MIGRATION_DATABASE_URL!, { max: 2, onnotice: () => undefined });
     const server = app.getHttpServer();

@@ -1,4 +1,4 @@
-import { INestApplication, ValidationPipe } from '@nestjs/common';
+import { INestApplication, NestApplicationOptions, ValidationPipe } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
@@ -19,8 +19,20 @@ function trustProxy(value: string): boolean | number | string {
   return /^\d+$/.test(value) ? Number(value) : value;
 }
 
+/**
+ * The options every API application is created with (with its own logger options beside them):
+ * the request edge parses bodies itself, so Nest must not add its own JSON and form parsers
+ * behind it (two more layers every request would pass through; the form parser, extended, on
+ * every path).
+ */
+export const API_APP_OPTIONS = { bodyParser: false } as const satisfies NestApplicationOptions;
+
 /** Everything main.ts and the e2e tests must set up identically on the Nest application. */
 export function configureApp(app: INestApplication, options: { serveBuiltConsole?: boolean } = {}): INestApplication {
+  // Nest adds its parsers when the application initialises, after this: refuse an API created without API_APP_OPTIONS.
+  if ((app as unknown as { appOptions?: NestApplicationOptions }).appOptions?.bodyParser !== false) {
+    throw new Error('create the API application with API_APP_OPTIONS: the request edge parses bodies, Nest must not add its own parsers');
+  }
   const express = app as NestExpressApplication;
   const config = app.get(AppConfig);
   express.disable('x-powered-by');

@@ -6,7 +6,7 @@ import { Logger as PinoLogger } from 'nestjs-pino';
 import { PortInUseError, validateEnvironment } from '@tenantry/config';
 import { describeMailDestination } from '@tenantry/mail';
 import { claimRedisKeyPrefix } from '@tenantry/queues';
-import { configureApp } from './configure-app';
+import { API_APP_OPTIONS, configureApp } from './configure-app';
 import { ShutdownState } from './health/shutdown-state';
 import { drainHttpServer } from './shutdown/graceful-shutdown';
 import { HttpDrain } from './shutdown/http-drain';
@@ -39,7 +39,7 @@ export async function serveApi(options: ServeOptions = {}): Promise<ServingApi> 
   await claimRedisKeyPrefix(validateEnvironment(process.env));
   // Imported only now: the config module validates process.env when the module graph loads.
   const { AppModule } = await import('./app.module');
-  const app = configureApp(await NestFactory.create(AppModule, { bufferLogs: true }), { serveBuiltConsole: !options.mountConsole });
+  const app = configureApp(await NestFactory.create(AppModule, { ...API_APP_OPTIONS, bufferLogs: true }), { serveBuiltConsole: !options.mountConsole });
   app.useLogger(app.get(PinoLogger));
   const consoleServer = await options.mountConsole?.(app);
   const env = validateEnvironment(process.env);
