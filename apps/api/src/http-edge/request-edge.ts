@@ -9,6 +9,13 @@ import { jsonBodyParser } from './json-body-parser';
 const hasBody = (request: Request): boolean =>
   request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
 
+/**
+ * True when the request declares a body at all, even an empty one (a length, 0 included, or
+ * chunks): body-parser's own test. A request that declares none passes every parser untouched.
+ */
+const declaresBody = (request: Request): boolean =>
+  request.headers['content-length'] !== undefined || request.headers['transfer-encoding'] !== undefined;
+
 const JSON_MEDIA_TYPE = /^application\/json\s*(;|$)/i;
 const SCIM_MEDIA_TYPE = /^application\/scim\+json\s*(;|$)/i;
 const FORM_MEDIA_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;
@@ -63,13 +70,10 @@ export function requestEdge(options: { securityHeaders: Record<string, string>; 
   const parseForm = urlencoded({ limit: options.bodyLimit, extended: false, parameterLimit: 10 });
   return function requestEdgeLayer(request: Request, response: Response, next: NextFunction): void {
     assignIdAndHeaders(request, response);
-    // A request that declares no body at all (neither a length nor chunks: most GETs) passes every
-    // parser untouched (body-parser's own test), so they are not called: req.body stays undefined,
-    // as body-parser leaves it, and only the query's shape is checked. (`Content-Length: 0` still
-    // goes through them: body-parser makes that body `{}`.)
-    if (request.headers['content-length'] === undefined && request.headers['transfer-encoding'] === undefined) {
-      return refuseHostileInput(request, response, next);
-    }
+    // Most GETs declare no body: the parsers are not called, req.body stays undefined as body-parser
+    // leaves it, and only the query's shape is checked. (`Content-Length: 0` still goes through
+    // them: body-parser makes that body `{}`.)
+    if (!declaresBody(request)) return refuseHostileInput(request, response, next);
     jsonBodiesOnly(request, response, (refusal?: unknown) => {
       if (refusal) return next(refusal);
       parseJson(request, response, (error?: unknown) => {
