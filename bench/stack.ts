@@ -24,15 +24,15 @@
 import 'reflect-metadata';
 import { ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { JwtService } from '@nestjs/jwt';
 import postgres from 'postgres';
-import ts from 'typescript';
 import { createScratchDatabase, ScratchDatabase } from '../test/support/scratch-database';
 import { asRole, testServerUrl } from '../test/support/database-urls';
+import { buildApi, compiledAppEnv, compiledEntry, prepareBaseline, SERVER_PRELOAD } from './compiled-servers';
 import { dropRedisKeys, LoadResult, LoadTarget, median, runLoad } from './harness';
 import { BenchTarget, DEFAULT_SIZE, LARGE_SIZE, sampleTargets, seed, SeedSize, SMOKE_SIZE } from './seed';
 
@@ -69,41 +69,9 @@ const JWT = { secret: randomBytes(32).toString('hex'), issuer: 'tenantry', audie
 const ENTRY = (name: string) => join(__dirname, 'servers', name);
 const ROOT = resolve(__dirname, '..');
 const PROFILE_DIR = join(__dirname, 'profiles');
-/**
- * The servers run as plain JavaScript, transpiled here once (`compiledEntry`), with only
- * tsconfig-paths preloaded, as `start:prod` runs. Not through ts-node's require hook: ts-node loads
- * Node's `repl`, and with it `domain`, which wraps every EventEmitter emit and every callback from
- * libuv of the process, and which production never loads.
- */
-const PRELOAD = ['-r', 'tsconfig-paths/register'];
-const COMPILED_DIR = join(__dirname, 'servers', '.build');
 
 type Route = 'get' | 'list' | 'live';
 
-/** `nest build api` in a checkout: the bench runs what `npm run start:prod` runs. */
-function build(root: string): void {
-  const started = Date.now();
-  execFileSync('npx', ['nest', 'build', 'api'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-  console.log(`built ${root === ROOT ? 'the API' : root} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-}
-
-/**
- * The API of another git revision, exported and built beside this one (sharing node_modules), so
- * a change is measured against what it replaces in the same run and the same alternating rounds.
- */
-function prepareBaseline(ref: string): string {
-  const commit = execFileSync('git', ['rev-parse', '--verify', `${ref}^{commit}`], { cwd: ROOT, encoding: 'utf8' }).trim();
-  // Outside the checkout, so neither jest nor tsc ever picks up its copies of the sources.
-  const root = join(tmpdir(), 'tenantry-bench-baseline', commit.slice(0, 12));
-  if (!existsSync(join(root, 'dist', 'apps', 'api', 'src', 'app.module.js')) || !args['skip-build']) {
-    rmSync(root, { recursive: true, force: true });
-    mkdirSync(root, { recursive: true });
-    execFileSync('sh', ['-c', `git archive ${commit} | tar -x -C "${root}"`], { cwd: ROOT });
-    symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'));
-    build(root);
-  }
-  return root;
-}
 interface Scenario {
   name: string;
   route: Route | 'select';
@@ -117,29 +85,12 @@ interface Child {
 
 const children: ChildProcess[] = [];
 
-/** A server's TypeScript entry as CommonJS beside it (bench/servers/.build/, git-ignored): what `start` forks. */
-function compiledEntry(entry: string): string {
-  const compiled = join(COMPILED_DIR, basename(entry).replace(/\.ts$/, '.js'));
-  const { outputText } = ts.transpileModule(readFileSync(entry, 'utf8'), {
-    fileName: entry,
-    compilerOptions: {
-      module: ts.ModuleKind.CommonJS,
-      target: ts.ScriptTarget.ES2022,
-      esModuleInterop: true,
-      experimentalDecorators: true,
-      emitDecoratorMetadata: true,
-    },
-  });
-  mkdirSync(COMPILED_DIR, { recursive: true });
-  writeFileSync(compiled, outputText);
-  return compiled;
-}
 
 /** Forks a child, waits for its first IPC message (its port, or that it is ready). */
 async function start(entry: string, env: Record<string, string>, execArgv: string[] = [], cwd = ROOT): Promise<Child> {
   const child = fork(compiledEntry(entry), [], {
     cwd,
-    execArgv: [...PRELOAD, ...execArgv],
+    execArgv: [...SERVER_PRELOAD, ...execArgv],
     env: { ...process.env, ...env },
     // Server logs (one JSON line per request in production) go where a log shipper would read them.
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
@@ -189,8 +140,7 @@ const BENCH_MASTER_KEYS = `v1:${randomBytes(32).toString('base64')}`;
 /** The API's environment; `root` is the checkout whose build runs (see servers/app-server.ts). */
 function appEnv(databaseUrl: string, dataset: Dataset, redisPrefix: string, root = ROOT): Record<string, string> {
   return {
-    BENCH_APP_ROOT: root,
-    TS_NODE_BASEURL: join(root, 'dist'),
+    ...compiledAppEnv(root),
     NODE_ENV: 'production',
     DATABASE_URL: databaseUrl,
     SYSTEM_DATABASE_URL: dataset.database.systemUrl,
@@ -243,10 +193,10 @@ async function main(): Promise<void> {
   const server = postgres(testServerUrl(), { max: 1, onnotice: () => undefined });
   const datasets: Dataset[] = [];
   try {
-    if (!args['skip-build'] || !existsSync(join(ROOT, 'dist', 'apps', 'api', 'src', 'app.module.js'))) build(ROOT);
+    if (!args['skip-build'] || !existsSync(join(ROOT, 'dist', 'apps', 'api', 'src', 'app.module.js'))) buildApi(ROOT, 'the API');
     // Scenarios A0, A1, ...: the API of each revision given, in that order (the oldest first, say).
     const baselines = (args.baseline?.split(',') ?? []).map((ref, index) => {
-      const root = prepareBaseline(ref);
+      const root = prepareBaseline(ROOT, ref, Boolean(args['skip-build']));
       console.log(`A${index}: ${ref} (${root})`);
       return { name: `A${index}`, ref, root };
     });
@@ -486,8 +436,10 @@ async function recordPerf(pid: number, scenario: Scenario): Promise<string> {
   perfCommand(['inject', '--jit', '-i', raw, '-o', data]);
   const report = perfCommand(['report', '-i', data, '--no-children', '--sort', 'dso,symbol', '--stdio', '-g', 'none', '--percent-limit', '0.5']);
   const packages = packageShares(perfCommand(['script', '-i', data]), pid);
-  // perf inject wrote one ELF file per JIT-compiled function beside the dump, in the API's working directory.
-  for (const file of readdirSync(ROOT)) if (file === `jit-${pid}.dump` || file.startsWith(`jitted-${pid}-`)) rmSync(join(ROOT, file));
+  // perf inject wrote one ELF file per JIT-compiled function beside the dump, in the API's working
+  // directory, where --perf-prof also left V8's log (isolate-<address>-<pid>-v8.log).
+  const isLeftOver = (file: string) => file === `jit-${pid}.dump` || file.startsWith(`jitted-${pid}-`) || (file.startsWith('isolate-') && file.endsWith(`-${pid}-v8.log`));
+  for (const file of readdirSync(ROOT)) if (isLeftOver(file)) rmSync(join(ROOT, file));
   rmSync(raw, { force: true });
   writeFileSync(join(PROFILE_DIR, 'perf-report.txt'), report);
   writeFileSync(join(PROFILE_DIR, 'perf-packages.txt'), packages);

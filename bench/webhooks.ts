@@ -28,6 +28,7 @@ import { join } from 'node:path';
 import postgres from 'postgres';
 import { Webhook } from 'standardwebhooks';
 import { createScratchDatabase } from '../test/support/scratch-database';
+import { buildApi, compiledAppEnv, compiledEntry, prepareBaseline, SERVER_PRELOAD } from './compiled-servers';
 import { machineBusySeconds, median, processCpuSeconds, runLoad } from './harness';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 20000);
@@ -268,17 +269,19 @@ async function main(): Promise<void> {
     async function measureWritePath() {
       // 3. The write path, webhooks on and off, side by side: API processes, so their CPU is their own.
       type Variant = 'on' | 'off' | 'on (baseline)' | 'nohint';
+      // The API as `nest build` compiles it (the baseline's built in its own export), each server's
+      // entry transpiled: no ts-node hook in these processes, as in production.
+      if (!process.env.BENCH_SKIP_BUILD || !existsSync(join(ROOT, 'dist', 'apps', 'api', 'src', 'app.module.js'))) buildApi(ROOT, 'the API');
+      const baselineRoot = BASELINE ? prepareBaseline(ROOT, BASELINE, Boolean(process.env.BENCH_SKIP_BUILD)) : undefined;
+      const entry = compiledEntry(join(ROOT, 'bench', 'servers', 'webhook-api.ts'));
       const startApi = (outbox: 'on' | 'off' | 'nohint', root = ROOT) =>
         new Promise<{ child: ChildProcess; origin: string }>((resolve, reject) => {
-          const child = fork(join(root, 'bench', 'servers', 'webhook-api.ts'), [], {
+          const child = fork(entry, [], {
             cwd: root,
-            env: { ...process.env, BENCH_OUTBOX: outbox },
+            env: { ...process.env, ...compiledAppEnv(root), BENCH_OUTBOX: outbox },
             // BENCH_CPU_PROF=<dir>: each API writes a V8 CPU profile there as it stops (<variant>.cpuprofile).
             execArgv: [
-              '-r',
-              'ts-node/register/transpile-only',
-              '-r',
-              'tsconfig-paths/register',
+              ...SERVER_PRELOAD,
               ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, `--cpu-prof-name=${outbox}${root === ROOT ? '' : '-baseline'}.cpuprofile`] : []),
             ],
             stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
@@ -299,7 +302,7 @@ async function main(): Promise<void> {
         variants.push(['nohint', tenants[3]!]);
       }
       if (BASELINE) {
-        apis['on (baseline)'] = await startApi('on', exportBaseline(BASELINE));
+        apis['on (baseline)'] = await startApi('on', baselineRoot);
         variants.push(['on (baseline)', tenants[2]!]);
       }
       const post = (name: Variant, tenant: { auth: string }) =>

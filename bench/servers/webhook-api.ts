@@ -1,6 +1,8 @@
 /**
- * Child process of `npm run bench:webhooks`: the real API (AppModule, configureApp) on an
- * ephemeral port of 127.0.0.1, configured by the environment the bench gives it. With
+ * Child process of `npm run bench:webhooks`: the real API as `nest build` compiled it (AppModule,
+ * configureApp, from the `dist/` of `BENCH_APP_ROOT`, its `@tenantry/*` imports resolved into that
+ * `dist/` as in production; see ../compiled-servers.ts) on an ephemeral port of 127.0.0.1,
+ * configured by the environment the bench gives it. With
  * `BENCH_OUTBOX=off` its EventLog writes nothing (no event row, no after-commit hint): the write
  * path without webhooks, a provider override only the bench makes; `BENCH_OUTBOX=nohint` writes
  * the event but sends no after-commit hint. Tells its parent the port over
@@ -9,10 +11,9 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import net, { type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { INestApplication, NestApplicationOptions } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { EventLog, EventNotifier } from '@tenantry/events';
-import { AppModule } from '../../apps/api/src/app.module';
-import { API_APP_OPTIONS, configureApp } from '../../apps/api/src/configure-app';
 
 /** Calls `onWrite` with each socket write's socket and first argument, before the write itself. */
 function watchSocketWrites(onWrite: (socket: net.Socket, chunk: unknown) => void): void {
@@ -61,6 +62,15 @@ async function main(): Promise<void> {
   const report = process.env.BENCH_COUNT_WRITES ? countSocketWrites() : undefined;
   let requests = 0;
   if (process.env.BENCH_TRACE_WRITES) traceWrites(Number(process.env.BENCH_TRACE_WRITES), () => requests);
+  const dist = join(process.env.BENCH_APP_ROOT!, 'dist');
+  // Loaded only now, from the build: the config module validates process.env when the graph loads.
+  const { AppModule } = (await import(join(dist, 'apps', 'api', 'src', 'app.module.js'))) as { AppModule: new () => unknown };
+  const { configureApp, API_APP_OPTIONS = {} } = (await import(join(dist, 'apps', 'api', 'src', 'configure-app.js'))) as {
+    configureApp(app: INestApplication): INestApplication;
+    API_APP_OPTIONS?: NestApplicationOptions;
+  };
+  // The same module the build's AppModule loads for @tenantry/events, so the overrides below match its providers.
+  const { EventLog, EventNotifier } = (await import(join(dist, 'libs', 'events', 'src', 'index.js'))) as typeof import('@tenantry/events');
   let builder = Test.createTestingModule({ imports: [AppModule] });
   // `nohint`: the event row is written, the after-commit hint to the dispatcher is not (what the hint costs).
   if (process.env.BENCH_OUTBOX === 'nohint') builder = builder.overrideProvider(EventNotifier).useValue({ committed: () => undefined });
