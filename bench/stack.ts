@@ -8,6 +8,9 @@
  *   D  the select alone through postgres.js, no transaction and no HTTP (queries/s)
  *   and A.live, the API's public GET /health/live (no auth, no database): the framework's floor
  *   E  calibration: a minimal Nest-on-Express app answering GET /health/live with the same JSON
+ *   F  the floor of the work: the fixed stack (Nest on Express, ValidationPipe, jsonwebtoken, one
+ *      EVALSHA on ioredis, the transaction on postgres.js) doing the tenant GETs' required work,
+ *      none of the product's own code (servers/nest-lean.ts)
  *
  * The API runs as `nest build` compiles it (built first, unless --skip-build). Servers run as child
  * processes; the load generator (autocannon) runs here, so the CPU of each side is measured apart.
@@ -17,7 +20,8 @@
  * on it), --smoke (tiny data and duration: proves the bench runs), --seconds N, --rounds N,
  * --connections N, --pool N, --targets N, --out DIR, --profile (V8 CPU profile of the RLS API into
  * bench/profiles/), --perf (on-CPU samples of the RLS API with `perf record -e cpu-clock` after the
- * rounds, into bench/profiles/; --perf-route get|list|live picks the route, default get), --only A.get,C.get (a subset, while tuning), --baseline REF[,REF...]
+ * rounds, into bench/profiles/; --perf-route get|list|live picks the route, default get;
+ * --perf-server F profiles scenario F instead), --only A.get,C.get (a subset, while tuning), --baseline REF[,REF...]
  * (also run the API of each git revision, built apart, as scenarios A0, A1, ...: before/after in one
  * run), --skip-build (reuse dist/).
  */
@@ -51,6 +55,7 @@ const { values: args } = parseArgs({
     baseline: { type: 'string' },
     perf: { type: 'boolean', default: false },
     'perf-route': { type: 'string', default: 'get' },
+    'perf-server': { type: 'string', default: 'A' },
     'skip-build': { type: 'boolean', default: false },
   },
 });
@@ -235,7 +240,8 @@ async function main(): Promise<void> {
         // freed, so an address reused by other code is not charged to the first function seen there.
         ...(args.perf && isDefault ? ['--perf-prof'] : []),
       ];
-      const rls = await start(ENTRY('app-server.ts'), appEnv(dataset.database.appUrl, dataset, redisPrefix), profile);
+      const isPerfOfF = args['perf-server'] === 'F';
+      const rls = await start(ENTRY('app-server.ts'), appEnv(dataset.database.appUrl, dataset, redisPrefix), isPerfOfF ? [] : profile);
       const bypass = await start(ENTRY('app-server.ts'), appEnv(dataset.bypassUrl, dataset, redisPrefix));
       const before: { name: string; server: Child }[] = [];
       if (isDefault) {
@@ -269,6 +275,18 @@ async function main(): Promise<void> {
       // ...and what Nest on Express alone costs for the same answer.
       const minimal = await start(ENTRY('nest-minimal.ts'), {});
       scenarios.push(http('E', minimal, 'live', () => ({})));
+      // The fixed stack doing the tenant GET's required work (JWT, rate-limit round trip, the transaction), nothing else.
+      const lean = await start(ENTRY('nest-lean.ts'), {
+        DATABASE_URL: dataset.database.appUrl,
+        DB_POOL_SIZE: String(POOL),
+        REDIS_URL,
+        REDIS_KEY_PREFIX: redisPrefix,
+        JWT_SECRET: JWT.secret,
+        JWT_ISSUER: JWT.issuer,
+        JWT_AUDIENCE: JWT.audience,
+      }, isPerfOfF ? profile : []);
+      for (const route of ['get', 'list'] as const) scenarios.push(http('F', lean, route, bearer));
+      if (isPerfOfF) perfTarget = { pid: lean.process.pid!, run: http('F', lean, perfRoute === 'live' ? 'get' : perfRoute, bearer) };
       const bare = await start(ENTRY('bare-server.ts'), { DATABASE_URL: dataset.database.appUrl, DB_POOL_SIZE: String(POOL) });
       for (const route of ['get', 'list'] as const) scenarios.push(http('C', bare, route, tenantHeader));
       const loop = await start(ENTRY('select-loop.ts'), { DATABASE_URL: dataset.bypassUrl, DB_POOL_SIZE: String(POOL) });
@@ -287,7 +305,7 @@ async function main(): Promise<void> {
       });
     }
     // Keep the routes together (A, B, C of one route back to back), D last; reversed every other round.
-    const order = ['A*.get', 'A.get', 'B.get', 'C.get', 'A*.list', 'A.list', 'B.list', 'C.list', 'A*.live', 'A.live', 'E.live', 'D.select'];
+    const order = ['A*.get', 'A.get', 'B.get', 'F.get', 'C.get', 'A*.list', 'A.list', 'B.list', 'F.list', 'C.list', 'A*.live', 'A.live', 'E.live', 'D.select'];
     const rank = (name: string) => {
       const [base, label] = name.split('@');
       const baseline = /^A(\d+)\.(\w+)$/.exec(base!);
@@ -354,6 +372,11 @@ async function main(): Promise<void> {
       'CPU/req A/C get (goal <= 3)': ratio(cost('A.get'), cost('C.get')),
       'CPU/req A/C list (goal <= 3)': ratio(cost('A.list'), cost('C.list')),
       'CPU/req A.live/E.live (goal <= 2)': ratio(cost('A.live'), cost('E.live')),
+      // The floor of the work (F: the fixed stack doing the same required work) against C, and the product above it.
+      'CPU/req F/C get': ratio(cost('F.get'), cost('C.get')),
+      'CPU/req F/C list': ratio(cost('F.list'), cost('C.list')),
+      'CPU/req A/F get': ratio(cost('A.get'), cost('F.get')),
+      'CPU/req A/F list': ratio(cost('A.list'), cost('F.list')),
       'CPU/req B/A get': ratio(cost('B.get'), cost('A.get')),
       'CPU/req B/A list': ratio(cost('B.list'), cost('A.list')),
       'req/s A/B get (goal >= 0.95)': ratio(rate('A.get'), rate('B.get')),
