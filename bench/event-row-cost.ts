@@ -11,19 +11,12 @@
  * rounds; the medians are printed. Runs in a scratch database it drops.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import postgres from 'postgres';
 import { createScratchDatabase } from '../test/support/scratch-database';
-import { median } from './harness';
+import { median, processCpuSeconds } from './harness';
 
 const TRANSACTIONS = Number(process.env.BENCH_TRANSACTIONS ?? 3000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
-
-/** A process's CPU seconds so far (utime + stime, in the kernel's clock ticks of 1/100 s). */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 /** The event tables measured, by what each lacks of the product's `events`. */
 const VARIANTS: Record<string, string | undefined> = {
@@ -60,7 +53,7 @@ async function main(): Promise<void> {
       const names = Object.keys(VARIANTS);
       for (const name of round % 2 === 0 ? names : names.reverse()) {
         const table = VARIANTS[name];
-        const before = cpuSeconds(pid);
+        const before = processCpuSeconds(pid)!;
         for (let index = 0; index < TRANSACTIONS; index++) {
           await app.begin((tx) => [
             tx`select set_config('app.current_tenant_id', ${tenantId}, true)`,
@@ -68,7 +61,7 @@ async function main(): Promise<void> {
             ...(table ? [tx.unsafe(`insert into ${table} (tenant_id, id, type, data) values ($1, $2, $3, $4)`, [tenantId, randomUUID(), 'project.created', data], { prepare: true })] : []),
           ]);
         }
-        (perTransaction[name] ??= []).push(((cpuSeconds(pid) - before) / TRANSACTIONS) * 1e6);
+        (perTransaction[name] ??= []).push(((processCpuSeconds(pid)! - before) / TRANSACTIONS) * 1e6);
       }
     }
     await app.end();

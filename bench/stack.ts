@@ -90,7 +90,6 @@ interface Child {
 
 const children: ChildProcess[] = [];
 
-
 /** Forks a child, waits for its first IPC message (its port, or that it is ready). */
 async function start(entry: string, env: Record<string, string>, execArgv: string[] = [], cwd = ROOT): Promise<Child> {
   const child = fork(compiledEntry(entry), [], {

@@ -6,7 +6,7 @@
  *    process, as `npm run start:worker` runs it) starts: deliveries per second until the receiver
  *    has every one, signed (each verified here would cost the receiver's CPU, so a sample is), and
  *    the worker's CPU per delivery. With BENCH_BASELINE=<git ref> the worker of that revision
- *    (exported with `git archive`, this checkout's node_modules linked) runs the same backlog in
+ *    (exported with `git archive`, this checkout's node_modules linked, built) runs the same backlog in
  *    alternating rounds (BENCH_BACKLOG_ROUNDS each), side by side in one run.
  * 2. Latency: events committed one per transaction through the product's EventLog at
  *    BENCH_RATE per second for BENCH_SECONDS while the worker runs: commit-to-2xx p50/p99.
@@ -18,12 +18,12 @@
  * Runs on the local PostgreSQL (TEST_DATABASE_URL) and Redis, in a scratch database it drops.
  */
 import 'reflect-metadata';
-import { ChildProcess, execSync, fork, spawn } from 'node:child_process';
+import { ChildProcess, fork, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { Webhook } from 'standardwebhooks';
@@ -42,18 +42,6 @@ const BACKLOG_ROUNDS = Number(process.env.BENCH_BACKLOG_ROUNDS ?? (BASELINE ? 2 
 const ROOT = join(__dirname, '..');
 /** BENCH_PHASES: which of backlog, steady and write run (comma-separated; default all three). */
 const PHASES = new Set((process.env.BENCH_PHASES ?? 'backlog,steady,write').split(',').map((phase) => phase.trim()));
-
-/** The checkout of `ref` to run beside this one: `git archive` into the temporary directory, node_modules linked. */
-function exportBaseline(ref: string): string {
-  const commit = execSync(`git rev-parse ${ref}`, { cwd: ROOT }).toString().trim();
-  const dir = join(tmpdir(), `tenantry-bench-baseline-${commit.slice(0, 12)}`);
-  if (!existsSync(join(dir, 'package.json'))) {
-    mkdirSync(dir, { recursive: true });
-    execSync(`git archive ${commit} | tar -x -C ${dir}`, { cwd: ROOT });
-  }
-  if (!existsSync(join(dir, 'node_modules'))) symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
-  return dir;
-}
 
 const readLoadAverage = () => loadavg().map((value) => Number(value.toFixed(2)));
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -210,8 +198,10 @@ async function main(): Promise<void> {
         loadAverage: readLoadAverage(),
       };
     };
+    // With BENCH_BASELINE, that revision exported and built once: its worker for the backlog, its API for the write path.
+    const baselineRoot = BASELINE ? prepareBaseline(ROOT, BASELINE, Boolean(process.env.BENCH_SKIP_BUILD)) : undefined;
     const variants: [string, string][] = [['current', ROOT]];
-    if (BASELINE) variants.push([`baseline ${BASELINE}`, exportBaseline(BASELINE)]);
+    if (baselineRoot) variants.push([`baseline ${BASELINE}`, baselineRoot]);
     const backlogRuns: Record<string, Awaited<ReturnType<typeof runBacklog>>[]> = Object.fromEntries(variants.map(([name]) => [name, []]));
     for (let round = 0; round < (PHASES.has('backlog') ? BACKLOG_ROUNDS : 0); round++) {
       for (const [name, root] of round % 2 === 0 ? [...variants].reverse() : variants) {
@@ -272,7 +262,6 @@ async function main(): Promise<void> {
       // The API as `nest build` compiles it (the baseline's built in its own export), each server's
       // entry transpiled: no ts-node hook in these processes, as in production.
       if (!process.env.BENCH_SKIP_BUILD || !existsSync(join(ROOT, 'dist', 'apps', 'api', 'src', 'app.module.js'))) buildApi(ROOT, 'the API');
-      const baselineRoot = BASELINE ? prepareBaseline(ROOT, BASELINE, Boolean(process.env.BENCH_SKIP_BUILD)) : undefined;
       const entry = compiledEntry(join(ROOT, 'bench', 'servers', 'webhook-api.ts'));
       const startApi = (outbox: 'on' | 'off' | 'nohint', root = ROOT) =>
         new Promise<{ child: ChildProcess; origin: string }>((resolve, reject) => {
