@@ -1,0 +1,1 @@
+ALTER TABLE "events" DROP CONSTRAINT "events_tenant_id_tenants_id_fk";
