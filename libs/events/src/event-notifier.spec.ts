@@ -1,61 +1,46 @@
 import type Redis from 'ioredis';
 import type { AppConfig } from '@tenantry/config';
-import { EventNotifier, HINT_INTERVAL_MS } from './event-notifier';
+import { DISPATCHER_AWAKE_MS, DISPATCHER_AWAKE_POLL_MS, EventNotifier, HINT_INTERVAL_MS } from './event-notifier';
 
-// The interval runs on a fake clock (setTimeout and Date.now), so no assertion depends on how fast
-// the machine is; setImmediate and the promise queue stay real.
+// Date.now runs on a fake clock, so no assertion depends on how fast the machine is; setImmediate
+// (which sends the hint) and the promise queue stay real.
 const turn = () => new Promise((resolve) => setImmediate(resolve));
-const interval = async () => {
-  await turn();
-  jest.advanceTimersByTime(HINT_INTERVAL_MS + 5);
-  await turn();
-};
 
 describe('EventNotifier', () => {
   beforeEach(() => jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] }));
   afterEach(() => jest.useRealTimers());
 
   const config = { get: () => 'prefix' } as unknown as AppConfig;
-  /** A Redis whose publishes stay open until the test answers them. */
-  const redisWithOpenPublishes = () => {
-    const answers: (() => void)[] = [];
-    const redis = { status: 'ready', publish: jest.fn(() => new Promise<number>((resolve) => answers.push(() => resolve(1)))) };
-    return { redis, answerNext: () => answers.shift()!() };
-  };
+  const redisAnswering = (answer: () => Promise<number> = () => Promise.resolve(1)) => ({ status: 'ready', publish: jest.fn(answer) });
 
-  it('publishes a commit at once, then all the commits of the next interval as one', async () => {
-    const { redis, answerNext } = redisWithOpenPublishes();
+  it('hints the first commit at once, then none for the commits of the next HINT_INTERVAL_MS', async () => {
+    const redis = redisAnswering();
     const notifier = new EventNotifier(redis as unknown as Redis, config);
     notifier.committed();
     await turn();
     expect(redis.publish).toHaveBeenCalledTimes(1);
     expect(redis.publish).toHaveBeenCalledWith('prefix:events-committed', '1');
-    for (let i = 0; i < 50; i++) notifier.committed();
+    for (let i = 0; i < 50; i++) {
+      jest.advanceTimersByTime((HINT_INTERVAL_MS - 1) / 50);
+      notifier.committed();
+    }
     await turn();
-    expect(redis.publish).toHaveBeenCalledTimes(1); // the first is still under way
-    answerNext();
-    await interval();
-    expect(redis.publish).toHaveBeenCalledTimes(2); // one for the fifty
-    answerNext();
-    await interval();
-    expect(redis.publish).toHaveBeenCalledTimes(2); // nothing committed since: nothing more
-    // Idle again past the interval: the next commit's hint leaves at once.
+    expect(redis.publish).toHaveBeenCalledTimes(1);
+    // The interval over, the next commit hints again, at once.
+    jest.advanceTimersByTime(1);
     notifier.committed();
     await turn();
-    expect(redis.publish).toHaveBeenCalledTimes(3);
-    answerNext();
-    // Commits spaced wider than a round trip but within the interval still share one publish.
-    await turn();
-    notifier.committed();
-    await turn();
-    expect(redis.publish).toHaveBeenCalledTimes(3);
-    await interval();
-    expect(redis.publish).toHaveBeenCalledTimes(4);
-    answerNext();
+    expect(redis.publish).toHaveBeenCalledTimes(2);
   });
 
-  it('drops the hint while Redis is not ready, and publishes again once it is', async () => {
-    const { redis, answerNext } = redisWithOpenPublishes();
+  it('never goes longer without a hint than an awake dispatcher stays awake', () => {
+    // A commit that sends none follows a hint by less than HINT_INTERVAL_MS; the dispatcher that
+    // took that hint's events looks again until DISPATCHER_AWAKE_MS after them.
+    expect(HINT_INTERVAL_MS + DISPATCHER_AWAKE_POLL_MS).toBeLessThan(DISPATCHER_AWAKE_MS);
+  });
+
+  it('drops the hint while Redis is not ready, and the next commit once it is hints at once', async () => {
+    const redis = redisAnswering();
     const notifier = new EventNotifier(redis as unknown as Redis, config);
     redis.status = 'reconnecting';
     notifier.committed();
@@ -65,6 +50,19 @@ describe('EventNotifier', () => {
     notifier.committed();
     await turn();
     expect(redis.publish).toHaveBeenCalledTimes(1);
-    answerNext();
+  });
+
+  it('logs a failed publish and goes on', async () => {
+    const redis = redisAnswering(() => Promise.reject(new Error('connection lost')));
+    const notifier = new EventNotifier(redis as unknown as Redis, config);
+    const warn = jest.spyOn((notifier as unknown as { logger: { warn(message: string): void } }).logger, 'warn').mockImplementation(() => undefined);
+    notifier.committed();
+    await turn();
+    await turn();
+    expect(warn).toHaveBeenCalledWith('could not announce committed events: connection lost');
+    jest.advanceTimersByTime(HINT_INTERVAL_MS);
+    notifier.committed();
+    await turn();
+    expect(redis.publish).toHaveBeenCalledTimes(2);
   });
 });

@@ -7,26 +7,35 @@ import { REDIS } from '@tenantry/redis';
 export const eventsCommittedChannel = (config: AppConfig): string => `${config.get('REDIS_KEY_PREFIX')}:events-committed`;
 
 /**
- * At most one hint per this many milliseconds from one process: under load the commits of that
- * window make one publish, which is all the dispatcher needs (it fans out every committed event it
- * finds, not one per hint), while a lone commit's hint leaves at once. (A publish per commit cost a
- * request more CPU than writing its event: the socket write is a system call.)
+ * A process sends at most one hint per this many milliseconds: the first commit after a quiet
+ * spell hints at once, the commits of the next HINT_INTERVAL_MS send none. They need none: the
+ * hint woke a dispatcher, which then stays awake (see DISPATCHER_AWAKE_MS) and finds them within
+ * DISPATCHER_AWAKE_POLL_MS. (A hint per commit, or even one per 10 ms, cost a write request under
+ * load more CPU than writing its event: each publish is a round trip and two system calls.)
  */
-export const HINT_INTERVAL_MS = 10;
+export const HINT_INTERVAL_MS = 500;
+
+/**
+ * A dispatcher whose pass found events looks again every DISPATCHER_AWAKE_POLL_MS until this long
+ * after the last pass that found any. Twice HINT_INTERVAL_MS, so a commit that sent no hint always
+ * comes while the dispatcher that took the last hint's events is still awake.
+ */
+export const DISPATCHER_AWAKE_MS = 2 * HINT_INTERVAL_MS;
+
+/** How soon an awake dispatcher looks again (see DISPATCHER_AWAKE_MS). */
+export const DISPATCHER_AWAKE_POLL_MS = 10;
 
 /**
  * Tells the webhook dispatcher, after a commit, that there are events to dispatch, so they leave
- * at once rather than at its next poll. Only a hint: the first commit after a quiet spell publishes
- * at once; the commits of the HINT_INTERVAL_MS after a publish make one more at that interval's
- * end; a failed publish is logged, and the dispatcher's poll finds every event anyway.
+ * at once rather than at its next poll. Only a hint: at most one per HINT_INTERVAL_MS from a
+ * process (see there); a hint that cannot be sent (Redis not ready) is dropped and the next commit
+ * tries again; a failed publish is logged; the dispatcher's poll finds every event anyway.
  */
 @Injectable()
 export class EventNotifier {
   private readonly logger = new Logger(EventNotifier.name);
-  /** A publish is scheduled or under way, or its interval is not over. */
-  private isBusy = false;
-  /** Commits since the last publish began: they need one more at the interval's end. */
-  private isAgainWanted = false;
+  /** When the last hint left (Date.now()). */
+  private lastHintAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -34,31 +43,14 @@ export class EventNotifier {
   ) {}
 
   committed(): void {
-    if (this.isBusy) {
-      this.isAgainWanted = true;
-      return;
-    }
-    this.isBusy = true;
-    setImmediate(() => this.publish());
-  }
-
-  private publish(): void {
-    this.isAgainWanted = false;
-    if (this.redis.status !== 'ready') {
-      this.isBusy = false;
-      return;
-    }
-    const startedAt = Date.now();
-    this.redis
-      .publish(eventsCommittedChannel(this.config), '1')
-      .catch((error: Error) => this.logger.warn(`could not announce committed events: ${error.message}`))
-      .finally(() => {
-        // The rest of the interval: commits meanwhile wait for its end. The timer must not keep a
-        // stopping process alive (the dispatcher's poll covers a hint never sent).
-        setTimeout(() => {
-          if (this.isAgainWanted) this.publish();
-          else this.isBusy = false;
-        }, Math.max(0, HINT_INTERVAL_MS - (Date.now() - startedAt))).unref();
-      });
+    const now = Date.now();
+    if (now - this.lastHintAt < HINT_INTERVAL_MS || this.redis.status !== 'ready') return;
+    this.lastHintAt = now;
+    // After the request's own writes (its response first).
+    setImmediate(() => {
+      this.redis
+        .publish(eventsCommittedChannel(this.config), '1')
+        .catch((error: Error) => this.logger.warn(`could not announce committed events: ${error.message}`));
+    });
   }
 }

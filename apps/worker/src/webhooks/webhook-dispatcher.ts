@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { AppConfig } from '@tenantry/config';
-import { eventsCommittedChannel } from '@tenantry/events';
+import { DISPATCHER_AWAKE_MS, DISPATCHER_AWAKE_POLL_MS, eventsCommittedChannel } from '@tenantry/events';
 import { Clock, CLOCK } from '@tenantry/metering';
 import { watchWebhookBacklog } from '@tenantry/metrics';
 import { REDIS } from '@tenantry/redis';
@@ -13,18 +13,23 @@ const BATCH_SIZE = 500;
 /**
  * Turns committed events into due deliveries, then wakes the delivery loop, which claims them
  * (and deliveries due again: retries, replays, run-out leases). It runs on every "events
- * committed" hint (Redis pub/sub, from the process that committed) and every
+ * committed" hint (Redis pub/sub, from the process that committed), every
  * WEBHOOK_DISPATCH_INTERVAL_MS whatever happens, so an event committed while Redis or every worker
- * was down is dispatched once they are back: the database holds the truth.
+ * was down is dispatched once they are back (the database holds the truth), and, while events
+ * flow, every DISPATCHER_AWAKE_POLL_MS until DISPATCHER_AWAKE_MS after the last pass that found
+ * any: the commits that follow a hint send none of their own (see HINT_INTERVAL_MS).
  */
 @Injectable()
 export class WebhookDispatcher implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(WebhookDispatcher.name);
   private subscriber?: Redis;
   private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private running?: Promise<unknown>;
   private isAgainWanted = false;
   private isStopped = false;
+  /** Until when (Date.now()) this dispatcher looks again soon after each pass: see DISPATCHER_AWAKE_MS. */
+  private awakeUntil = 0;
+  private lookAgain?: NodeJS.Timeout;
   private unwatchBacklog?: () => void;
 
   constructor(
@@ -53,7 +58,12 @@ export class WebhookDispatcher implements OnModuleInit, BeforeApplicationShutdow
       this.isAgainWanted = true;
       return;
     }
+    clearTimeout(this.lookAgain);
+    this.lookAgain = undefined;
     this.running = this.pass()
+      .then((events) => {
+        if (events > 0) this.awakeUntil = Date.now() + DISPATCHER_AWAKE_MS;
+      })
       .catch((error: Error) => this.logger.error(`webhook dispatch failed: ${error.message}`))
       .finally(() => {
         this.running = undefined;
@@ -61,6 +71,8 @@ export class WebhookDispatcher implements OnModuleInit, BeforeApplicationShutdow
         if (this.isAgainWanted) {
           this.isAgainWanted = false;
           this.wake();
+        } else if (!this.isStopped && Date.now() < this.awakeUntil) {
+          this.lookAgain = setTimeout(() => this.wake(), DISPATCHER_AWAKE_POLL_MS);
         }
       });
   }
@@ -77,18 +89,22 @@ export class WebhookDispatcher implements OnModuleInit, BeforeApplicationShutdow
     }
   }
 
-  private async pass(): Promise<void> {
+  /** Fans out every committed event; how many there were. */
+  private async pass(): Promise<number> {
+    let total = 0;
     for (;;) {
       const { events } = await this.repository.dispatch(BATCH_SIZE, new Date(this.clock.now()));
+      total += events;
       // The first deliveries go out while the rest of a backlog is fanned out.
       this.deliveries.wake();
-      if (events < BATCH_SIZE) break;
+      if (events < BATCH_SIZE) return total;
     }
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.isStopped = true;
     clearInterval(this.timer);
+    clearTimeout(this.lookAgain);
     this.unwatchBacklog?.();
     await this.running?.catch(() => undefined);
     this.subscriber?.disconnect();
