@@ -4,7 +4,7 @@
  * process, reporting throughput, latency percentiles and the CPU both sides used meanwhile, so a
  * generator that starves the server (or the reverse) on a small machine shows in the figures.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import autocannon from 'autocannon';
 import Redis from 'ioredis';
 
@@ -44,6 +44,11 @@ export interface CpuPerRequest {
   server?: number;
   /** Every process of the machine (includes PostgreSQL, Redis and any neighbour's work). */
   machine?: number;
+  /**
+   * Every PostgreSQL process of this machine (backends, WAL writer, checkpointer): what the
+   * requests cost the database, when it is local and nothing else uses it meanwhile.
+   */
+  database?: number;
 }
 
 export interface LoadResult {
@@ -84,11 +89,37 @@ export function machineBusySeconds(): number | undefined {
   }
 }
 
+/**
+ * user + system CPU seconds used so far by this machine's processes of that command name (Linux
+ * /proc; a process that exits takes its share with it), or undefined elsewhere.
+ */
+export function commandCpuSeconds(command: string): number | undefined {
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry));
+  } catch {
+    return undefined;
+  }
+  let seconds = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== command) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      seconds += (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return seconds;
+}
+
 /** Measures the CPU of this process and, optionally, of another one between start and stop. */
 export class CpuMeter {
   private readonly ownStart = process.cpuUsage();
   private readonly otherStart: number | undefined;
   private readonly machineStart = machineBusySeconds();
+  private readonly databaseStart = commandCpuSeconds('postgres');
   private readonly wallStart = process.hrtime.bigint();
 
   constructor(private readonly otherPid?: number) {
@@ -96,20 +127,22 @@ export class CpuMeter {
   }
 
   /** Percentages of one core over the wall time, and the CPU seconds themselves. */
-  stop(): { self: number; other?: number; machine?: number; seconds: { self: number; other?: number; machine?: number } } {
+  stop(): { self: number; other?: number; machine?: number; seconds: { self: number; other?: number; machine?: number; database?: number } } {
     const wall = Number(process.hrtime.bigint() - this.wallStart) / 1e9;
     const percent = (seconds: number) => Math.round((seconds / wall) * 100);
     const own = process.cpuUsage(this.ownStart);
     const otherNow = this.otherPid === undefined ? undefined : processCpuSeconds(this.otherPid);
     const machineNow = machineBusySeconds();
+    const databaseNow = commandCpuSeconds('postgres');
     const self = (own.user + own.system) / 1e6;
     const other = otherNow !== undefined && this.otherStart !== undefined ? otherNow - this.otherStart : undefined;
     const machine = machineNow !== undefined && this.machineStart !== undefined ? machineNow - this.machineStart : undefined;
+    const database = databaseNow !== undefined && this.databaseStart !== undefined ? databaseNow - this.databaseStart : undefined;
     return {
       self: percent(self),
       ...(other !== undefined ? { other: percent(other) } : {}),
       ...(machine !== undefined ? { machine: percent(machine) } : {}),
-      seconds: { self, ...(other !== undefined ? { other } : {}), ...(machine !== undefined ? { machine } : {}) },
+      seconds: { self, ...(other !== undefined ? { other } : {}), ...(machine !== undefined ? { machine } : {}), ...(database !== undefined ? { database } : {}) },
     };
   }
 }
@@ -159,6 +192,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       generator: microsPerRequest(cpu.seconds.self, requests)!,
       server: microsPerRequest(cpu.seconds.other, requests),
       machine: microsPerRequest(cpu.seconds.machine, requests),
+      database: microsPerRequest(cpu.seconds.database, requests),
     },
   };
 }
@@ -188,4 +222,39 @@ export async function dropRedisKeys(prefix: string): Promise<void> {
   } finally {
     redis.disconnect();
   }
+}
+
+/**
+ * The process ids of the PostgreSQL backends serving a local client process's open connections to
+ * `port`: its socket inodes (/proc/<pid>/fd), their local ports (/proc/net/tcp), and the backends
+ * with those client ports (`pg_stat_activity`, read through `sql` as a role that sees them all).
+ */
+export async function backendPidsOf(clientPid: number, sql: (query: string, values: unknown[]) => Promise<{ pid: number }[]>, port = 5432): Promise<number[]> {
+  const inodes = new Set<string>();
+  for (const fd of readdirSync(`/proc/${clientPid}/fd`)) {
+    try {
+      const target = readlinkSync(`/proc/${clientPid}/fd/${fd}`);
+      const match = /^socket:\[(\d+)\]$/.exec(target);
+      if (match) inodes.add(match[1]!);
+    } catch {
+      // Closed meanwhile.
+    }
+  }
+  const localPorts: number[] = [];
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let lines: string[];
+    try {
+      lines = readFileSync(table, 'utf8').split('\n').slice(1);
+    } catch {
+      continue;
+    }
+    for (const line of lines) {
+      const fields = line.trim().split(/\s+/);
+      if (fields.length < 10 || !inodes.has(fields[9]!)) continue;
+      const remotePort = parseInt(fields[2]!.split(':')[1]!, 16);
+      if (remotePort === port) localPorts.push(parseInt(fields[1]!.split(':')[1]!, 16));
+    }
+  }
+  if (localPorts.length === 0) return [];
+  return (await sql('select pid from pg_stat_activity where client_port = any($1::int[])', [localPorts])).map((row) => row.pid);
 }

@@ -13,7 +13,12 @@
  * 3. Write path: POST /v1/projects on two API processes side by side in alternating rounds, one
  *    as built, for a tenant with an endpoint subscribed to project.created (the event row in the
  *    transaction, the after-commit hint) and one whose EventLog writes nothing (webhooks off; only
- *    the bench can build it): server CPU per request and req/s. No worker runs meanwhile.
+ *    the bench can build it): server CPU per request, PostgreSQL's CPU per request (every
+ *    `postgres` process of the machine) and req/s. No worker runs meanwhile. With
+ *    BENCH_WRITE_CONCURRENT=1 the variants run at once in each round, each with its own
+ *    connections, so a slow phase of a shared host falls on both alike, and PostgreSQL's share is
+ *    each API's own backends. BENCH_WRITE_AA=1 runs the API as built for both (the bench's own
+ *    noise: the ratios of identical servers).
  *
  * Runs on the local PostgreSQL (TEST_DATABASE_URL) and Redis, in a scratch database it drops.
  */
@@ -29,7 +34,7 @@ import postgres from 'postgres';
 import { Webhook } from 'standardwebhooks';
 import { createScratchDatabase } from '../test/support/scratch-database';
 import { buildApi, compiledAppEnv, compiledEntry, prepareBaseline, SERVER_PRELOAD } from './compiled-servers';
-import { machineBusySeconds, median, processCpuSeconds, runLoad } from './harness';
+import { backendPidsOf, machineBusySeconds, median, microsPerRequest, processCpuSeconds, runLoad } from './harness';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 20000);
 const TENANTS = Number(process.env.BENCH_TENANTS ?? 20);
@@ -38,6 +43,11 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const BASELINE = process.env.BENCH_BASELINE;
+/**
+ * BENCH_WRITE_CONCURRENT=1: the write path's variants run at once in each round instead of one
+ * after the other, and "database" is each API's own backends (not every PostgreSQL process).
+ */
+const CONCURRENT = process.env.BENCH_WRITE_CONCURRENT === '1';
 const BACKLOG_ROUNDS = Number(process.env.BENCH_BACKLOG_ROUNDS ?? (BASELINE ? 2 : 1));
 const ROOT = join(__dirname, '..');
 /** BENCH_PHASES: which of backlog, steady and write run (comma-separated; default all three). */
@@ -271,6 +281,8 @@ async function main(): Promise<void> {
             // BENCH_CPU_PROF=<dir>: each API writes a V8 CPU profile there as it stops (<variant>.cpuprofile).
             execArgv: [
               ...SERVER_PRELOAD,
+              // BENCH_NODE_OPTIONS: more flags for these processes (`--perf-basic-prof` for `perf record`).
+              ...(process.env.BENCH_NODE_OPTIONS?.split(' ').filter(Boolean) ?? []),
               ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, `--cpu-prof-name=${outbox}${root === ROOT ? '' : '-baseline'}.cpuprofile`] : []),
             ],
             stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
@@ -284,7 +296,7 @@ async function main(): Promise<void> {
         ['on', onTenant],
         ['off', offTenant],
       ];
-      const apis: Partial<Record<Variant, { child: ChildProcess; origin: string }>> = { on: await startApi('on'), off: await startApi('off') };
+      const apis: Partial<Record<Variant, { child: ChildProcess; origin: string }>> = { on: await startApi('on'), off: await startApi(process.env.BENCH_WRITE_AA ? 'on' : 'off') };
       // BENCH_WRITE_NOHINT=1: a third API writes the event but sends no after-commit hint.
       if (process.env.BENCH_WRITE_NOHINT) {
         apis.nohint = await startApi('nohint');
@@ -294,47 +306,91 @@ async function main(): Promise<void> {
         apis['on (baseline)'] = await startApi('on', baselineRoot);
         variants.push(['on (baseline)', tenants[2]!]);
       }
-      const post = (name: Variant, tenant: { auth: string }) =>
+      const post = (name: Variant, tenant: { auth: string }, seconds = SECONDS) =>
         runLoad({
           origin: apis[name]!.origin,
           serverPid: apis[name]!.child.pid,
           targets: [{ method: 'POST', path: '/v1/projects', headers: { authorization: tenant.auth, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'p' }) }],
           connections: CONNECTIONS,
-          seconds: SECONDS,
+          seconds,
           expectStatus: 201,
         });
-      for (const [name, tenant] of variants) await post(name, tenant); // warm-up of each, not counted
+      // A warm-up of each, not counted, long enough for the JIT whatever the rounds' length (all at
+      // once when the rounds are: an API left idle meanwhile would close its pool's connections).
+      if (CONCURRENT) await Promise.all(variants.map(([name, tenant]) => post(name, tenant, Math.max(SECONDS, 10))));
+      else for (const [name, tenant] of variants) await post(name, tenant, Math.max(SECONDS, 10));
       const writes: Record<Variant, number[]> = { on: [], off: [], 'on (baseline)': [], nohint: [] };
       const writeCpu: Record<Variant, number[]> = { on: [], off: [], 'on (baseline)': [], nohint: [] };
       const writeP99: Record<Variant, number[]> = { on: [], off: [], 'on (baseline)': [], nohint: [] };
-      for (let round = 0; round < ROUNDS; round++) {
+      const writeDatabase: Record<Variant, number[]> = { on: [], off: [], 'on (baseline)': [], nohint: [] };
+      // Sequential rounds: the whole machine's CPU per request; rounds at once: the API's own plus its backends'.
+      const writeMachine: Record<Variant, number[]> = { on: [], off: [], 'on (baseline)': [], nohint: [] };
+      const total = CONCURRENT ? 'apiAndItsBackends' : 'machine';
+      // The PostgreSQL backends of an API's pool, and their CPU so far.
+      const backendsOf = (name: Variant) => backendPidsOf(apis[name]!.child.pid!, (query, values) => owner.unsafe(query, values as never[]) as unknown as Promise<{ pid: number }[]>);
+      const cpuOf = (pids: number[]) => pids.reduce((sum, pid) => sum + (processCpuSeconds(pid) ?? NaN), 0);
+      for (let round = 0; CONCURRENT && round < ROUNDS; round++) {
+        // All variants at once, each with its own connections: whatever the machine does meanwhile
+        // (a neighbour, a slow phase of the host) it does to every variant alike.
+        const backends = await Promise.all(variants.map(([name]) => backendsOf(name)));
+        const before = backends.map(cpuOf);
+        const results = await Promise.all(variants.map(([name, tenant]) => post(name, tenant)));
+        const after = backends.map(cpuOf);
+        // A backend closed or opened during the run would take its CPU out of the figure or leave it out.
+        const backendsAfter = await Promise.all(variants.map(([name]) => backendsOf(name)));
+        for (const [index, [name]] of variants.entries()) {
+          if (backends[index]!.length === 0 || [...backends[index]!].sort().join() !== [...backendsAfter[index]!].sort().join()) throw new Error(`${name}: its backends changed during the run`);
+        }
+        const line: string[] = [];
+        for (const [index, [name]] of variants.entries()) {
+          const result = results[index]!;
+          if (result.errors > 0) throw new Error(`${name}: ${result.errors} unexpected statuses`);
+          const database = microsPerRequest(after[index]! - before[index]!, result.requests) ?? NaN;
+          writes[name].push(result.perSecond);
+          writeCpu[name].push(result.cpuPerRequest.server ?? NaN);
+          writeP99[name].push(result.p99);
+          writeDatabase[name].push(database);
+          writeMachine[name].push(result.cpuPerRequest.server! + database);
+          line.push(`${name}: ${result.perSecond} req/s, server ${result.cpuPerRequest.server} µs CPU/request, its ${backends[index]!.length} backends ${database} µs`);
+        }
+        console.log(`round ${round + 1} at once, ${line.join('; ')}`);
+      }
+      for (let round = 0; !CONCURRENT && round < ROUNDS; round++) {
         const order = round % 2 === 1 ? [...variants].reverse() : variants;
         for (const [name, tenant] of order) {
+          const startedAt = Number(process.hrtime.bigint()) / 1e9;
           const result = await post(name, tenant);
+          // BENCH_MARK_TIMES=1: each run's window on the monotonic clock (as `perf record -k CLOCK_MONOTONIC` stamps samples).
+          if (process.env.BENCH_MARK_TIMES) console.log(`round ${round + 1} webhooks ${name} ran from ${startedAt.toFixed(3)} to ${(Number(process.hrtime.bigint()) / 1e9).toFixed(3)}`);
           if (result.errors > 0) throw new Error(`${name}: ${result.errors} unexpected statuses`);
           writes[name].push(result.perSecond);
           writeCpu[name].push(result.cpuPerRequest.server ?? NaN);
           writeP99[name].push(result.p99);
-          console.log(`round ${round + 1} webhooks ${name}: ${result.perSecond} req/s, server ${result.cpuPerRequest.server} µs CPU/request, machine ${result.cpuPerRequest.machine} µs, p50 ${result.p50} ms, p99 ${result.p99} ms`);
+          writeDatabase[name].push(result.cpuPerRequest.database ?? NaN);
+          writeMachine[name].push(result.cpuPerRequest.machine ?? NaN);
+          console.log(`round ${round + 1} webhooks ${name}: ${result.perSecond} req/s, server ${result.cpuPerRequest.server} µs CPU/request, PostgreSQL ${result.cpuPerRequest.database} µs, machine ${result.cpuPerRequest.machine} µs, p50 ${result.p50} ms, p99 ${result.p99} ms`);
         }
       }
       const [eventsWritten] = await owner`select count(*)::int as n from events where tenant_id = ${onTenant.id} and type = 'project.created' and data -> 'object' ->> 'name' = 'p'`;
-      const [eventsNotWritten] = await owner`select count(*)::int as n from events where tenant_id = ${offTenant.id} and data -> 'object' ->> 'name' = 'p'`;
+      const [eventsNotWritten] = process.env.BENCH_WRITE_AA ? [{ n: 0 }] : await owner`select count(*)::int as n from events where tenant_id = ${offTenant.id} and data -> 'object' ->> 'name' = 'p'`;
       for (const api of Object.values(apis)) {
         api!.child.send('stop');
         await new Promise((resolve) => api!.child.once('exit', resolve));
       }
       return {
+        runs: CONCURRENT ? 'the variants at once in each round' : 'one variant after the other in each round',
         connections: CONNECTIONS,
         secondsPerRun: SECONDS,
         rounds: ROUNDS,
-        webhooksOn: { serverCpuMicrosPerRequest: median(writeCpu.on), reqPerSecond: median(writes.on), p99Ms: median(writeP99.on), eventsWritten: eventsWritten!.n },
-        webhooksOff: { serverCpuMicrosPerRequest: median(writeCpu.off), reqPerSecond: median(writes.off), p99Ms: median(writeP99.off), eventsWritten: eventsNotWritten!.n },
+        webhooksOn: { serverCpuMicrosPerRequest: median(writeCpu.on), databaseCpuMicrosPerRequest: median(writeDatabase.on), [`${total}CpuMicrosPerRequest`]: median(writeMachine.on), reqPerSecond: median(writes.on), p99Ms: median(writeP99.on), eventsWritten: eventsWritten!.n },
+        webhooksOff: { serverCpuMicrosPerRequest: median(writeCpu.off), databaseCpuMicrosPerRequest: median(writeDatabase.off), [`${total}CpuMicrosPerRequest`]: median(writeMachine.off), reqPerSecond: median(writes.off), p99Ms: median(writeP99.off), eventsWritten: eventsNotWritten!.n },
         cpuPerRequestOnOverOff: Number((median(writeCpu.on) / median(writeCpu.off)).toFixed(3)),
         reqPerSecondOnOverOff: Number((median(writes.on) / median(writes.off)).toFixed(3)),
         // Each round's on beside its off (run back to back): the median of those ratios moves least with a drifting machine.
         pairedCpuPerRequestOnOverOff: Number(median(writeCpu.on.map((cpu, round) => cpu / writeCpu.off[round]!)).toFixed(3)),
         pairedReqPerSecondOnOverOff: Number(median(writes.on.map((perSecond, round) => perSecond / writes.off[round]!)).toFixed(3)),
+        pairedDatabaseCpuPerRequestOnOverOff: Number(median(writeDatabase.on.map((cpu, round) => cpu / writeDatabase.off[round]!)).toFixed(3)),
+        [`paired${total[0]!.toUpperCase()}${total.slice(1)}CpuPerRequestOnOverOff`]: Number(median(writeMachine.on.map((cpu, round) => cpu / writeMachine.off[round]!)).toFixed(3)),
         ...(process.env.BENCH_WRITE_NOHINT ? { withoutHint: { serverCpuMicrosPerRequest: median(writeCpu.nohint), reqPerSecond: median(writes.nohint) } } : {}),
         ...(BASELINE
           ? {
