@@ -60,6 +60,7 @@ export class WebhookDispatcher implements OnModuleInit, BeforeApplicationShutdow
     }
     clearTimeout(this.lookAgain);
     this.lookAgain = undefined;
+    const startedAt = Date.now();
     this.running = this.pass()
       .then((events) => {
         if (events > 0) this.awakeUntil = Date.now() + DISPATCHER_AWAKE_MS;
@@ -72,7 +73,8 @@ export class WebhookDispatcher implements OnModuleInit, BeforeApplicationShutdow
           this.isAgainWanted = false;
           this.wake();
         } else if (!this.isStopped && Date.now() < this.awakeUntil) {
-          this.lookAgain = setTimeout(() => this.wake(), DISPATCHER_AWAKE_POLL_MS);
+          // DISPATCHER_AWAKE_POLL_MS after this pass began: a pass that took longer is followed at once.
+          this.lookAgain = setTimeout(() => this.wake(), Math.max(0, startedAt + DISPATCHER_AWAKE_POLL_MS - Date.now()));
         }
       });
   }
