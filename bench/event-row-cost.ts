@@ -5,9 +5,8 @@
  *
  * Every transaction is BEGIN, set_config, the insert of one row into a plain table (the change),
  * and COMMIT; the variants add one event row of the product's shape to a different table: `events`
- * as the migrations make it (RLS, the primary key and three secondary indexes, jsonb; no foreign
- * key to tenants since migration 0027), and copies without parts of it or with a foreign key
- * added, so each part's price shows by difference.
+ * as the migrations make it (RLS, the foreign key to tenants, the primary key and three secondary
+ * indexes, jsonb), and copies without parts of it, so each part's price shows by difference.
  * BENCH_TRANSACTIONS (default 3000) per variant per round, BENCH_ROUNDS (default 6) alternating
  * rounds; the medians are printed. Runs in a scratch database it drops.
  */

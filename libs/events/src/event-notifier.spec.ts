@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import type { AppConfig } from '@tenantry/config';
-import { DISPATCHER_AWAKE_MS, DISPATCHER_AWAKE_POLL_MS, EventNotifier, HINT_INTERVAL_MS } from './event-notifier';
+import { DISPATCHER_AWAKE_MS, DISPATCHER_AWAKE_POLL_MAX_MS, EventNotifier, HINT_INTERVAL_MS } from './event-notifier';
 
 // Date.now runs on a fake clock, so no assertion depends on how fast the machine is; setImmediate
 // (which sends the hint) and the promise queue stay real.
@@ -16,14 +16,18 @@ describe('EventNotifier', () => {
   it('hints the first commit at once, then none for the commits of the next HINT_INTERVAL_MS', async () => {
     const redis = redisAnswering();
     const notifier = new EventNotifier(redis as unknown as Redis, config);
+    const start = Date.now();
     notifier.committed();
     await turn();
     expect(redis.publish).toHaveBeenCalledTimes(1);
     expect(redis.publish).toHaveBeenCalledWith('prefix:events-committed', '1');
-    for (let i = 0; i < 50; i++) {
-      jest.advanceTimersByTime((HINT_INTERVAL_MS - 1) / 50);
+    // A commit every 5 ms up to the last millisecond of the interval: none hints.
+    for (let elapsed = 5; elapsed < HINT_INTERVAL_MS; elapsed += 5) {
+      jest.advanceTimersByTime(5);
       notifier.committed();
     }
+    jest.advanceTimersByTime(HINT_INTERVAL_MS - 1 - (Date.now() - start));
+    notifier.committed();
     await turn();
     expect(redis.publish).toHaveBeenCalledTimes(1);
     // The interval over, the next commit hints again, at once.
@@ -36,7 +40,19 @@ describe('EventNotifier', () => {
   it('never goes longer without a hint than an awake dispatcher stays awake', () => {
     // A commit that sends none follows a hint by less than HINT_INTERVAL_MS; the dispatcher that
     // took that hint's events looks again until DISPATCHER_AWAKE_MS after them.
-    expect(HINT_INTERVAL_MS + DISPATCHER_AWAKE_POLL_MS).toBeLessThan(DISPATCHER_AWAKE_MS);
+    expect(HINT_INTERVAL_MS + DISPATCHER_AWAKE_POLL_MAX_MS).toBeLessThan(DISPATCHER_AWAKE_MS);
+  });
+
+  it('hints every replay (due deliveries that no event brings), without using up the interval of events', async () => {
+    const redis = redisAnswering();
+    const notifier = new EventNotifier(redis as unknown as Redis, config);
+    notifier.deliveriesDue();
+    notifier.deliveriesDue();
+    await turn();
+    expect(redis.publish).toHaveBeenCalledTimes(2);
+    notifier.committed();
+    await turn();
+    expect(redis.publish).toHaveBeenCalledTimes(3);
   });
 
   it('drops the hint while Redis is not ready, and the next commit once it is hints at once', async () => {

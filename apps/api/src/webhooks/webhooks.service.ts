@@ -102,7 +102,7 @@ export class WebhooksService {
   async replayDelivery(id: string, deliveryId: string): Promise<AcceptedDeliveryResponse> {
     const delivery = await this.repository.replayDelivery(id, deliveryId);
     if (!delivery) throw new NotFoundException('Delivery not found');
-    this.tenantTransaction.afterCommit(() => this.notifier.committed());
+    this.tenantTransaction.afterCommit(() => this.notifier.deliveriesDue());
     return { deliveryId: delivery.id, eventId: delivery.eventId };
   }
 

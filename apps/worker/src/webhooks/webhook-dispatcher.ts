@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { AppConfig } from '@tenantry/config';
-import { DISPATCHER_AWAKE_MS, DISPATCHER_AWAKE_POLL_MS, eventsCommittedChannel } from '@tenantry/events';
+import { DISPATCHER_AWAKE_MS, DISPATCHER_AWAKE_POLL_MAX_MS, DISPATCHER_AWAKE_POLL_MS, eventsCommittedChannel } from '@tenantry/events';
 import { Clock, CLOCK } from '@tenantry/metering';
 import { watchWebhookBacklog } from '@tenantry/metrics';
 import { REDIS } from '@tenantry/redis';
@@ -16,8 +16,8 @@ const BATCH_SIZE = 500;
  * committed" hint (Redis pub/sub, from the process that committed), every
  * WEBHOOK_DISPATCH_INTERVAL_MS whatever happens, so an event committed while Redis or every worker
  * was down is dispatched once they are back (the database holds the truth), and, while events
- * flow, every DISPATCHER_AWAKE_POLL_MS until DISPATCHER_AWAKE_MS after the last pass that found
- * any: the commits that follow a hint send none of their own (see HINT_INTERVAL_MS).
+ * flow, on its own looks until DISPATCHER_AWAKE_MS after the last pass that found any: the commits
+ * that follow a hint send none of their own (see HINT_INTERVAL_MS).
  */
 @Injectable()
 export class WebhookDispatcher implements OnModuleInit, BeforeApplicationShutdown {
@@ -30,6 +30,8 @@ export class WebhookDispatcher implements OnModuleInit, BeforeApplicationShutdow
   /** Until when (Date.now()) this dispatcher looks again soon after each pass: see DISPATCHER_AWAKE_MS. */
   private awakeUntil = 0;
   private lookAgain?: NodeJS.Timeout;
+  /** The wait before the next look while awake: see DISPATCHER_AWAKE_MS. */
+  private lookDelay = DISPATCHER_AWAKE_POLL_MS;
   private unwatchBacklog?: () => void;
 
   constructor(
@@ -51,44 +53,65 @@ export class WebhookDispatcher implements OnModuleInit, BeforeApplicationShutdow
     this.wake();
   }
 
-  /** Runs a pass now, or one more right after the pass under way. */
-  wake(): void {
+  /**
+   * Runs a pass now, or one more right after the pass under way. `isLook`: an awake dispatcher's
+   * own look (see DISPATCHER_AWAKE_MS), which wakes the delivery loop only when it found events.
+   */
+  wake(isLook = false): void {
     if (this.isStopped) return;
     if (this.running) {
       this.isAgainWanted = true;
       return;
     }
-    clearTimeout(this.lookAgain);
-    this.lookAgain = undefined;
-    const startedAt = Date.now();
-    this.running = this.pass()
-      .then((events) => {
-        if (events > 0) this.awakeUntil = Date.now() + DISPATCHER_AWAKE_MS;
-      })
+    const pass = this.startPass();
+    this.running = pass.found
       .catch((error: Error) => this.logger.error(`webhook dispatch failed: ${error.message}`))
-      .finally(() => {
-        this.running = undefined;
-        this.deliveries.wake();
-        if (this.isAgainWanted) {
-          this.isAgainWanted = false;
-          this.wake();
-        } else if (!this.isStopped && Date.now() < this.awakeUntil) {
-          // DISPATCHER_AWAKE_POLL_MS after this pass began: a pass that took longer is followed at once.
-          this.lookAgain = setTimeout(() => this.wake(), Math.max(0, startedAt + DISPATCHER_AWAKE_POLL_MS - Date.now()));
-        }
-      });
+      .finally(() => this.afterPass(pass, isLook));
   }
 
   /** One complete pass, awaited (tests and the bench drive the dispatcher with it). */
   async runOnce(): Promise<void> {
     while (this.running) await this.running;
-    this.running = this.pass();
+    const pass = this.startPass();
+    this.running = pass.found.catch(() => undefined);
     try {
-      await this.running;
+      await pass.found;
     } finally {
-      this.running = undefined;
-      this.deliveries.wake();
+      this.afterPass(pass, false);
     }
+  }
+
+  private startPass(): { startedAt: number; found: Promise<number>; events?: number } {
+    clearTimeout(this.lookAgain);
+    this.lookAgain = undefined;
+    const pass: { startedAt: number; found: Promise<number>; events?: number } = { startedAt: Date.now(), found: this.pass() };
+    pass.found.then((events) => (pass.events = events)).catch(() => undefined);
+    return pass;
+  }
+
+  /**
+   * After every pass: awake for DISPATCHER_AWAKE_MS more when it found events; the delivery loop
+   * woken; then the pass asked for meanwhile, or else, while awake, the next look. A failed pass
+   * schedules no look (the interval's poll tries again, without a burst of failures).
+   */
+  private afterPass(pass: { startedAt: number; events?: number }, isLook: boolean): void {
+    this.running = undefined;
+    const found = pass.events ?? 0;
+    if (found > 0) {
+      this.awakeUntil = Date.now() + DISPATCHER_AWAKE_MS;
+      this.lookDelay = DISPATCHER_AWAKE_POLL_MS;
+    } else {
+      this.lookDelay = Math.min(2 * this.lookDelay, DISPATCHER_AWAKE_POLL_MAX_MS);
+    }
+    if (!isLook || found > 0) this.deliveries.wake();
+    if (this.isAgainWanted) {
+      this.isAgainWanted = false;
+      this.wake();
+      return;
+    }
+    if (this.isStopped || pass.events === undefined || Date.now() >= this.awakeUntil) return;
+    // Counted from the start of this pass: a pass that took longer is followed at once.
+    this.lookAgain = setTimeout(() => this.wake(true), Math.max(0, pass.startedAt + this.lookDelay - Date.now()));
   }
 
   /** Fans out every committed event; how many there were. */
@@ -98,7 +121,7 @@ export class WebhookDispatcher implements OnModuleInit, BeforeApplicationShutdow
       const { events } = await this.repository.dispatch(BATCH_SIZE, new Date(this.clock.now()));
       total += events;
       // The first deliveries go out while the rest of a backlog is fanned out.
-      this.deliveries.wake();
+      if (events > 0) this.deliveries.wake();
       if (events < BATCH_SIZE) return total;
     }
   }

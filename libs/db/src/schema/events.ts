@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { index, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import { idColumn, tenantIdColumn } from './columns';
+import { tenants } from './tenants';
 
 /** What an event says changed: the resource as the API presents it, and before a change its earlier state. */
 export interface EventData {
@@ -17,7 +18,7 @@ export interface EventData {
 export const events = pgTable(
   'events',
   {
-    tenantId: tenantIdColumn(),
+    tenantId: tenantIdColumn().references(() => tenants.id),
     id: idColumn(),
     type: text('type').notNull(),
     occurredAt: timestamp('occurred_at', { withTimezone: true, precision: 3, mode: 'date' }).notNull().defaultNow(),
