@@ -91,7 +91,7 @@ export class WebhookDispatcher implements OnModuleInit, BeforeApplicationShutdow
 
   /**
    * After every pass: awake for DISPATCHER_AWAKE_MS more when it found events; the delivery loop
-   * woken; then the pass asked for meanwhile, or else, while awake, the next look. A failed pass
+   * woken (see below); then the pass asked for meanwhile, or else, while awake, the next look. A failed pass
    * schedules no look (the interval's poll tries again, without a burst of failures).
    */
   private afterPass(pass: { startedAt: number; events?: number }, isLook: boolean): void {
@@ -103,7 +103,9 @@ export class WebhookDispatcher implements OnModuleInit, BeforeApplicationShutdow
     } else {
       this.lookDelay = Math.min(2 * this.lookDelay, DISPATCHER_AWAKE_POLL_MAX_MS);
     }
-    if (!isLook || found > 0) this.deliveries.wake();
+    // A pass that found events woke the delivery loop as it fanned them out; one that found none
+    // wakes it for what is due without an event (retries, replays, run-out leases), unless it was a look.
+    if (found === 0 && !isLook) this.deliveries.wake();
     if (this.isAgainWanted) {
       this.isAgainWanted = false;
       this.wake();
