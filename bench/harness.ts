@@ -66,16 +66,21 @@ export interface LoadResult {
 
 const CLOCK_TICKS_PER_SECOND = 100;
 
-/** user + system CPU seconds a local process has used so far (Linux /proc), or undefined elsewhere. */
-export function processCpuSeconds(pid: number): number | undefined {
+/** A local process's command name and user + system CPU seconds so far (Linux /proc), or undefined. */
+function readProcessStat(pid: number | string): { command: string; cpuSeconds: number } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may contain spaces) start after the last ')'.
+    // The command name may contain spaces and parentheses: the fields after it start after the last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+    return { command: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), cpuSeconds: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND };
   } catch {
     return undefined;
   }
+}
+
+/** user + system CPU seconds a local process has used so far (Linux /proc), or undefined elsewhere. */
+export function processCpuSeconds(pid: number): number | undefined {
+  return readProcessStat(pid)?.cpuSeconds;
 }
 
 /** Busy CPU seconds of the whole machine so far (all cores, Linux /proc/stat), or undefined elsewhere. */
@@ -102,14 +107,9 @@ export function commandCpuSeconds(command: string): number | undefined {
   }
   let seconds = 0;
   for (const pid of pids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== command) continue;
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      seconds += (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
-    } catch {
-      // Gone meanwhile.
-    }
+    // A process gone meanwhile reads as undefined.
+    const stat = readProcessStat(pid);
+    if (stat?.command === command) seconds += stat.cpuSeconds;
   }
   return seconds;
 }

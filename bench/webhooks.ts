@@ -281,7 +281,7 @@ async function main(): Promise<void> {
             // BENCH_CPU_PROF=<dir>: each API writes a V8 CPU profile there as it stops (<variant>.cpuprofile).
             execArgv: [
               ...SERVER_PRELOAD,
-              // BENCH_NODE_OPTIONS: more flags for these processes (`--perf-basic-prof` for `perf record`).
+              // BENCH_NODE_OPTIONS: more flags for these processes (`--perf-prof` for `perf record` and `perf inject --jit`).
               ...(process.env.BENCH_NODE_OPTIONS?.split(' ').filter(Boolean) ?? []),
               ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, `--cpu-prof-name=${outbox}${root === ROOT ? '' : '-baseline'}.cpuprofile`] : []),
             ],
@@ -329,6 +329,15 @@ async function main(): Promise<void> {
       // The PostgreSQL backends of an API's pool, and their CPU so far.
       const backendsOf = (name: Variant) => backendPidsOf(apis[name]!.child.pid!, (query, values) => owner.unsafe(query, values as never[]) as unknown as Promise<{ pid: number }[]>);
       const cpuOf = (pids: number[]) => pids.reduce((sum, pid) => sum + (processCpuSeconds(pid) ?? NaN), 0);
+      /** One run's figures; `database` and `total` as the kind of rounds measures them (see writeMachine). */
+      const record = (name: Variant, result: Awaited<ReturnType<typeof post>>, database: number, total: number) => {
+        if (result.errors > 0) throw new Error(`${name}: ${result.errors} unexpected statuses`);
+        writes[name].push(result.perSecond);
+        writeCpu[name].push(result.cpuPerRequest.server ?? NaN);
+        writeP99[name].push(result.p99);
+        writeDatabase[name].push(database);
+        writeMachine[name].push(total);
+      };
       for (let round = 0; CONCURRENT && round < ROUNDS; round++) {
         // All variants at once, each with its own connections: whatever the machine does meanwhile
         // (a neighbour, a slow phase of the host) it does to every variant alike.
@@ -344,13 +353,8 @@ async function main(): Promise<void> {
         const line: string[] = [];
         for (const [index, [name]] of variants.entries()) {
           const result = results[index]!;
-          if (result.errors > 0) throw new Error(`${name}: ${result.errors} unexpected statuses`);
           const database = microsPerRequest(after[index]! - before[index]!, result.requests) ?? NaN;
-          writes[name].push(result.perSecond);
-          writeCpu[name].push(result.cpuPerRequest.server ?? NaN);
-          writeP99[name].push(result.p99);
-          writeDatabase[name].push(database);
-          writeMachine[name].push(result.cpuPerRequest.server! + database);
+          record(name, result, database, (result.cpuPerRequest.server ?? NaN) + database);
           line.push(`${name}: ${result.perSecond} req/s, server ${result.cpuPerRequest.server} µs CPU/request, its ${backends[index]!.length} backends ${database} µs`);
         }
         console.log(`round ${round + 1} at once, ${line.join('; ')}`);
@@ -358,16 +362,8 @@ async function main(): Promise<void> {
       for (let round = 0; !CONCURRENT && round < ROUNDS; round++) {
         const order = round % 2 === 1 ? [...variants].reverse() : variants;
         for (const [name, tenant] of order) {
-          const startedAt = Number(process.hrtime.bigint()) / 1e9;
           const result = await post(name, tenant);
-          // BENCH_MARK_TIMES=1: each run's window on the monotonic clock (as `perf record -k CLOCK_MONOTONIC` stamps samples).
-          if (process.env.BENCH_MARK_TIMES) console.log(`round ${round + 1} webhooks ${name} ran from ${startedAt.toFixed(3)} to ${(Number(process.hrtime.bigint()) / 1e9).toFixed(3)}`);
-          if (result.errors > 0) throw new Error(`${name}: ${result.errors} unexpected statuses`);
-          writes[name].push(result.perSecond);
-          writeCpu[name].push(result.cpuPerRequest.server ?? NaN);
-          writeP99[name].push(result.p99);
-          writeDatabase[name].push(result.cpuPerRequest.database ?? NaN);
-          writeMachine[name].push(result.cpuPerRequest.machine ?? NaN);
+          record(name, result, result.cpuPerRequest.database ?? NaN, result.cpuPerRequest.machine ?? NaN);
           console.log(`round ${round + 1} webhooks ${name}: ${result.perSecond} req/s, server ${result.cpuPerRequest.server} µs CPU/request, PostgreSQL ${result.cpuPerRequest.database} µs, machine ${result.cpuPerRequest.machine} µs, p50 ${result.p50} ms, p99 ${result.p99} ms`);
         }
       }

@@ -63,40 +63,46 @@ export class WebhookDispatcher implements OnModuleInit, BeforeApplicationShutdow
       this.isAgainWanted = true;
       return;
     }
-    const pass = this.startPass();
-    this.running = pass.found
-      .catch((error: Error) => this.logger.error(`webhook dispatch failed: ${error.message}`))
-      .finally(() => this.afterPass(pass, isLook));
+    const startedAt = this.startPass();
+    this.running = this.pass().then(
+      (events) => this.afterPass(startedAt, events, isLook),
+      (error: Error) => {
+        this.logger.error(`webhook dispatch failed: ${error.message}`);
+        this.afterPass(startedAt, undefined, isLook);
+      },
+    );
   }
 
   /** One complete pass, awaited (tests and the bench drive the dispatcher with it). */
   async runOnce(): Promise<void> {
     while (this.running) await this.running;
-    const pass = this.startPass();
-    this.running = pass.found.catch(() => undefined);
+    const startedAt = this.startPass();
+    const pass = this.pass();
+    this.running = pass.catch(() => undefined);
+    let events: number | undefined;
     try {
-      await pass.found;
+      events = await pass;
     } finally {
-      this.afterPass(pass, false);
+      this.afterPass(startedAt, events, false);
     }
   }
 
-  private startPass(): { startedAt: number; found: Promise<number>; events?: number } {
+  /** A pass begins: no look is due any more; when it began. */
+  private startPass(): number {
     clearTimeout(this.lookAgain);
     this.lookAgain = undefined;
-    const pass: { startedAt: number; found: Promise<number>; events?: number } = { startedAt: Date.now(), found: this.pass() };
-    pass.found.then((events) => (pass.events = events)).catch(() => undefined);
-    return pass;
+    return Date.now();
   }
 
   /**
    * After every pass: awake for DISPATCHER_AWAKE_MS more when it found events; the delivery loop
-   * woken (see below); then the pass asked for meanwhile, or else, while awake, the next look. A failed pass
-   * schedules no look (the interval's poll tries again, without a burst of failures).
+   * woken (see below); then the pass asked for meanwhile, or else, while awake, the next look.
+   * `events` undefined: the pass failed, and schedules no look (the interval's poll tries again,
+   * without a burst of failures).
    */
-  private afterPass(pass: { startedAt: number; events?: number }, isLook: boolean): void {
+  private afterPass(startedAt: number, events: number | undefined, isLook: boolean): void {
     this.running = undefined;
-    const found = pass.events ?? 0;
+    const found = events ?? 0;
     if (found > 0) {
       this.awakeUntil = Date.now() + DISPATCHER_AWAKE_MS;
       this.lookDelay = DISPATCHER_AWAKE_POLL_MS;
@@ -111,9 +117,9 @@ export class WebhookDispatcher implements OnModuleInit, BeforeApplicationShutdow
       this.wake();
       return;
     }
-    if (this.isStopped || pass.events === undefined || Date.now() >= this.awakeUntil) return;
+    if (this.isStopped || events === undefined || Date.now() >= this.awakeUntil) return;
     // Counted from the start of this pass: a pass that took longer is followed at once.
-    this.lookAgain = setTimeout(() => this.wake(true), Math.max(0, pass.startedAt + this.lookDelay - Date.now()));
+    this.lookAgain = setTimeout(() => this.wake(true), Math.max(0, startedAt + this.lookDelay - Date.now()));
   }
 
   /** Fans out every committed event; how many there were. */
